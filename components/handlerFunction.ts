@@ -1,0 +1,97 @@
+// One handler Lambda with everything it should never be without: its own least-privilege
+// role (never CallbackFunction's default managed policies), a log group with retention, a
+// failure destination for async invocations, and an alarm on errors.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LAMBDA_ASSUME_ROLE_POLICY, PolicyDocument } from "./policies";
+
+/** Provided by the nodejs22.x runtime, so never shipped in the code archive. */
+export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-ec2", "@aws-sdk/client-sns", "@aws-sdk/client-s3"];
+
+export interface HandlerFunctionArgs {
+    region: string;
+    /** Serialized into the code archive; reads its settings from the environment once per container. */
+    callbackFactory: () => (event: any) => Promise<unknown>;
+    environment: pulumi.Input<Record<string, string>>;
+    /** The role's inline policy, given the function's log group ARN. */
+    policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
+    timeoutSeconds: number;
+    memorySizeMb: number;
+    /** Async retries: 0 where a retry could double the work (launching instances). */
+    maximumRetryAttempts: number;
+    /** Packages the handler does not use, left out of its archive. */
+    excludePackages?: string[];
+    logRetentionDays: number;
+    failedInvocationsQueue: aws.sqs.Queue;
+    alarmTopicArn: pulumi.Input<string>;
+    description: string;
+}
+
+export interface HandlerFunction {
+    func: aws.lambda.CallbackFunction<any, unknown>;
+    role: aws.iam.Role;
+    rolePolicy: aws.iam.RolePolicy;
+    logGroup: aws.cloudwatch.LogGroup;
+}
+
+export function handlerFunction(name: string, args: HandlerFunctionArgs, parent: pulumi.Resource): HandlerFunction {
+    const opts = { parent };
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        { region: args.region, name: `/golden-ami-assessment/${name}`, retentionInDays: args.logRetentionDays },
+        opts,
+    );
+    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(LAMBDA_ASSUME_ROLE_POLICY), description: args.description }, opts);
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-policy`,
+        { role: role.id, policy: args.policy(logGroup.arn).apply((doc) => JSON.stringify(doc)) },
+        opts,
+    );
+    const func = new aws.lambda.CallbackFunction(
+        name,
+        {
+            region: args.region,
+            description: args.description,
+            runtime: "nodejs22.x",
+            architectures: ["arm64"],
+            role,
+            callbackFactory: args.callbackFactory,
+            codePathOptions: { extraExcludePackages: [...RUNTIME_PROVIDED_PACKAGES, ...(args.excludePackages ?? [])] },
+            environment: { variables: args.environment },
+            timeout: args.timeoutSeconds,
+            memorySize: args.memorySizeMb,
+            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        },
+        // The policy must exist before the first invocation can log or act.
+        { parent, dependsOn: [rolePolicy] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-invoke`,
+        {
+            region: args.region,
+            functionName: func.name,
+            maximumRetryAttempts: args.maximumRetryAttempts,
+            destinationConfig: { onFailure: { destination: args.failedInvocationsQueue.arn } },
+        },
+        opts,
+    );
+    new aws.cloudwatch.MetricAlarm(
+        `${name}-errors`,
+        {
+            region: args.region,
+            alarmDescription: `${name} failed; the failed event is kept in the failed-invocations queue`,
+            namespace: "AWS/Lambda",
+            metricName: "Errors",
+            dimensions: { FunctionName: func.name },
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [args.alarmTopicArn],
+        },
+        opts,
+    );
+    return { func, role, rolePolicy, logGroup };
+}

@@ -1,0 +1,70 @@
+// Reads and validates the stack's configuration (namespace golden-ami-assessment).
+import { RulesPackageName } from "./inspectorClassic/regions";
+import { Severity } from "../callbacks/settings";
+import { DEFAULTS } from "./defaults";
+import {
+    ConfigError,
+    validateAmiOwners,
+    validateAmiTags,
+    validateDuration,
+    validateEmails,
+    validateInstanceTypes,
+    validateRegions,
+    validateRetentionDays,
+    validateRulesPackages,
+    validateRulesPackagesInRegion,
+    validateSchedule,
+    validateSeverity,
+    validateSubnets,
+} from "./config";
+
+export const CONFIG_NAMESPACE = "golden-ami-assessment";
+
+export interface StackConfig {
+    regions: string[];
+    amiTags: Record<string, string>;
+    amiOwners: string[];
+    rulesPackages: RulesPackageName[];
+    durationSeconds: number;
+    schedule: string;
+    instanceTypes: Record<string, string>;
+    subnets: Record<string, string>;
+    notificationEmails: string[];
+    severityThreshold: Severity;
+    reportRetentionDays: number;
+}
+
+/** `get` returns the raw config string (structured values as JSON), undefined when unset. */
+export function readStackConfig(get: (key: string) => string | undefined, awsRegion: string | undefined): StackConfig {
+    const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+    const structured = (name: string): unknown => {
+        const raw = get(name);
+        if (raw === undefined) return undefined;
+        try {
+            return JSON.parse(raw);
+        } catch {
+            // Plain strings (e.g. a region name where a list is expected) reach the validator as-is.
+            return raw;
+        }
+    };
+    const regionsValue = structured("regions") ?? (awsRegion ? [awsRegion] : undefined);
+    if (regionsValue === undefined) {
+        throw new ConfigError(key("regions"), undefined, "set golden-ami-assessment:regions or aws:region to the region(s) to assess");
+    }
+    const regions = validateRegions(key("regions"), regionsValue);
+    const rulesPackages = validateRulesPackages(key("rulesPackages"), structured("rulesPackages") ?? DEFAULTS.rulesPackages);
+    for (const region of regions) validateRulesPackagesInRegion(key("rulesPackages"), rulesPackages, region);
+    return {
+        regions,
+        amiTags: validateAmiTags(key("amiTags"), structured("amiTags")),
+        amiOwners: validateAmiOwners(key("amiOwners"), structured("amiOwners") ?? DEFAULTS.amiOwners),
+        rulesPackages,
+        durationSeconds: validateDuration(key("duration"), get("duration") ?? DEFAULTS.duration),
+        schedule: validateSchedule(key("schedule"), get("schedule") ?? DEFAULTS.schedule),
+        instanceTypes: validateInstanceTypes(key("instanceTypes"), structured("instanceTypes")),
+        subnets: validateSubnets(key("subnets"), structured("subnets"), regions),
+        notificationEmails: validateEmails(key("notificationEmails"), structured("notificationEmails")),
+        severityThreshold: validateSeverity(key("severityThreshold"), get("severityThreshold") ?? DEFAULTS.severityThreshold),
+        reportRetentionDays: validateRetentionDays(key("reportRetentionDays"), get("reportRetentionDays") ?? DEFAULTS.reportRetentionDays),
+    };
+}

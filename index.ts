@@ -1,0 +1,39 @@
+// The stack: reads golden-ami-assessment:* config and creates one GoldenAmiAssessment per region.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GoldenAmiAssessment } from "./components/goldenAmiAssessment";
+import { CONFIG_NAMESPACE, readStackConfig } from "./components/stackConfig";
+
+const config = new pulumi.Config(CONFIG_NAMESPACE);
+const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"));
+
+/** Outputs keyed by region. */
+export const assessments: Record<string, object> = {};
+for (const region of settings.regions) {
+    // One provider per region, so a GovCloud region can use its own credentials (aws:profile etc. apply to all).
+    const provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region });
+    // The name carries the stack, so two stacks in one account never reap each other's instances.
+    const assessment = new GoldenAmiAssessment(
+        `gaa-${pulumi.getStack()}-${region}`,
+        {
+            region,
+            amiTags: settings.amiTags,
+            amiOwners: settings.amiOwners,
+            rulesPackages: settings.rulesPackages,
+            duration: settings.durationSeconds,
+            schedule: settings.schedule,
+            instanceTypes: settings.instanceTypes,
+            subnetId: settings.subnets[region],
+            notificationEmails: settings.notificationEmails,
+            severityThreshold: settings.severityThreshold,
+            reportRetentionDays: settings.reportRetentionDays,
+        },
+        { providers: { aws: provider } },
+    );
+    assessments[region] = {
+        resultsTopicArn: assessment.resultsTopicArn,
+        startFunctionName: assessment.startFunctionName,
+        templateArn: assessment.templateArn,
+        bucketName: assessment.bucketName,
+    };
+}

@@ -1,0 +1,139 @@
+// One test per config rule: each bad value fails naming the key, the value and what is allowed.
+import { expect } from "chai";
+import { readStackConfig } from "../../components/stackConfig";
+
+const VALID: Record<string, string> = { amiTags: JSON.stringify({ golden: "true" }) };
+
+function read(overrides: Record<string, string | undefined>, awsRegion: string | undefined = "us-east-1") {
+    const config: Record<string, string | undefined> = { ...VALID, ...overrides };
+    return readStackConfig((key) => config[key], awsRegion);
+}
+
+function expectError(overrides: Record<string, string | undefined>, ...fragments: string[]) {
+    let message = "";
+    try {
+        read(overrides);
+    } catch (error) {
+        message = (error as Error).message;
+    }
+    expect(message, "expected a config error").to.not.equal("");
+    for (const fragment of fragments) expect(message).to.contain(fragment);
+}
+
+describe("stack config", () => {
+    it("applies the documented defaults", () => {
+        const config = read({});
+        expect(config).to.deep.equal({
+            regions: ["us-east-1"],
+            amiTags: { golden: "true" },
+            amiOwners: ["self"],
+            rulesPackages: ["cve", "cis", "security-best-practices"],
+            durationSeconds: 3600,
+            schedule: "rate(7 days)",
+            instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
+            subnets: {},
+            notificationEmails: [],
+            severityThreshold: "High",
+            reportRetentionDays: 365,
+        });
+    });
+
+    describe("regions", () => {
+        it("defaults to aws:region and fails when neither is set", () => {
+            let message = "";
+            try {
+                readStackConfig((key) => VALID[key], undefined);
+            } catch (error) {
+                message = (error as Error).message;
+            }
+            expect(message).to.contain("golden-ami-assessment:regions").and.contain("aws:region");
+        });
+        it("rejects a region without Inspector Classic", () =>
+            expectError({ regions: '["us-east-1","ca-central-1"]' }, "golden-ami-assessment:regions", '"ca-central-1"', "us-gov-west-1"));
+        it("rejects duplicates", () => expectError({ regions: '["eu-west-1","eu-west-1"]' }, "golden-ami-assessment:regions", "listed twice"));
+        it("rejects an empty list", () => expectError({ regions: "[]" }, "golden-ami-assessment:regions", "non-empty"));
+        it("accepts all 14 Inspector Classic regions", () => {
+            const all = ["us-east-2", "us-east-1", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-2", "ap-southeast-2", "ap-northeast-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-north-1", "us-gov-east-1", "us-gov-west-1"];
+            expect(read({ regions: JSON.stringify(all) }).regions).to.deep.equal(all);
+        });
+    });
+
+    describe("amiTags", () => {
+        it("is required", () => expectError({ amiTags: undefined }, "golden-ami-assessment:amiTags", "(not set)", "at least one tag"));
+        it("may not be empty (never assess all AMIs)", () => expectError({ amiTags: "{}" }, "golden-ami-assessment:amiTags", "{}", "every AMI"));
+        it("rejects aws: tag keys", () => expectError({ amiTags: '{"aws:foo":"x"}' }, "golden-ami-assessment:amiTags", "aws:"));
+        it("rejects non-string values", () => expectError({ amiTags: '{"golden":true}' }, "golden-ami-assessment:amiTags", '"golden"', "string"));
+    });
+
+    describe("amiOwners", () => {
+        it("accepts self and account IDs", () => expect(read({ amiOwners: '["self","111122223333"]' }).amiOwners).to.deep.equal(["self", "111122223333"]));
+        it("rejects anything else", () => expectError({ amiOwners: '["amazon"]' }, "golden-ami-assessment:amiOwners", '"amazon"', '"self"'));
+    });
+
+    describe("rulesPackages", () => {
+        it("rejects an unknown package", () =>
+            expectError({ rulesPackages: '["cve","runtime-behavior-analysis"]' }, "golden-ami-assessment:rulesPackages", '"runtime-behavior-analysis"', "network-reachability"));
+        it("rejects a package the region lacks, naming the region", () =>
+            expectError(
+                { regions: '["us-east-1","us-gov-east-1"]', rulesPackages: '["cve","network-reachability"]' },
+                "golden-ami-assessment:rulesPackages",
+                "network-reachability is not available in us-gov-east-1",
+            ));
+        it("accepts network-reachability outside GovCloud", () =>
+            expect(read({ rulesPackages: '["network-reachability"]' }).rulesPackages).to.deep.equal(["network-reachability"]));
+    });
+
+    describe("duration", () => {
+        for (const [value, seconds] of [["15m", 900], ["1h", 3600], ["8h", 28800], ["12h", 43200], ["24h", 86400], ["3600", 3600], ["86400", 86400]] as const) {
+            it(`accepts ${value}`, () => expect(read({ duration: value }).durationSeconds).to.equal(seconds));
+        }
+        it("rejects anything else, listing the allowed values", () =>
+            expectError({ duration: "2h" }, "golden-ami-assessment:duration", '"2h"', "15m, 1h, 8h, 12h, 24h", "900, 3600, 28800, 43200, 86400"));
+        it("rejects seconds that are not a console duration", () => expectError({ duration: "180" }, "golden-ami-assessment:duration", '"180"'));
+    });
+
+    describe("schedule", () => {
+        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(1 hour)", "rate(30 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
+            it(`accepts ${ok}`, () => expect(read({ schedule: ok }).schedule).to.equal(ok));
+        }
+        for (const bad of ["rate(1 days)", "rate(7 day)", "rate(0 minutes)", "rate(1 week)", "cron(0 6 * * *)", "every monday", "cron(0 6 ? * MON * 2026)"]) {
+            it(`rejects ${bad}`, () => expectError({ schedule: bad }, "golden-ami-assessment:schedule", JSON.stringify(bad), "rate(N unit)", "cron("));
+        }
+    });
+
+    describe("instanceTypes", () => {
+        it("merges over the defaults", () =>
+            expect(read({ instanceTypes: '{"arm64":"m7g.large"}' }).instanceTypes).to.deep.equal({ x86_64: "t3.medium", arm64: "m7g.large" }));
+        it("rejects an unknown architecture", () => expectError({ instanceTypes: '{"sparc":"t3.medium"}' }, "golden-ami-assessment:instanceTypes", '"sparc"', "x86_64"));
+        it("rejects a malformed instance type", () => expectError({ instanceTypes: '{"x86_64":"large"}' }, "golden-ami-assessment:instanceTypes", '"large"'));
+    });
+
+    describe("subnets", () => {
+        it("accepts a subnet per configured region", () =>
+            expect(read({ subnets: '{"us-east-1":"subnet-0123456789abcdef0"}' }).subnets).to.deep.equal({ "us-east-1": "subnet-0123456789abcdef0" }));
+        it("rejects a malformed subnet ID, naming the region's key", () =>
+            expectError({ subnets: '{"us-east-1":"sn-123"}' }, "golden-ami-assessment:subnets.us-east-1", '"sn-123"', "subnet-"));
+        it("rejects a subnet for a region that is not configured", () =>
+            expectError({ subnets: '{"eu-west-1":"subnet-0123456789abcdef0"}' }, "golden-ami-assessment:subnets", '"eu-west-1"', "not one of the configured regions"));
+    });
+
+    describe("notificationEmails", () => {
+        it("accepts addresses", () => expect(read({ notificationEmails: '["a@example.com","sec.ops+ami@corp.example.org"]' }).notificationEmails).to.have.length(2));
+        it("rejects a malformed address", () =>
+            expectError({ notificationEmails: '["a@example.com","not-an-address"]' }, "golden-ami-assessment:notificationEmails", '"not-an-address"', "name@example.com"));
+    });
+
+    describe("severityThreshold", () => {
+        it("accepts each level", () => {
+            for (const level of ["High", "Medium", "Low", "Informational"]) expect(read({ severityThreshold: level }).severityThreshold).to.equal(level);
+        });
+        it("rejects anything else", () => expectError({ severityThreshold: "Critical" }, "golden-ami-assessment:severityThreshold", '"Critical"', "High, Medium, Low, Informational"));
+    });
+
+    describe("reportRetentionDays", () => {
+        it("accepts a whole number", () => expect(read({ reportRetentionDays: "30" }).reportRetentionDays).to.equal(30));
+        for (const bad of ["0", "-1", "1.5", "forever"]) {
+            it(`rejects ${bad}`, () => expectError({ reportRetentionDays: bad }, "golden-ami-assessment:reportRetentionDays", JSON.stringify(bad), "at least 1"));
+        }
+    });
+});
