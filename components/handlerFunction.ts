@@ -1,9 +1,10 @@
-// One handler Lambda with everything it should never be without: its own least-privilege
-// role (never CallbackFunction's default managed policies), a log group with retention, a
-// failure destination for async invocations, and an alarm on errors.
+// One handler Lambda, deployed as a serialized closure, with everything it should never be
+// without: its own least-privilege role (never CallbackFunction's default managed policies), a
+// log group with retention, a failure destination for async invocations, and an alarm on errors.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAMBDA_ASSUME_ROLE_POLICY, PolicyDocument } from "./policies";
+import { HANDLER_ENTRY, handlerArchive } from "./serializedHandler";
 
 /** Provided by the nodejs22.x runtime, so never shipped in the code archive. */
 export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-ec2", "@aws-sdk/client-sns", "@aws-sdk/client-s3"];
@@ -28,7 +29,7 @@ export interface HandlerFunctionArgs {
 }
 
 export interface HandlerFunction {
-    func: aws.lambda.CallbackFunction<any, unknown>;
+    func: aws.lambda.Function;
     role: aws.iam.Role;
     rolePolicy: aws.iam.RolePolicy;
     logGroup: aws.cloudwatch.LogGroup;
@@ -47,16 +48,16 @@ export function handlerFunction(name: string, args: HandlerFunctionArgs, parent:
         { role: role.id, policy: args.policy(logGroup.arn).apply((doc) => JSON.stringify(doc)) },
         opts,
     );
-    const func = new aws.lambda.CallbackFunction(
+    const func = new aws.lambda.Function(
         name,
         {
             region: args.region,
             description: args.description,
             runtime: "nodejs22.x",
             architectures: ["arm64"],
-            role,
-            callbackFactory: args.callbackFactory,
-            codePathOptions: { extraExcludePackages: [...RUNTIME_PROVIDED_PACKAGES, ...(args.excludePackages ?? [])] },
+            role: role.arn,
+            handler: HANDLER_ENTRY,
+            code: handlerArchive(args.callbackFactory, [...RUNTIME_PROVIDED_PACKAGES, ...(args.excludePackages ?? [])]),
             environment: { variables: args.environment },
             timeout: args.timeoutSeconds,
             memorySize: args.memorySizeMb,

@@ -28,7 +28,7 @@ export function assessmentNetwork(
         const defaultVpcs = aws.ec2.getVpcsOutput({ region, filters: [{ name: "is-default", values: ["true"] }] }, invokeOpts);
         vpcId = defaultVpcs.ids.apply((ids) => {
             if (ids.length === 0) {
-                throw new ConfigError(subnetKey, undefined, `${region} has no default VPC; set a subnet for ${region}`);
+                throw new ConfigError(subnetKey, undefined, `${region} has no default VPC; set a subnet for it (stack config golden-ami-assessment:subnets.${region}, or the component's subnetId argument)`);
             }
             return ids[0];
         });
@@ -38,7 +38,7 @@ export function assessmentNetwork(
         );
         subnetIds = defaultSubnets.ids.apply((ids) => {
             if (ids.length === 0) {
-                throw new ConfigError(subnetKey, undefined, `the default VPC in ${region} has no default subnets; set a subnet for ${region}`);
+                throw new ConfigError(subnetKey, undefined, `the default VPC in ${region} has no default subnets; set a subnet for it (stack config golden-ami-assessment:subnets.${region}, or the component's subnetId argument)`);
             }
             return [...ids].sort();
         });
