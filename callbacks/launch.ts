@@ -1,0 +1,130 @@
+// What to launch for one golden AMI, decided without calling AWS: instance type, tags,
+// and the RunInstances request itself.
+import type { Image, RunInstancesCommandInput, Tag } from "@aws-sdk/client-ec2";
+import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, TAG_PREFIX } from "./tags";
+import { agentUserData } from "./userData";
+
+/** EC2 refuses more than 50 tags on one resource. */
+export const EC2_TAG_LIMIT = 50;
+/** ClientToken is at most 64 ASCII characters. */
+export const CLIENT_TOKEN_MAX = 64;
+
+/** An AMI's tags as a map; an AMI with no tags at all has `Tags` undefined. */
+export function tagMap(tags: ReadonlyArray<Tag> | undefined): Record<string, string> {
+    const map: Record<string, string> = {};
+    for (const tag of tags ?? []) {
+        if (tag.Key !== undefined) map[tag.Key] = tag.Value ?? "";
+    }
+    return map;
+}
+
+/**
+ * Our tags first, then the AMI's own tags in key order until EC2's limit is reached.
+ * Skipped: keys under aws: (EC2 refuses to set them), keys we set ourselves (ours win), and
+ * keys under our prefix (the AMI's last verdict or type override says nothing about this instance).
+ */
+export function assessmentInstanceTags(ownTags: Record<string, string>, amiTags: Record<string, string>): Tag[] {
+    const tags: Tag[] = Object.entries(ownTags).map(([Key, Value]) => ({ Key, Value }));
+    const copyable = Object.keys(amiTags)
+        .filter((key) => !key.toLowerCase().startsWith("aws:") && !key.startsWith(TAG_PREFIX) && !(key in ownTags))
+        .sort();
+    for (const key of copyable) {
+        if (tags.length >= EC2_TAG_LIMIT) break;
+        tags.push({ Key: key, Value: amiTags[key] });
+    }
+    return tags.slice(0, EC2_TAG_LIMIT);
+}
+
+export type InstanceTypeChoice = { instanceType: string } | { error: string };
+
+/** The AMI's override tag wins; otherwise the type configured for its architecture. */
+export function chooseInstanceType(image: Image, instanceTypes: Record<string, string>): InstanceTypeChoice {
+    const override = tagMap(image.Tags)[INSTANCE_TYPE_OVERRIDE_TAG]?.trim();
+    if (override) return { instanceType: override };
+    const architecture = image.Architecture ?? "unknown";
+    const configured = instanceTypes[architecture];
+    if (configured) return { instanceType: configured };
+    return {
+        error: `no instance type for architecture ${architecture} (configured: ${Object.keys(instanceTypes).join(", ") || "none"}); tag the AMI with ${INSTANCE_TYPE_OVERRIDE_TAG}`,
+    };
+}
+
+/**
+ * Same run + AMI + subnet gives the same token, so an SDK retry of a RunInstances whose answer
+ * was lost does not launch a second instance. The subnet attempt is part of it because EC2
+ * rejects a reused token with different parameters.
+ */
+export function launchClientToken(runId: string, imageId: string, subnetAttempt: number): string {
+    return `${runId}.${imageId}.${subnetAttempt}`.slice(0, CLIENT_TOKEN_MAX);
+}
+
+export interface LaunchPlan {
+    imageId: string;
+    instanceType: string;
+    rootDeviceName: string;
+    platform?: string;
+    tags: Tag[];
+}
+
+export interface LaunchContext {
+    pipelineName: string;
+    runId: string;
+    instanceTypes: Record<string, string>;
+}
+
+export type LaunchPlanResult = { plan: LaunchPlan } | { error: string };
+
+/** Everything about the launch that depends on the AMI alone, or why it cannot be launched. */
+export function planLaunch(image: Image, context: LaunchContext): LaunchPlanResult {
+    const imageId = image.ImageId;
+    if (!imageId) return { error: "DescribeImages returned an image without an ImageId" };
+    const choice = chooseInstanceType(image, context.instanceTypes);
+    if ("error" in choice) return { error: choice.error };
+    // The root volume must be an EBS volume we can encrypt; instance-store roots are legacy.
+    if (image.RootDeviceType === "instance-store") return { error: "instance-store root device: cannot launch with an encrypted EBS root volume" };
+    if (!image.RootDeviceName) return { error: "the AMI has no root device name" };
+    const ownTags = { [PIPELINE_TAG]: context.pipelineName, [RUN_TAG]: context.runId, [SOURCE_AMI_TAG]: imageId };
+    return {
+        plan: {
+            imageId,
+            instanceType: choice.instanceType,
+            rootDeviceName: image.RootDeviceName,
+            platform: image.Platform,
+            tags: assessmentInstanceTags(ownTags, tagMap(image.Tags)),
+        },
+    };
+}
+
+export interface LaunchPlacement {
+    subnetId: string;
+    securityGroupId: string;
+    clientToken: string;
+}
+
+export function runInstancesInput(plan: LaunchPlan, placement: LaunchPlacement): RunInstancesCommandInput {
+    return {
+        ImageId: plan.imageId,
+        InstanceType: plan.instanceType as RunInstancesCommandInput["InstanceType"],
+        MinCount: 1,
+        MaxCount: 1,
+        ClientToken: placement.clientToken,
+        SubnetId: placement.subnetId,
+        SecurityGroupIds: [placement.securityGroupId],
+        UserData: agentUserData(plan.platform),
+        // A forgotten instance shuts itself down for good rather than lingering stopped.
+        InstanceInitiatedShutdownBehavior: "terminate",
+        // Size and snapshot come from the AMI; only encryption and cleanup are imposed.
+        BlockDeviceMappings: [{ DeviceName: plan.rootDeviceName, Ebs: { Encrypted: true, DeleteOnTermination: true } }],
+        // IMDSv1 must stay available: the Inspector Classic agent reads instance metadata without
+        // a session token and reports UNHEALTHY when IMDSv2 is required, so the instance could not
+        // be assessed. Explicit, because an AMI (ImdsSupport v2.0) or account default may require v2.
+        MetadataOptions: { HttpTokens: "optional", HttpEndpoint: "enabled" },
+        TagSpecifications: [
+            { ResourceType: "instance", Tags: plan.tags },
+            { ResourceType: "volume", Tags: plan.tags },
+        ],
+    };
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

@@ -1,0 +1,120 @@
+// Pure: the full report of one run, as written to S3 (JSON) and rendered by reportText.
+import type { AmiAssessment, Consolidation, UnmappedFindings, Verdict } from "./consolidate";
+import type { UnreadFinding } from "./findings";
+import type { FailedRunState } from "./inspectorMessage";
+import type { RunManifest } from "./manifest";
+import type { Severity } from "./settings";
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type ManifestStatus = { found: true; runId: string; startedAt: string } | { found: false; reason: string };
+
+export interface AssessmentReport {
+    schemaVersion: number;
+    pipelineName: string;
+    region: string;
+    runArn: string;
+    /** The last segment of the run ARN, e.g. "0-MnOpQr56". */
+    runArnId: string;
+    templateArn: string;
+    outcome: "COMPLETED" | FailedRunState;
+    /** When Inspector says the run ended. */
+    completedAt?: string;
+    generatedAt: string;
+    severityThreshold: Severity;
+    manifest: ManifestStatus;
+    findings: {
+        /** What Inspector's notification announced, per rules package and in total. */
+        announcedByRulesPackage?: Record<string, number>;
+        announced?: number;
+        listed: number;
+        read: number;
+        unread: UnreadFinding[];
+    };
+    verdictCounts: Record<Verdict, number>;
+    amis: AmiAssessment[];
+    unmapped: UnmappedFindings[];
+    instances: { terminated: string[]; terminationFailed: { instanceId: string; error: string }[] };
+    /** Plain-language caveats: missing manifest, lookups that failed, counts that disagree. */
+    notes: string[];
+    location: { bucket: string; jsonKey: string; markdownKey: string };
+}
+
+export interface ReportParts {
+    pipelineName: string;
+    region: string;
+    runArn: string;
+    runArnId: string;
+    templateArn: string;
+    outcome: AssessmentReport["outcome"];
+    completedAt?: string;
+    generatedAt: Date;
+    severityThreshold: Severity;
+    manifest: RunManifest | undefined;
+    manifestProblem?: string;
+    findingsCount?: Record<string, number>;
+    listed: number;
+    read: number;
+    unread: UnreadFinding[];
+    consolidation: Consolidation;
+    terminated: string[];
+    terminationFailed: { instanceId: string; error: string }[];
+    /** Caveats found while gathering (failed lookups and the like). */
+    problems: string[];
+    location: AssessmentReport["location"];
+}
+
+export function buildReport(parts: ReportParts): AssessmentReport {
+    const announced = parts.findingsCount ? Object.values(parts.findingsCount).reduce((sum, n) => sum + n, 0) : undefined;
+    const notes: string[] = [];
+    if (!parts.manifest) {
+        notes.push(
+            `The run manifest was not available (${parts.manifestProblem ?? "unknown reason"}): AMIs come from instance tags only, ` +
+                "so AMIs that failed to launch or whose agent was unhealthy are not listed.",
+        );
+    }
+    if (parts.outcome !== "COMPLETED") notes.push(`The assessment run ended in state ${parts.outcome}; no AMI was assessed.`);
+    if (announced !== undefined && parts.outcome === "COMPLETED" && announced !== parts.listed) {
+        notes.push(`Inspector announced ${announced} finding(s) but ListFindings returned ${parts.listed}.`);
+    }
+    if (parts.unread.length > 0) {
+        notes.push(`${parts.unread.length} of ${parts.listed} finding(s) could not be read; AMIs without a failing finding are NOT ASSESSED rather than PASS.`);
+    }
+    const unmappedCount = parts.consolidation.unmapped.reduce((sum, group) => sum + group.findings.length, 0);
+    if (unmappedCount > 0) {
+        notes.push(
+            `${unmappedCount} finding(s) came from instance(s) that could not be tied to a golden AMI ` +
+                `(${parts.consolidation.unmapped.map((group) => group.agentId).join(", ")}); they change no verdict.`,
+        );
+    }
+    if (parts.terminationFailed.length > 0) {
+        notes.push(`${parts.terminationFailed.length} instance(s) could not be terminated; the hourly reaper will try again.`);
+    }
+    notes.push(...parts.problems);
+
+    return {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        pipelineName: parts.pipelineName,
+        region: parts.region,
+        runArn: parts.runArn,
+        runArnId: parts.runArnId,
+        templateArn: parts.templateArn,
+        outcome: parts.outcome,
+        completedAt: parts.completedAt,
+        generatedAt: parts.generatedAt.toISOString(),
+        severityThreshold: parts.severityThreshold,
+        manifest: parts.manifest
+            ? { found: true, runId: parts.manifest.runId, startedAt: parts.manifest.startedAt }
+            : { found: false, reason: parts.manifestProblem ?? "unknown reason" },
+        findings: { announcedByRulesPackage: parts.findingsCount, announced, listed: parts.listed, read: parts.read, unread: parts.unread },
+        verdictCounts: parts.consolidation.verdictCounts,
+        amis: parts.consolidation.amis,
+        unmapped: parts.consolidation.unmapped,
+        instances: { terminated: parts.terminated, terminationFailed: parts.terminationFailed },
+        notes,
+        location: parts.location,
+    };
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

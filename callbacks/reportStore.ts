@@ -1,0 +1,73 @@
+// The report bucket: reading start's manifest, writing the report, and claiming delivery once.
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { errorText } from "./instances";
+import type { RunManifest } from "./manifest";
+
+export type ManifestRead = { manifest: RunManifest; problem?: undefined } | { manifest: undefined; problem: string };
+
+/**
+ * The run's manifest, or why there is none. A missing or unreadable manifest is reported, not fatal:
+ * findings and instance tags still say a lot. Only unexpected errors (throttling that outlasted
+ * the SDK's retries, server errors) throw, so the invocation is retried.
+ */
+export async function readManifest(s3: S3Client, bucket: string, key: string, assessmentRunArn: string): Promise<ManifestRead> {
+    let text: string;
+    try {
+        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        text = (await object.Body?.transformToString("utf-8")) ?? "";
+    } catch (error) {
+        if (isS3Error(error, ["NoSuchKey", "NotFound"], 404)) return { manifest: undefined, problem: `no manifest at s3://${bucket}/${key}` };
+        // Without s3:ListBucket, S3 answers 403 rather than 404 for a missing key.
+        if (isS3Error(error, ["AccessDenied"], 403)) {
+            return { manifest: undefined, problem: `manifest s3://${bucket}/${key} is missing or not readable: ${errorText(error)}` };
+        }
+        throw error;
+    }
+    let manifest: unknown;
+    try {
+        manifest = JSON.parse(text);
+    } catch {
+        return { manifest: undefined, problem: `manifest s3://${bucket}/${key} is not valid JSON` };
+    }
+    const shape = manifest as Partial<RunManifest> | null;
+    if (typeof shape !== "object" || shape === null || typeof shape.runId !== "string" || !Array.isArray(shape.amis)) {
+        return { manifest: undefined, problem: `manifest s3://${bucket}/${key} lacks runId or amis` };
+    }
+    if (shape.assessmentRunArn !== assessmentRunArn) {
+        return { manifest: undefined, problem: `manifest s3://${bucket}/${key} belongs to run ${String(shape.assessmentRunArn)}` };
+    }
+    return { manifest: shape as RunManifest };
+}
+
+export async function putText(s3: S3Client, bucket: string, key: string, body: string, contentType: string): Promise<void> {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+}
+
+/**
+ * Claims the right to publish a run's results by creating the marker only if it does not exist.
+ * "duplicate" means another delivery of the same completion got there first.
+ */
+export async function claimDelivery(s3: S3Client, bucket: string, key: string, body: string): Promise<"claimed" | "duplicate"> {
+    try {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json", IfNoneMatch: "*" }));
+        return "claimed";
+    } catch (error) {
+        // 412: the marker exists. 409: a concurrent write of the same marker is in progress.
+        if (isS3Error(error, ["PreconditionFailed", "ConditionalRequestConflict"], 412) || isS3Error(error, [], 409)) return "duplicate";
+        throw error;
+    }
+}
+
+/** Gives the claim back so that a retry can deliver. */
+export async function releaseDelivery(s3: S3Client, bucket: string, key: string): Promise<void> {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+function isS3Error(error: unknown, names: string[], httpStatus: number): boolean {
+    if (typeof error !== "object" || error === null) return false;
+    const details = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+    return names.includes(details.name ?? "") || names.includes(details.Code ?? "") || details.$metadata?.httpStatusCode === httpStatus;
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

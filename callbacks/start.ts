@@ -1,0 +1,301 @@
+// Scheduled start: clear leftovers, launch one instance per golden AMI with the Inspector Classic
+// agent, wait for the agents, start the assessment run and hand analyze a manifest.
+// Whatever happens after the first launch, nothing this run launched is left running unless the
+// run started (analyze terminates those; the reaper catches anything missed).
+import type { EC2Client, Image } from "@aws-sdk/client-ec2";
+import type { InspectorClient } from "@aws-sdk/client-inspector";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { waitForHealthyAgents } from "./agents";
+import { launchForAmis, markUnhealthyAgents } from "./amiLaunches";
+import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun } from "./assessmentRuns";
+import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "./clients";
+import { findGoldenAmis } from "./goldenAmis";
+import { errorText, terminateInstances } from "./instances";
+import { AmiRecord, RunManifest, runKeys } from "./manifest";
+import { publishNotice } from "./notify";
+import { ReapResult, reapStaleInstances } from "./reap";
+import { RunCleanup, terminateRunInstances } from "./runCleanup";
+import { makeRunId } from "./runId";
+import { RuntimeSettings, readSettings } from "./settings";
+import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "./startNotices";
+
+export const START_SETTINGS = [
+    "pipelineName",
+    "amiTags",
+    "amiOwners",
+    "instanceTypes",
+    "subnetIds",
+    "securityGroupId",
+    "assessmentTargetArn",
+    "assessmentTemplateArn",
+    "durationSeconds",
+    "resultsTopicArn",
+    "reportBucket",
+    "reportPrefix",
+    "agentWaitSeconds",
+    "reapGraceSeconds",
+] as const;
+
+export type StartSettings = Pick<RuntimeSettings, (typeof START_SETTINGS)[number]>;
+
+/** Kept back from the Lambda timeout for starting the run, terminating and reporting after the agent wait. */
+export const LAMBDA_TIME_RESERVE_MS = 120_000;
+
+export interface StartDeps {
+    ec2: EC2Client;
+    inspector: InspectorClient;
+    sns: SNSClient;
+    s3: S3Client;
+    settings: StartSettings;
+    now: () => Date;
+    sleep: (ms: number) => Promise<void>;
+    log?: (...args: unknown[]) => void;
+    /** For the run id's random part; Math.random unless a test pins it. */
+    random?: () => number;
+}
+
+/** The part of the Lambda context start uses: the agent wait must end before the function times out. */
+export interface StartContext {
+    getRemainingTimeInMillis?: () => number;
+}
+
+export type { StartOutcome } from "./startNotices";
+
+export interface StartResult {
+    runId: string;
+    outcome: StartOutcome;
+    /** One record per golden AMI, as written to the manifest when the run started. */
+    amis: AmiRecord[];
+    assessmentRunArn?: string;
+    manifestKey?: string;
+    /** Why no run was started (refusal or no healthy agent). */
+    reason?: string;
+    /** Unfinished runs that made this start skip. */
+    activeRunArns?: string[];
+    /** Instances terminated before the run because their agent was not healthy. */
+    unhealthyTermination?: RunCleanup;
+    /** Everything launched, terminated because the run did not go ahead. */
+    cleanup?: RunCleanup;
+    /** Leftovers of earlier runs; an error here does not stop the start. */
+    reaped: ReapResult | { error: string };
+    /** Whether a notice was published to the results topic. */
+    notified: boolean;
+}
+
+export type StartHandler = (event?: unknown, context?: StartContext) => Promise<StartResult>;
+
+/** The outcome after launching, before any notice: what to report and return. */
+interface RunPhase {
+    outcome: StartOutcome;
+    amis: AmiRecord[];
+    assessmentRunArn?: string;
+    manifestKey?: string;
+    reason?: string;
+    agentsInOtherRuns?: AgentInOtherRun[];
+    agentsTruncated?: boolean;
+    canRetry?: boolean;
+    unhealthyTermination?: RunCleanup;
+    cleanup?: RunCleanup;
+}
+
+/** What a failure notice can still say about a run that broke off. */
+interface RunProgress {
+    amis: AmiRecord[];
+    assessmentRunArn?: string;
+}
+
+export function makeStartHandler(deps: StartDeps): StartHandler {
+    const { ec2, inspector, sns, s3, settings } = deps;
+    const log = deps.log ?? (() => undefined);
+
+    const notify = async (subject: string, message: string) => publishNotice(sns, settings.resultsTopicArn, subject, message);
+
+    /** Reaping is housekeeping: a failure is logged and returned, and the hourly reaper tries again. */
+    const reapLeftovers = async (): Promise<ReapResult | { error: string }> => {
+        try {
+            return await reapStaleInstances(ec2, sns, settings, deps.now());
+        } catch (error) {
+            log("reaping leftovers failed; continuing", errorText(error));
+            return { error: errorText(error) };
+        }
+    };
+
+    const agentDeadlineMs = (context: StartContext | undefined): number => {
+        const nowMs = deps.now().getTime();
+        let waitMs = settings.agentWaitSeconds * 1000;
+        const remainingMs = context?.getRemainingTimeInMillis?.();
+        if (remainingMs !== undefined) waitMs = Math.min(waitMs, remainingMs - LAMBDA_TIME_RESERVE_MS);
+        return nowMs + Math.max(0, waitMs);
+    };
+
+    /** Launches, waits for agents and starts the run. `launchedIds` is filled as instances appear. */
+    const launchAndStart = async (
+        runId: string,
+        images: Image[],
+        launchedIds: string[],
+        progress: RunProgress,
+        context: StartContext | undefined,
+    ): Promise<RunPhase> => {
+        const launched = await launchForAmis(ec2, images, {
+            pipelineName: settings.pipelineName,
+            runId,
+            instanceTypes: settings.instanceTypes,
+            subnetIds: settings.subnetIds,
+            securityGroupId: settings.securityGroupId,
+            onLaunched: (instanceId) => launchedIds.push(instanceId),
+        });
+        progress.amis = launched;
+        for (const ami of launched) log(ami.status === "LAUNCH_FAILED" ? "launch failed" : "launched", ami.imageId, ami.instanceId ?? ami.reason);
+
+        if (launchedIds.length === 0) {
+            // An instance whose RunInstances answer was lost still carries the run tag.
+            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, []);
+            return { outcome: "NOTHING_LAUNCHED", amis: launched, cleanup };
+        }
+
+        const agents = await waitForHealthyAgents(inspector, {
+            assessmentTargetArn: settings.assessmentTargetArn,
+            instanceIds: [...launchedIds],
+            deadlineMs: agentDeadlineMs(context),
+            now: deps.now,
+            sleep: deps.sleep,
+            log,
+        });
+        log("agents", JSON.stringify({ healthy: agents.healthy, unhealthy: agents.unhealthy, polls: agents.polls, waitedSeconds: agents.waitedSeconds }));
+        const amis = markUnhealthyAgents(launched, agents.unhealthy);
+        progress.amis = amis;
+
+        if (agents.healthy.length === 0) {
+            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+            return { outcome: "NO_HEALTHY_AGENTS", amis, cleanup, reason: "no launched instance's Inspector agent became HEALTHY in time" };
+        }
+
+        // Terminated before the run starts, so the target (every instance with the pipeline tag)
+        // holds only instances that can be assessed.
+        let unhealthyTermination: RunCleanup | undefined;
+        if (agents.unhealthy.length > 0) {
+            unhealthyTermination = await terminateInstances(
+                ec2,
+                agents.unhealthy.map((agent) => agent.instanceId),
+            );
+        }
+
+        const started = await startAssessmentRun(inspector, settings.assessmentTemplateArn, assessmentRunName(settings.pipelineName, runId));
+        if (!started.started) {
+            log("assessment run refused", started.reason);
+            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+            return {
+                outcome: "RUN_REFUSED",
+                amis,
+                reason: started.reason,
+                agentsInOtherRuns: started.agentsInOtherRuns,
+                agentsTruncated: started.agentsTruncated,
+                canRetry: started.canRetry,
+                unhealthyTermination,
+                cleanup,
+            };
+        }
+        progress.assessmentRunArn = started.assessmentRunArn;
+
+        const manifest: RunManifest = {
+            runId,
+            assessmentRunArn: started.assessmentRunArn,
+            assessmentTemplateArn: settings.assessmentTemplateArn,
+            startedAt: deps.now().toISOString(),
+            amis,
+        };
+        const manifestKey = runKeys(settings.reportPrefix, started.assessmentRunArn).manifest;
+        await s3.send(
+            new PutObjectCommand({
+                Bucket: settings.reportBucket,
+                Key: manifestKey,
+                Body: JSON.stringify(manifest, null, 2),
+                ContentType: "application/json",
+            }),
+        );
+        log("assessment run started", started.assessmentRunArn, manifestKey);
+        return { outcome: "RUN_STARTED", amis, assessmentRunArn: started.assessmentRunArn, manifestKey, unhealthyTermination };
+    };
+
+    return async (_event?: unknown, context?: StartContext): Promise<StartResult> => {
+        const runId = makeRunId(deps.now(), deps.random);
+        log("start", runId);
+        const reaped = await reapLeftovers();
+
+        const images = await findGoldenAmis(ec2, settings.amiTags, settings.amiOwners);
+        if (images.length === 0) {
+            const notice = noGoldenAmisNotice(settings.pipelineName, settings.amiTags, settings.amiOwners);
+            await notify(notice.subject, notice.message);
+            return { runId, outcome: "NO_AMIS", amis: [], reaped, notified: true };
+        }
+
+        const activeRunArns = await findActiveRuns(inspector, settings.assessmentTemplateArn);
+        if (activeRunArns.length > 0) {
+            const notice = runInProgressNotice(settings.pipelineName, settings.assessmentTemplateArn, activeRunArns);
+            await notify(notice.subject, notice.message);
+            return { runId, outcome: "RUN_IN_PROGRESS", amis: [], activeRunArns, reaped, notified: true };
+        }
+
+        // From the first launch on, any unexpected error terminates what this run launched.
+        const launchedIds: string[] = [];
+        const progress: RunProgress = { amis: [] };
+        let phase: RunPhase;
+        try {
+            phase = await launchAndStart(runId, images, launchedIds, progress, context);
+        } catch (error) {
+            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+            log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
+            const notice = startReportNotice({
+                pipelineName: settings.pipelineName,
+                runId,
+                outcome: "FAILED",
+                amis: progress.amis,
+                assessmentRunArn: progress.assessmentRunArn,
+                reason: failureReason(error),
+                cleanup,
+            });
+            try {
+                if (notice) await notify(notice.subject, notice.message);
+            } catch (notifyError) {
+                log("could not publish the failure notice", errorText(notifyError));
+            }
+            throw error;
+        }
+
+        // Outside the cleanup scope: a failed notice must not terminate a run that started.
+        const report: StartReportInput = { pipelineName: settings.pipelineName, runId, ...phase };
+        const notice = startReportNotice(report);
+        if (notice) await notify(notice.subject, notice.message);
+        return {
+            runId,
+            outcome: phase.outcome,
+            amis: phase.amis,
+            assessmentRunArn: phase.assessmentRunArn,
+            manifestKey: phase.manifestKey,
+            reason: phase.reason,
+            unhealthyTermination: phase.unhealthyTermination,
+            cleanup: phase.cleanup,
+            reaped,
+            notified: notice !== undefined,
+        };
+    };
+}
+
+/** Runs once per container: settings and clients are shared by every invocation. */
+export function startHandlerFactory(): StartHandler {
+    const settings = readSettings(process.env, START_SETTINGS);
+    return makeStartHandler({
+        ec2: createEc2Client(),
+        inspector: createInspectorClient(),
+        sns: createSnsClient(),
+        s3: createS3Client(),
+        settings,
+        now: () => new Date(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: console.log,
+    });
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

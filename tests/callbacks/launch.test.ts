@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import {
+    CLIENT_TOKEN_MAX,
+    EC2_TAG_LIMIT,
+    assessmentInstanceTags,
+    chooseInstanceType,
+    launchClientToken,
+    planLaunch,
+    runInstancesInput,
+    tagMap,
+} from "../../callbacks/launch";
+import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../callbacks/tags";
+import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../callbacks/userData";
+import { decodeUserData, fakeImage } from "./launchFixtures";
+
+const INSTANCE_TYPES = { x86_64: "t3.medium", arm64: "t4g.medium" };
+const OWN = { [PIPELINE_TAG]: "golden", [RUN_TAG]: "2026-11-23T10-00-00Z-abc123", [SOURCE_AMI_TAG]: "ami-1" };
+const CONTEXT = { pipelineName: "golden", runId: "2026-11-23T10-00-00Z-abc123", instanceTypes: INSTANCE_TYPES };
+
+function manyTags(count: number): Record<string, string> {
+    const tags: Record<string, string> = {};
+    for (let i = 0; i < count; i++) tags[`team-tag-${String(i).padStart(2, "0")}`] = `value-${i}`;
+    return tags;
+}
+
+describe("tagMap", () => {
+    it("reads an AMI without any tags (Tags undefined) as no tags", () => {
+        expect(tagMap(undefined)).to.deep.equal({});
+    });
+    it("maps keys to values, a missing value to empty", () => {
+        expect(tagMap([{ Key: "a", Value: "1" }, { Key: "b" }, { Value: "orphan" }])).to.deep.equal({ a: "1", b: "" });
+    });
+});
+
+describe("assessmentInstanceTags", () => {
+    it("keeps an AMI with 60 tags to EC2's 50, ours first and in full, the rest in key order", () => {
+        const tags = assessmentInstanceTags(OWN, manyTags(60));
+        expect(tags).to.have.length(EC2_TAG_LIMIT);
+        expect(tags.slice(0, 3)).to.deep.equal(Object.entries(OWN).map(([Key, Value]) => ({ Key, Value })));
+        expect(tags.slice(3).map((t) => t.Key)).to.deep.equal(Object.keys(manyTags(47)));
+    });
+
+    it("skips aws: keys, which EC2 refuses, whatever their case", () => {
+        const tags = assessmentInstanceTags(OWN, { "aws:ec2launchtemplate:id": "lt-1", "AWS:x": "y", Name: "base" });
+        expect(tags.map((t) => t.Key)).to.deep.equal([...Object.keys(OWN), "Name"]);
+    });
+
+    it("lets our values win over the AMI's tags of the same key, and drops the AMI's own product tags", () => {
+        const tags = assessmentInstanceTags(OWN, { [PIPELINE_TAG]: "someone-else", [VERDICT_TAG]: "FAIL", [INSTANCE_TYPE_OVERRIDE_TAG]: "m5.large", Owner: "team" });
+        expect(tags).to.deep.equal([...Object.entries(OWN).map(([Key, Value]) => ({ Key, Value })), { Key: "Owner", Value: "team" }]);
+    });
+
+    it("is the same whatever order the AMI's tags come in", () => {
+        const forward = manyTags(60);
+        const backward = Object.fromEntries(Object.entries(forward).reverse());
+        expect(assessmentInstanceTags(OWN, backward)).to.deep.equal(assessmentInstanceTags(OWN, forward));
+    });
+});
+
+describe("chooseInstanceType", () => {
+    it("uses the type configured for the AMI's architecture", () => {
+        expect(chooseInstanceType(fakeImage("ami-1", { architecture: "arm64" }), INSTANCE_TYPES)).to.deep.equal({ instanceType: "t4g.medium" });
+    });
+    it("lets the AMI's override tag win", () => {
+        const image = fakeImage("ami-1", { tags: [{ Key: INSTANCE_TYPE_OVERRIDE_TAG, Value: " m6i.large " }] });
+        expect(chooseInstanceType(image, INSTANCE_TYPES)).to.deep.equal({ instanceType: "m6i.large" });
+    });
+    it("ignores an empty override", () => {
+        const image = fakeImage("ami-1", { tags: [{ Key: INSTANCE_TYPE_OVERRIDE_TAG, Value: "" }] });
+        expect(chooseInstanceType(image, INSTANCE_TYPES)).to.deep.equal({ instanceType: "t3.medium" });
+    });
+    it("explains an architecture without a configured type", () => {
+        const choice = chooseInstanceType(fakeImage("ami-1", { architecture: "i386" }), INSTANCE_TYPES);
+        expect(choice).to.have.property("error").that.includes("i386").and.includes(INSTANCE_TYPE_OVERRIDE_TAG);
+    });
+});
+
+describe("launchClientToken", () => {
+    it("is stable for the same run, AMI and subnet attempt and differs otherwise, within 64 characters", () => {
+        const token = launchClientToken(CONTEXT.runId, "ami-0123456789abcdef0", 0);
+        expect(token).to.equal(launchClientToken(CONTEXT.runId, "ami-0123456789abcdef0", 0));
+        expect(token).not.to.equal(launchClientToken(CONTEXT.runId, "ami-0123456789abcdef0", 1));
+        expect(token).not.to.equal(launchClientToken(CONTEXT.runId, "ami-0123456789abcdef1", 0));
+        expect(token.length).to.be.at.most(CLIENT_TOKEN_MAX);
+    });
+});
+
+describe("planLaunch", () => {
+    it("plans type, root device, platform and tags (ours with the run and source AMI)", () => {
+        const result = planLaunch(fakeImage("ami-1", { architecture: "arm64", rootDeviceName: "/dev/sda1" }), CONTEXT);
+        expect(result).to.deep.equal({
+            plan: {
+                imageId: "ami-1",
+                instanceType: "t4g.medium",
+                rootDeviceName: "/dev/sda1",
+                platform: undefined,
+                tags: [...Object.entries(OWN).map(([Key, Value]) => ({ Key, Value })), { Key: "Golden", Value: "true" }],
+            },
+        });
+    });
+    it("refuses an instance-store root (no encrypted EBS root possible)", () => {
+        const image = { ...fakeImage("ami-1"), RootDeviceType: "instance-store" as const };
+        expect(planLaunch(image, CONTEXT)).to.have.property("error").that.includes("instance-store");
+    });
+    it("refuses an AMI without a root device name", () => {
+        expect(planLaunch({ ...fakeImage("ami-1"), RootDeviceName: undefined }, CONTEXT)).to.have.property("error");
+    });
+});
+
+describe("runInstancesInput", () => {
+    const plan = { imageId: "ami-1", instanceType: "t3.medium", rootDeviceName: "/dev/xvda", tags: [{ Key: PIPELINE_TAG, Value: "golden" }] };
+    const placement = { subnetId: "subnet-a", securityGroupId: "sg-1", clientToken: "token-1" };
+
+    it("launches exactly one instance, encrypted, self-terminating, IMDSv1 allowed, tagged with its volume", () => {
+        expect(runInstancesInput(plan, placement)).to.deep.equal({
+            ImageId: "ami-1",
+            InstanceType: "t3.medium",
+            MinCount: 1,
+            MaxCount: 1,
+            ClientToken: "token-1",
+            SubnetId: "subnet-a",
+            SecurityGroupIds: ["sg-1"],
+            UserData: Buffer.from(LINUX_AGENT_SCRIPT).toString("base64"),
+            InstanceInitiatedShutdownBehavior: "terminate",
+            BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { Encrypted: true, DeleteOnTermination: true } }],
+            MetadataOptions: { HttpTokens: "optional", HttpEndpoint: "enabled" },
+            TagSpecifications: [
+                { ResourceType: "instance", Tags: plan.tags },
+                { ResourceType: "volume", Tags: plan.tags },
+            ],
+        });
+    });
+
+    it("installs the Windows agent on a Windows AMI", () => {
+        expect(decodeUserData(runInstancesInput({ ...plan, platform: "windows" }, placement).UserData)).to.equal(WINDOWS_AGENT_SCRIPT);
+    });
+});

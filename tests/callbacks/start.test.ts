@@ -1,0 +1,548 @@
+import { EC2Client, Instance, RunInstancesCommand, RunInstancesCommandInput, DescribeImagesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import * as inspectorSdk from "@aws-sdk/client-inspector";
+import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-sdk/client-inspector";
+import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
+import { expect } from "chai";
+import { ACTIVE_RUN_STATES } from "../../callbacks/assessmentRuns";
+import { EC2_TAG_LIMIT } from "../../callbacks/launch";
+import { RunManifest, runKeys } from "../../callbacks/manifest";
+import { settingsToEnv } from "../../callbacks/settings";
+import { START_SETTINGS, StartSettings, makeStartHandler, startHandlerFactory } from "../../callbacks/start";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../callbacks/tags";
+import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../callbacks/userData";
+import { Ec2World, liveInstanceIds, mockEc2World, newEc2World, terminatedInstanceIds } from "./ec2World";
+import {
+    NOW,
+    PIPELINE,
+    RUN_ARN,
+    TARGET_ARN,
+    TEMPLATE_ARN,
+    TOPIC_ARN,
+    decodeUserData,
+    ec2Error,
+    fakeClock,
+    fakeImage,
+    inspectorError,
+    isolatedMock,
+} from "./launchFixtures";
+
+// client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
+const ListAssessmentRunsCommand = inspectorSdk.ListAssessmentRunsCommand as any;
+const PreviewAgentsCommand = inspectorSdk.PreviewAgentsCommand as any;
+const StartAssessmentRunCommand = inspectorSdk.StartAssessmentRunCommand as any;
+
+const SETTINGS: StartSettings = {
+    pipelineName: PIPELINE,
+    amiTags: { Golden: "true", Env: "prod" },
+    amiOwners: ["self", "123456789012"],
+    instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
+    subnetIds: ["subnet-a", "subnet-b"],
+    securityGroupId: "sg-assess",
+    assessmentTargetArn: TARGET_ARN,
+    assessmentTemplateArn: TEMPLATE_ARN,
+    durationSeconds: 3600,
+    resultsTopicArn: TOPIC_ARN,
+    reportBucket: "reports-bucket",
+    reportPrefix: "reports/",
+    agentWaitSeconds: 600,
+    reapGraceSeconds: 3600,
+};
+const RUN_ID_PATTERN = /^2026-11-23T10-00-00Z-[0-9a-z]{6}$/;
+
+describe("start handler", () => {
+    let world: Ec2World;
+    let clock: ReturnType<typeof fakeClock>;
+    let ec2: EC2Client;
+    let inspector: InspectorClient;
+    let s3: S3Client;
+    let sns: SNSClient;
+    let ec2Mock: ReturnType<typeof mockEc2World>;
+    let inspectorMock: ReturnType<typeof isolatedMock>;
+    let s3Mock: ReturnType<typeof isolatedMock>;
+    let snsMock: ReturnType<typeof isolatedMock>;
+    /** Agent health by instance ID and poll number (1-based); HEALTHY unless a test says otherwise. */
+    let agentHealth: (instanceId: string, poll: number) => string | undefined;
+    let polls: number;
+
+    beforeEach(() => {
+        world = newEc2World();
+        clock = fakeClock();
+        ec2 = new EC2Client({ region: "us-east-1" });
+        inspector = new InspectorClient({ region: "us-east-1" });
+        s3 = new S3Client({ region: "us-east-1" });
+        sns = new SNSClient({ region: "us-east-1" });
+        ec2Mock = mockEc2World(ec2, world, clock.now);
+        inspectorMock = isolatedMock(inspector);
+        s3Mock = isolatedMock(s3);
+        snsMock = isolatedMock(sns);
+        agentHealth = () => "HEALTHY";
+        polls = 0;
+
+        inspectorMock.on(ListAssessmentRunsCommand).resolves({ assessmentRunArns: [] });
+        inspectorMock.on(PreviewAgentsCommand).callsFake(() => {
+            polls++;
+            world.events.push("PreviewAgents");
+            const agents = world.instances
+                .filter((instance) => instance.State?.Name === "pending" || instance.State?.Name === "running")
+                .map((instance) => ({ agentId: instance.InstanceId!, agentHealth: agentHealth(instance.InstanceId!, polls) }))
+                .filter((agent) => agent.agentHealth !== undefined);
+            return { agentPreviews: agents };
+        });
+        inspectorMock.on(StartAssessmentRunCommand).callsFake(() => {
+            world.events.push("StartAssessmentRun");
+            return { assessmentRunArn: RUN_ARN };
+        });
+        s3Mock.on(PutObjectCommand).callsFake(() => {
+            world.events.push("PutObject");
+            return {};
+        });
+        snsMock.on(PublishCommand).callsFake((input: PublishCommandInput) => {
+            world.events.push(`Publish ${input.Subject}`);
+            return { MessageId: "m-1" };
+        });
+    });
+
+    function handler(settings: StartSettings = SETTINGS) {
+        return makeStartHandler({ ec2, inspector, sns, s3, settings, now: clock.now, sleep: clock.sleep });
+    }
+
+    function goldenImages(...images: ReturnType<typeof fakeImage>[]) {
+        world.imagePages = [images];
+    }
+
+    const runInputs = (): RunInstancesCommandInput[] => ec2Mock.commandCalls(RunInstancesCommand).map((call) => call.args[0].input);
+    const published = (): PublishCommandInput[] => snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input as PublishCommandInput);
+    const manifest = (): RunManifest => JSON.parse(String(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.Body));
+
+    async function rejection(promise: Promise<unknown>): Promise<Error> {
+        return promise.then(
+            () => expect.fail("expected the handler to throw"),
+            (error: Error) => error,
+        );
+    }
+
+    describe("a run that starts", () => {
+        it("launches one encrypted, tagged, agent-installing instance per golden AMI, starts the run and writes the manifest", async () => {
+            goldenImages(
+                fakeImage("ami-1", { architecture: "x86_64", name: "base-linux" }),
+                fakeImage("ami-2", { architecture: "arm64", rootDeviceName: "/dev/sda1", tags: [{ Key: "Golden", Value: "true" }, { Key: "Team", Value: "core" }] }),
+                fakeImage("ami-3", { platform: "windows", rootDeviceName: "/dev/sda1" }),
+            );
+            const result = await handler()();
+
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(result.runId).to.match(RUN_ID_PATTERN);
+            const inputs = runInputs();
+            expect(inputs.map((input) => input.ImageId)).to.deep.equal(["ami-1", "ami-2", "ami-3"]);
+            const arm = inputs[1];
+            expect(arm).to.deep.include({
+                InstanceType: "t4g.medium",
+                MinCount: 1,
+                MaxCount: 1,
+                SubnetId: "subnet-a",
+                SecurityGroupIds: ["sg-assess"],
+                InstanceInitiatedShutdownBehavior: "terminate",
+            });
+            expect(arm.BlockDeviceMappings).to.deep.equal([{ DeviceName: "/dev/sda1", Ebs: { Encrypted: true, DeleteOnTermination: true } }]);
+            expect(arm.MetadataOptions?.HttpTokens).to.equal("optional");
+            expect(arm.ClientToken).to.include(result.runId).and.include("ami-2");
+            const expectedTags = [
+                { Key: PIPELINE_TAG, Value: PIPELINE },
+                { Key: RUN_TAG, Value: result.runId },
+                { Key: SOURCE_AMI_TAG, Value: "ami-2" },
+                { Key: "Golden", Value: "true" },
+                { Key: "Team", Value: "core" },
+            ];
+            expect(arm.TagSpecifications).to.deep.equal([
+                { ResourceType: "instance", Tags: expectedTags },
+                { ResourceType: "volume", Tags: expectedTags },
+            ]);
+            expect(inputs[0].InstanceType).to.equal("t3.medium");
+            expect(decodeUserData(inputs[0].UserData)).to.equal(LINUX_AGENT_SCRIPT);
+            expect(decodeUserData(inputs[2].UserData)).to.equal(WINDOWS_AGENT_SCRIPT);
+
+            expect(inspectorMock.commandCalls(PreviewAgentsCommand)[0].args[0].input).to.deep.equal({ previewAgentsArn: TARGET_ARN, maxResults: 500, nextToken: undefined });
+            expect(clock.sleeps, "agents were healthy at the first poll: no waiting").to.deep.equal([]);
+            expect(inspectorMock.commandCalls(StartAssessmentRunCommand)[0].args[0].input).to.deep.equal({
+                assessmentTemplateArn: TEMPLATE_ARN,
+                assessmentRunName: `${PIPELINE}-${result.runId}`,
+            });
+
+            const put = s3Mock.commandCalls(PutObjectCommand)[0].args[0].input;
+            expect(put).to.deep.include({ Bucket: "reports-bucket", Key: runKeys("reports/", RUN_ARN).manifest, ContentType: "application/json" });
+            expect(put.Key).to.equal("reports/runs/0-MnOpQr56/manifest.json");
+            expect(manifest()).to.deep.equal({
+                runId: result.runId,
+                assessmentRunArn: RUN_ARN,
+                assessmentTemplateArn: TEMPLATE_ARN,
+                startedAt: NOW.toISOString(),
+                amis: [
+                    { imageId: "ami-1", name: "base-linux", architecture: "x86_64", platform: "Linux/UNIX", tags: { Golden: "true" }, status: "ASSESSING", instanceId: "i-1" },
+                    { imageId: "ami-2", name: "golden-ami-2", architecture: "arm64", platform: "Linux/UNIX", tags: { Golden: "true", Team: "core" }, status: "ASSESSING", instanceId: "i-2" },
+                    { imageId: "ami-3", name: "golden-ami-3", architecture: "x86_64", platform: "Windows", tags: { Golden: "true" }, status: "ASSESSING", instanceId: "i-3" },
+                ],
+            });
+            expect(result).to.deep.include({ assessmentRunArn: RUN_ARN, manifestKey: put.Key, notified: false });
+            expect(published(), "a clean start is reported by analyze, not here").to.deep.equal([]);
+            expect(liveInstanceIds(world), "the run's instances stay up for the assessment").to.deep.equal(["i-1", "i-2", "i-3"]);
+            expect(world.events.indexOf("StartAssessmentRun")).to.be.below(world.events.indexOf("PutObject"));
+        });
+
+        it("reads golden AMIs over several DescribeImages pages, with one tag filter per tag, the owners and the available state", async () => {
+            world.imagePages = [[fakeImage("ami-1"), fakeImage("ami-2")], [], [fakeImage("ami-3")], [fakeImage("ami-4")]];
+            const result = await handler()();
+            const calls = ec2Mock.commandCalls(DescribeImagesCommand).map((call) => call.args[0].input);
+            expect(calls.map((input) => input.NextToken)).to.deep.equal([undefined, "page-1", "page-2", "page-3"]);
+            expect(calls[0]).to.deep.include({
+                Owners: ["self", "123456789012"],
+                Filters: [
+                    { Name: "tag:Golden", Values: ["true"] },
+                    { Name: "tag:Env", Values: ["prod"] },
+                    { Name: "state", Values: ["available"] },
+                ],
+            });
+            expect(result.amis.map((ami) => [ami.imageId, ami.status])).to.deep.equal([
+                ["ami-1", "ASSESSING"],
+                ["ami-2", "ASSESSING"],
+                ["ami-3", "ASSESSING"],
+                ["ami-4", "ASSESSING"],
+            ]);
+        });
+
+        it("launches AMIs without any tags (Tags undefined) with only our tags", async () => {
+            goldenImages(fakeImage("ami-1", { tags: null }));
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(runInputs()[0].TagSpecifications![0].Tags!.map((tag) => tag.Key)).to.deep.equal([PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG]);
+            expect(manifest().amis[0].tags).to.deep.equal({});
+        });
+
+        it("keeps an AMI with 60 tags to 50 on instance and volume, ours kept and winning", async () => {
+            const tags = [...Array(60).keys()].map((i) => ({ Key: `tag-${String(i).padStart(2, "0")}`, Value: `v${i}` }));
+            tags.push({ Key: PIPELINE_TAG, Value: "not-this-pipeline" }, { Key: "aws:cloudformation:stack-name", Value: "x" });
+            goldenImages(fakeImage("ami-1", { tags }));
+            const result = await handler()();
+            for (const spec of runInputs()[0].TagSpecifications!) {
+                expect(spec.Tags).to.have.length(EC2_TAG_LIMIT);
+                expect(spec.Tags).to.deep.include({ Key: PIPELINE_TAG, Value: PIPELINE });
+                expect(spec.Tags).to.deep.include({ Key: RUN_TAG, Value: result.runId });
+                expect(spec.Tags).to.deep.include({ Key: SOURCE_AMI_TAG, Value: "ami-1" });
+                expect(spec.Tags!.filter((tag) => tag.Key === PIPELINE_TAG)).to.have.length(1);
+                expect(spec.Tags!.some((tag) => tag.Key!.startsWith("aws:"))).to.equal(false);
+            }
+        });
+
+        it("uses the AMI's instance-type override tag", async () => {
+            goldenImages(fakeImage("ami-1", { tags: [{ Key: "golden-ami-assessment:instance-type", Value: "m6i.large" }] }));
+            await handler()();
+            expect(runInputs()[0].InstanceType).to.equal("m6i.large");
+        });
+
+        it("never has more than 5 launches in flight", async () => {
+            goldenImages(...[...Array(12).keys()].map((i) => fakeImage(`ami-${String(i).padStart(2, "0")}`)));
+            const result = await handler()();
+            expect(runInputs()).to.have.length(12);
+            expect(world.maxLaunchesInFlight).to.equal(5);
+            expect(result.amis.every((ami) => ami.status === "ASSESSING")).to.equal(true);
+        });
+    });
+
+    describe("launch failures", () => {
+        it("records a failed launch with its reason, launches the others, and reports it", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2", { name: "gone-image" }), fakeImage("ami-3"));
+            world.runInstancesFailure = (input) =>
+                input.ImageId === "ami-2" ? { error: ec2Error("InvalidAMIID.NotFound", "The image id '[ami-2]' does not exist") } : undefined;
+            const result = await handler()();
+
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(result.amis.map((ami) => [ami.imageId, ami.status, ami.instanceId])).to.deep.equal([
+                ["ami-1", "ASSESSING", "i-1"],
+                ["ami-2", "LAUNCH_FAILED", undefined],
+                ["ami-3", "ASSESSING", "i-3"],
+            ]);
+            const failed = manifest().amis[1];
+            expect(failed).to.include({ status: "LAUNCH_FAILED" });
+            expect(failed.reason).to.include("InvalidAMIID.NotFound: The image id '[ami-2]' does not exist");
+            const [notice] = published();
+            expect(notice.TopicArn).to.equal(TOPIC_ARN);
+            expect(notice.Subject).to.equal(`[${PIPELINE}] assessment started; 1 of 3 golden AMIs not assessed`);
+            expect(notice.Message).to.include("ami-2 (gone-image): NOT ASSESSED, launch failed: subnet-a: InvalidAMIID.NotFound");
+        });
+
+        it("records an AMI whose architecture has no instance type without calling RunInstances for it", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2", { architecture: "i386" }));
+            const result = await handler()();
+            expect(runInputs().map((input) => input.ImageId)).to.deep.equal(["ami-1"]);
+            expect(result.amis[1]).to.include({ status: "LAUNCH_FAILED" });
+            expect(result.amis[1].reason).to.include("no instance type for architecture i386");
+        });
+
+        it("moves to the next subnet when the first has no capacity", async () => {
+            goldenImages(fakeImage("ami-1"));
+            world.runInstancesFailure = (input) => (input.SubnetId === "subnet-a" ? { error: ec2Error("InsufficientInstanceCapacity", "no t3.medium in us-east-1a") } : undefined);
+            const result = await handler()();
+            expect(runInputs().map((input) => input.SubnetId)).to.deep.equal(["subnet-a", "subnet-b"]);
+            expect(runInputs()[0].ClientToken).not.to.equal(runInputs()[1].ClientToken);
+            expect(result.amis[0]).to.include({ status: "ASSESSING", instanceId: "i-1" });
+            expect(result.outcome).to.equal("RUN_STARTED");
+        });
+
+        it("reports NOTHING_LAUNCHED, without waiting for agents or starting a run, when every launch fails", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
+            world.runInstancesFailure = () => ({ error: ec2Error("InsufficientInstanceCapacity", "none anywhere") });
+            const result = await handler()();
+            expect(result.outcome).to.equal("NOTHING_LAUNCHED");
+            expect(runInputs()).to.have.length(4);
+            expect(inspectorMock.commandCalls(PreviewAgentsCommand)).to.have.length(0);
+            expect(inspectorMock.commandCalls(StartAssessmentRunCommand)).to.have.length(0);
+            expect(s3Mock.commandCalls(PutObjectCommand)).to.have.length(0);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] none of 2 golden AMIs could be launched; nothing assessed`);
+            expect(notice.Message).to.include("subnet-a: InsufficientInstanceCapacity: none anywhere; subnet-b: InsufficientInstanceCapacity: none anywhere");
+        });
+    });
+
+    describe("agents", () => {
+        it("terminates and reports instances whose agent never became healthy by the deadline, and assesses the healthy ones", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2", { name: "imdsv2-only" }), fakeImage("ami-3"));
+            agentHealth = (instanceId, poll) => {
+                if (instanceId === "i-1") return poll >= 3 ? "HEALTHY" : "UNKNOWN";
+                if (instanceId === "i-2") return "UNHEALTHY";
+                return undefined; // i-3: the agent never registers
+            };
+            const result = await handler()();
+
+            // 600 s at 15 s per poll: 40 sleeps, 41 polls, the last at the deadline.
+            expect(clock.sleeps).to.have.length(40);
+            expect(clock.sleeps.reduce((a, b) => a + b, 0)).to.equal(600_000);
+            expect(inspectorMock.commandCalls(PreviewAgentsCommand)).to.have.length(41);
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(result.amis.map((ami) => [ami.imageId, ami.status])).to.deep.equal([
+                ["ami-1", "ASSESSING"],
+                ["ami-2", "AGENT_UNHEALTHY"],
+                ["ami-3", "AGENT_UNHEALTHY"],
+            ]);
+            expect(result.amis[1].reason).to.include("UNHEALTHY after 600s");
+            expect(result.amis[2].reason).to.include("no Inspector agent reported within 600s");
+            expect(result.unhealthyTermination).to.deep.equal({ terminated: ["i-2", "i-3"], failed: [] });
+            expect(liveInstanceIds(world)).to.deep.equal(["i-1"]);
+            // Terminated before the run starts, so the target holds only assessable instances.
+            expect(world.events.indexOf("TerminateInstances i-2,i-3")).to.be.below(world.events.indexOf("StartAssessmentRun"));
+            expect(manifest().amis.map((ami) => ami.status)).to.deep.equal(["ASSESSING", "AGENT_UNHEALTHY", "AGENT_UNHEALTHY"]);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] assessment started; 2 of 3 golden AMIs not assessed`);
+            expect(notice.Message).to.include("ami-2 (imdsv2-only): NOT ASSESSED, instance i-2: Inspector agent UNHEALTHY after 600s");
+            expect(notice.Message).to.include("Instances with unhealthy agents terminated: i-2, i-3");
+        });
+
+        it("terminates everything and starts no run when no agent became healthy", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
+            agentHealth = () => "UNHEALTHY";
+            const result = await handler()();
+            expect(result.outcome).to.equal("NO_HEALTHY_AGENTS");
+            expect(inspectorMock.commandCalls(StartAssessmentRunCommand)).to.have.length(0);
+            expect(s3Mock.commandCalls(PutObjectCommand)).to.have.length(0);
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+            expect(result.cleanup?.terminated).to.have.members(["i-1", "i-2"]);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] no Inspector agent became healthy on 2 golden AMIs; nothing assessed`);
+            expect(notice.Message).to.include("Instances of this run terminated: i-1, i-2");
+        });
+
+        it("rides out a throttled PreviewAgents and polls again", async () => {
+            goldenImages(fakeImage("ami-1"));
+            inspectorMock
+                .on(PreviewAgentsCommand)
+                .rejectsOnce(inspectorError("ThrottlingException", "Rate exceeded"))
+                .resolves({ agentPreviews: [{ agentId: "i-1", agentHealth: "HEALTHY" }] });
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(inspectorMock.commandCalls(PreviewAgentsCommand)).to.have.length(2);
+            expect(clock.sleeps).to.deep.equal([15_000]);
+        });
+
+        it("ends the agent wait early enough to finish inside the Lambda timeout", async () => {
+            goldenImages(fakeImage("ami-1"));
+            agentHealth = () => "UNKNOWN";
+            const result = await handler()({}, { getRemainingTimeInMillis: () => 300_000 });
+            // 300 s left minus the 120 s reserve: 180 s of waiting instead of 600 s.
+            expect(clock.sleeps.reduce((a, b) => a + b, 0)).to.equal(180_000);
+            expect(result.outcome).to.equal("NO_HEALTHY_AGENTS");
+        });
+    });
+
+    describe("the assessment run", () => {
+        it("skips with a notice when a run of the template is still in progress", async () => {
+            goldenImages(fakeImage("ami-1"));
+            inspectorMock.on(ListAssessmentRunsCommand).resolves({ assessmentRunArns: [RUN_ARN] });
+            const result = await handler()();
+            expect(result).to.deep.include({ outcome: "RUN_IN_PROGRESS", activeRunArns: [RUN_ARN], notified: true });
+            expect(inspectorMock.commandCalls(ListAssessmentRunsCommand)[0].args[0].input).to.deep.include({
+                assessmentTemplateArns: [TEMPLATE_ARN],
+                filter: { states: [...ACTIVE_RUN_STATES] },
+            });
+            expect(runInputs()).to.have.length(0);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] previous assessment still running; this one skipped`);
+            expect(notice.Message).to.include(RUN_ARN);
+        });
+
+        it("on AgentsAlreadyRunningAssessmentException terminates everything it launched and reports the busy agents", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
+            const otherRun = `${TEMPLATE_ARN}/run/0-Other`;
+            inspectorMock.on(StartAssessmentRunCommand).rejects(
+                new AgentsAlreadyRunningAssessmentException({
+                    message: "The agents are already running an assessment",
+                    $metadata: { httpStatusCode: 400 },
+                    agents: [{ agentId: "i-1", assessmentRunArn: otherRun }],
+                    agentsTruncated: false,
+                    canRetry: false,
+                }),
+            );
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_REFUSED");
+            expect(result.reason).to.include("AgentsAlreadyRunningAssessmentException");
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+            expect(result.cleanup?.terminated).to.have.members(["i-1", "i-2"]);
+            expect(s3Mock.commandCalls(PutObjectCommand)).to.have.length(0);
+            const [notice] = published();
+            expect(notice.Subject).to.include("assessment run refused").and.include("AgentsAlreadyRunningAssessmentException");
+            expect(notice.Message).to.include(`- i-1 in ${otherRun}`).and.include("cannot be retried");
+            expect(notice.Message).to.include("Instances of this run terminated: i-1, i-2");
+        });
+
+        it("on any other refusal (access denied) terminates everything it launched and names the reason", async () => {
+            goldenImages(fakeImage("ami-1"));
+            inspectorMock.on(StartAssessmentRunCommand).rejects(inspectorError("AccessDeniedException", "not authorized to perform inspector:StartAssessmentRun"));
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_REFUSED");
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+            expect(published()[0].Message).to.include("Reason: AccessDeniedException: not authorized to perform inspector:StartAssessmentRun");
+        });
+    });
+
+    describe("nothing launched is left running", () => {
+        it("terminates what it launched (remembered or found by run tag), publishes a notice and rethrows on an unexpected error", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
+            // ami-2's RunInstances answer is lost although EC2 launched it: only the run tag finds it.
+            world.runInstancesFailure = (input) => (input.ImageId === "ami-2" ? { error: new Error("socket hang up"), created: true } : undefined);
+            s3Mock.on(PutObjectCommand).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" }));
+
+            const error = await rejection(handler()());
+            expect(error.name).to.equal("AccessDenied");
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+            expect(terminatedInstanceIds(world)).to.have.members(["i-1", "i-2"]);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] start failed, nothing assessed: AccessDenied: Access Denied`);
+            expect(notice.Message).to.include(`Assessment run: ${RUN_ARN}`);
+            expect(notice.Message).to.include("Instances of this run terminated: i-1, i-2");
+        });
+
+        it("terminates and rethrows when agent polling fails for good", async () => {
+            goldenImages(fakeImage("ami-1"));
+            inspectorMock.on(PreviewAgentsCommand).rejects(inspectorError("NoSuchEntityException", "target not found"));
+            const error = await rejection(handler()());
+            expect(error.name).to.equal("NoSuchEntityException");
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+            expect(inspectorMock.commandCalls(StartAssessmentRunCommand)).to.have.length(0);
+            expect(published()[0].Subject).to.include("start failed");
+        });
+
+        it("still rethrows the original error when the failure notice cannot be published", async () => {
+            goldenImages(fakeImage("ami-1"));
+            inspectorMock.on(PreviewAgentsCommand).rejects(inspectorError("NoSuchEntityException", "target not found"));
+            snsMock.on(PublishCommand).rejects(new Error("SNS down"));
+            const error = await rejection(handler()());
+            expect(error.name).to.equal("NoSuchEntityException");
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+        });
+
+        it("reports instances it could not terminate", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
+            world.unterminatable.add("i-2");
+            inspectorMock.on(StartAssessmentRunCommand).rejects(inspectorError("LimitExceededException", "500 instances"));
+            const result = await handler()();
+            expect(result.cleanup).to.deep.include({ terminated: ["i-1"] });
+            expect(result.cleanup?.failed.map((failure) => failure.instanceId)).to.deep.equal(["i-2"]);
+            expect(published()[0].Message).to.include("Instances of this run NOT TERMINATED (terminate by hand): i-2: UnauthorizedOperation");
+        });
+
+        it("fails before launching anything when DescribeImages is still throttled after the SDK's retries", async () => {
+            ec2Mock.on(DescribeImagesCommand).rejects(ec2Error("RequestLimitExceeded", "Request limit exceeded."));
+            const error = await rejection(handler()());
+            expect(error.name).to.equal("RequestLimitExceeded");
+            expect(runInputs()).to.have.length(0);
+        });
+    });
+
+    describe("before launching", () => {
+        it("publishes a notice naming the tags and owners searched when no golden AMI is found, and stops", async () => {
+            world.imagePages = [[], []];
+            const result = await handler()();
+            expect(result).to.deep.include({ outcome: "NO_AMIS", amis: [], notified: true });
+            expect(ec2Mock.commandCalls(DescribeImagesCommand)).to.have.length(2);
+            expect(inspectorMock.commandCalls(ListAssessmentRunsCommand)).to.have.length(0);
+            expect(runInputs()).to.have.length(0);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] no golden AMIs found; nothing assessed`);
+            expect(notice.Message).to.include("Golden=true, Env=prod").and.include("self, 123456789012");
+        });
+
+        it("first terminates instances left by earlier runs, and reports them, leaving recent ones alone", async () => {
+            const leftover = (id: string, ageSeconds: number): Instance => ({
+                InstanceId: id,
+                State: { Name: "running" },
+                LaunchTime: new Date(NOW.getTime() - ageSeconds * 1000),
+                Tags: [
+                    { Key: PIPELINE_TAG, Value: PIPELINE },
+                    { Key: RUN_TAG, Value: "old-run" },
+                    { Key: SOURCE_AMI_TAG, Value: "ami-old" },
+                ],
+            });
+            world.instances.push(leftover("i-stale", 3 * 3600), leftover("i-recent", 3600));
+            goldenImages(fakeImage("ami-1"));
+            const result = await handler()();
+            expect(world.events[0]).to.equal("DescribeInstances");
+            expect(world.events[1]).to.equal("TerminateInstances i-stale");
+            expect(result.reaped).to.deep.include({ maxAgeSeconds: 7800 });
+            expect((result.reaped as { stale: { instanceId: string }[] }).stale.map((s) => s.instanceId)).to.deep.equal(["i-stale"]);
+            expect(liveInstanceIds(world)).to.deep.equal(["i-recent", "i-1"]);
+            const [notice] = published();
+            expect(notice.Subject).to.equal(`[${PIPELINE}] terminated 1 leftover assessment instance`);
+            expect(notice.Message).to.include("i-stale from ami-old").and.include("age 3h 00m");
+            expect(result.outcome).to.equal("RUN_STARTED");
+        });
+
+        it("goes on with the assessment when reaping fails, and says why in the result", async () => {
+            goldenImages(fakeImage("ami-1"));
+            world.describeInstancesFailures.push(ec2Error("RequestLimitExceeded", "Request limit exceeded."));
+            const result = await handler()();
+            expect(result.reaped).to.deep.equal({ error: "RequestLimitExceeded: Request limit exceeded." });
+            expect(result.outcome).to.equal("RUN_STARTED");
+        });
+    });
+});
+
+describe("startHandlerFactory", () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+        Object.assign(process.env, saved);
+    });
+
+    it("reads its settings from the environment once and returns a handler", () => {
+        Object.assign(process.env, settingsToEnv(SETTINGS), { AWS_REGION: "us-east-1" });
+        expect(startHandlerFactory()).to.be.a("function");
+    });
+
+    it("fails loudly naming a missing setting", () => {
+        Object.assign(process.env, settingsToEnv({ ...SETTINGS, assessmentTargetArn: undefined }), { AWS_REGION: "us-east-1" });
+        delete process.env.ASSESSMENT_TARGET_ARN;
+        expect(() => startHandlerFactory()).to.throw(/ASSESSMENT_TARGET_ARN/);
+    });
+
+    it("asks for exactly the settings it uses", () => {
+        expect([...START_SETTINGS].sort()).to.deep.equal(Object.keys(SETTINGS).sort());
+    });
+});
