@@ -147,6 +147,12 @@ export async function runUnderMocks(
         await Promise.race([failed, waitForRegistrations()]);
         for (const r of resources) r.urn = urns.get(`${r.type}::${r.name}`) ?? "";
         return { resources, exports: resolved };
+    } catch (error) {
+        // A failed program leaves promises that never settle; Pulumi would report them as leaks at exit.
+        const store = require("@pulumi/pulumi/runtime/state").getStore();
+        store.leakCandidates.clear();
+        store.logErrorCount++;
+        throw error;
     } finally {
         process.off("unhandledRejection", onRejection);
         log.error = logError;

@@ -1,6 +1,6 @@
 // Turns a mocked plan into what a reviewer needs: per region, every resource and the
 // security-relevant documents in full.
-import { Plan, PlannedResource } from "./mockRuntime";
+import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mockRuntime";
 
 export interface RegionPlan {
     component: string;
@@ -23,7 +23,7 @@ export function regionPlans(plan: Plan, stack: string, regions: string[]): Recor
         const mine = plan.resources.filter((r) => r.name === component || r.name.startsWith(`${component}-`) || r.name === `aws-${region}`);
         byRegion[region] = {
             component,
-            resources: mine.map((r) => ({ type: r.type, name: r.name })),
+            resources: mine.map((r) => ({ type: r.type, name: r.name })).sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type)),
             iamPolicies: documents(mine, "aws:iam/rolePolicy:RolePolicy", (r) => parse(r.inputs.policy)),
             assumeRolePolicies: documents(mine, "aws:iam/role:Role", (r) => parse(r.inputs.assumeRolePolicy)),
             topicPolicies: documents(mine, "aws:sns/topicPolicy:TopicPolicy", (r) => parse(r.inputs.policy)),
@@ -41,7 +41,11 @@ function documents<T>(resources: PlannedResource[], type: string, pick: (r: Plan
 }
 
 export function renderText(stack: string, plans: Record<string, RegionPlan>): string {
-    const lines: string[] = [`Offline plan for stack "${stack}" (Pulumi mock runtime; no AWS calls were made)`, ""];
+    const lines: string[] = [
+        `Offline plan for stack "${stack}" (Pulumi mock runtime; no AWS calls were made).`,
+        `Account ${MOCK_ACCOUNT}, ARNs and IDs below are placeholders for what AWS assigns; everything else is what pulumi up sends.`,
+        "",
+    ];
     for (const [region, plan] of Object.entries(plans)) {
         lines.push(`=== ${region}: component ${plan.component}, ${plan.resources.length} resources`);
         for (const r of plan.resources) lines.push(`  ${r.type.padEnd(56)} ${r.name}`);

@@ -6,6 +6,11 @@ import * as path from "path";
 export function readStackFile(stack: string, projectDir = path.join(__dirname, "..")): Record<string, string> {
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}; create it or pass --stack <name>`);
+    return readConfigFile(file);
+}
+
+export function readConfigFile(file: string): Record<string, string> {
+    if (!fs.existsSync(file)) throw new Error(`no config file ${file}`);
     const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     return toPulumiConfig(doc.config ?? {});
 }

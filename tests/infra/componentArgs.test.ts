@@ -1,0 +1,60 @@
+// The component imported into another stack: arguments are Inputs, validated with their names.
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { GoldenAmiAssessment, GoldenAmiAssessmentArgs } from "../../components/goldenAmiAssessment";
+import { runUnderMocks } from "../../scripts/mockRuntime";
+
+async function planComponent(args: Partial<GoldenAmiAssessmentArgs>) {
+    return runUnderMocks(
+        () => {
+            const assessment = new GoldenAmiAssessment("golden-amis", { region: "eu-west-1", amiTags: { golden: "true" }, ...args });
+            return { templateArn: assessment.templateArn, bucketName: assessment.bucketName };
+        },
+        { project: "consumer", stack: "prod", config: {} },
+    );
+}
+
+async function errorOf(args: Partial<GoldenAmiAssessmentArgs>): Promise<string> {
+    try {
+        await planComponent(args);
+    } catch (error) {
+        return (error as Error).message;
+    }
+    return "";
+}
+
+describe("GoldenAmiAssessment arguments", () => {
+    it("accepts Inputs and applies secure defaults", async () => {
+        const plan = await planComponent({ amiTags: pulumi.output({ golden: "true" }), duration: pulumi.output("15m"), severityThreshold: "Low" });
+        const template = plan.resources.find((r) => r.type === "aws:inspector/assessmentTemplate:AssessmentTemplate")!;
+        expect(template.inputs.duration).to.equal(900);
+        expect(template.inputs.rulesPackageArns).to.have.length(3);
+        const start = plan.resources.find((r) => r.name === "golden-amis-start")!;
+        expect(JSON.parse(start.inputs.environment.variables.AMI_OWNERS)).to.deep.equal(["self"]);
+        const schedule = plan.resources.find((r) => r.name === "golden-amis-schedule")!;
+        expect(schedule.inputs.scheduleExpression).to.equal("rate(7 days)");
+        const analyze = plan.resources.find((r) => r.name === "golden-amis-analyze")!;
+        expect(analyze.inputs.environment.variables.SEVERITY_THRESHOLD).to.equal("Low");
+        expect(plan.exports.bucketName).to.match(/^golden-amis-reports-/);
+    });
+
+    it("rejects a region without Inspector Classic at once", async () => {
+        const message = await errorOf({ region: "ca-central-1" });
+        expect(message).to.contain('GoldenAmiAssessment "golden-amis" argument region = "ca-central-1"').and.contain("eu-west-1");
+    });
+
+    it("rejects an empty amiTags output when it resolves", async () => {
+        const message = await errorOf({ amiTags: pulumi.output({}) });
+        expect(message).to.contain('argument amiTags = {}').and.contain("every AMI");
+    });
+
+    it("rejects a bad duration, naming the argument", async () => {
+        const message = await errorOf({ duration: "90m" });
+        expect(message).to.contain('argument duration = "90m"').and.contain("15m, 1h, 8h, 12h, 24h");
+    });
+
+    it("rejects a rules package the region lacks", async () => {
+        const message = await errorOf({ region: "us-gov-west-1", rulesPackages: ["network-reachability"] });
+        expect(message).to.contain("argument rulesPackages").and.contain("not available in us-gov-west-1");
+    });
+});
