@@ -7,6 +7,7 @@ import { settingsToEnv } from "../../callbacks/settings";
 import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../callbacks/tags";
 import { Ec2World, liveInstanceIds, mockEc2World, newEc2World } from "./ec2World";
 import { NOW, PIPELINE, TOPIC_ARN, fakeClock, isolatedMock } from "./launchFixtures";
+import { restoreProcessEnvAfterEach } from "../support/processEnv";
 
 const SETTINGS: ReaperSettings = {
     pipelineName: PIPELINE,
@@ -119,11 +120,7 @@ describe("reaper handler", () => {
 });
 
 describe("reaperHandlerFactory", () => {
-    const saved = { ...process.env };
-    afterEach(() => {
-        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-        Object.assign(process.env, saved);
-    });
+    restoreProcessEnvAfterEach();
 
     it("reads its settings from the environment once and returns a handler", () => {
         Object.assign(process.env, settingsToEnv(SETTINGS), { AWS_REGION: "us-east-1" });

@@ -26,6 +26,7 @@ import {
     inspectorError,
     isolatedMock,
 } from "./launchFixtures";
+import { restoreProcessEnvAfterEach } from "../support/processEnv";
 
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
 const ListAssessmentRunsCommand = inspectorSdk.ListAssessmentRunsCommand as any;
@@ -525,11 +526,7 @@ describe("start handler", () => {
 });
 
 describe("startHandlerFactory", () => {
-    const saved = { ...process.env };
-    afterEach(() => {
-        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-        Object.assign(process.env, saved);
-    });
+    restoreProcessEnvAfterEach();
 
     it("reads its settings from the environment once and returns a handler", () => {
         Object.assign(process.env, settingsToEnv(SETTINGS), { AWS_REGION: "us-east-1" });
