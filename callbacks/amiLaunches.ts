@@ -3,7 +3,8 @@
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { UnhealthyAgent } from "./agents";
 import { mapWithConcurrency } from "./concurrency";
-import { planLaunch, tagMap } from "./launch";
+import { planLaunch } from "./launch";
+import { tagMap } from "./tags";
 import { launchInstance } from "./launchInstance";
 import type { AmiRecord } from "./manifest";
 

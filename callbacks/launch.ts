@@ -1,22 +1,13 @@
 // What to launch for one golden AMI, decided without calling AWS: instance type, tags,
 // and the RunInstances request itself.
 import type { Image, RunInstancesCommandInput, Tag } from "@aws-sdk/client-ec2";
-import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, TAG_PREFIX } from "./tags";
+import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, TAG_PREFIX, tagMap } from "./tags";
 import { agentUserData } from "./userData";
 
 /** EC2 refuses more than 50 tags on one resource. */
 export const EC2_TAG_LIMIT = 50;
 /** ClientToken is at most 64 ASCII characters. */
 export const CLIENT_TOKEN_MAX = 64;
-
-/** An AMI's tags as a map; an AMI with no tags at all has `Tags` undefined. */
-export function tagMap(tags: ReadonlyArray<Tag> | undefined): Record<string, string> {
-    const map: Record<string, string> = {};
-    for (const tag of tags ?? []) {
-        if (tag.Key !== undefined) map[tag.Key] = tag.Value ?? "";
-    }
-    return map;
-}
 
 /**
  * Our tags first, then the AMI's own tags in key order until EC2's limit is reached.

@@ -3,7 +3,7 @@ import type { Instance } from "@aws-sdk/client-ec2";
 import type { TerminationResult } from "./instances";
 import type { Notice } from "./notice";
 import type { RuntimeSettings } from "./settings";
-import { RUN_TAG, SOURCE_AMI_TAG } from "./tags";
+import { RUN_TAG, SOURCE_AMI_TAG, tagMap } from "./tags";
 
 export interface StaleInstance {
     instanceId: string;
@@ -31,8 +31,7 @@ export function findStaleInstances(instances: ReadonlyArray<Instance>, now: Date
         const launchTime = new Date(instance.LaunchTime);
         const ageSeconds = Math.floor((now.getTime() - launchTime.getTime()) / 1000);
         if (ageSeconds <= maxAgeSeconds) continue;
-        const tags: Record<string, string> = {};
-        for (const tag of instance.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+        const tags = tagMap(instance.Tags);
         stale.push({
             instanceId: instance.InstanceId,
             sourceAmi: tags[SOURCE_AMI_TAG],

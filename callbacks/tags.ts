@@ -1,3 +1,5 @@
+import type { Tag } from "@aws-sdk/client-ec2";
+
 // Tag keys shared by the component (resource group, IAM conditions) and the handlers.
 // Every tag this product writes starts with TAG_PREFIX, so IAM can confine CreateTags to it.
 export const TAG_PREFIX = "golden-ami-assessment:";
@@ -13,6 +15,15 @@ export const INSTANCE_TYPE_OVERRIDE_TAG = `${TAG_PREFIX}instance-type`;
 export const LAST_ASSESSED_TAG = `${TAG_PREFIX}last-assessed`;
 export const VERDICT_TAG = `${TAG_PREFIX}verdict`;
 export const COUNTS_TAG = `${TAG_PREFIX}finding-counts`;
+
+/** An EC2 tag list as a map; a resource without tags has `Tags` undefined. */
+export function tagMap(tags: ReadonlyArray<Tag> | undefined): Record<string, string> {
+    const map: Record<string, string> = {};
+    for (const tag of tags ?? []) {
+        if (tag.Key !== undefined) map[tag.Key] = tag.Value ?? "";
+    }
+    return map;
+}
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
 export const deploymentOnlyModule = true;
