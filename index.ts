@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GoldenAmiAssessment } from "./components/goldenAmiAssessment";
-import { CONFIG_NAMESPACE, readStackConfig } from "./components/stackConfig";
+import { CONFIG_NAMESPACE, componentName, readStackConfig } from "./components/stackConfig";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"));
@@ -12,9 +12,8 @@ export const assessments: Record<string, object> = {};
 for (const region of settings.regions) {
     // One provider per region, so a GovCloud region can use its own credentials (aws:profile etc. apply to all).
     const provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region });
-    // The name carries the stack, so two stacks in one account never reap each other's instances.
     const assessment = new GoldenAmiAssessment(
-        `gaa-${pulumi.getStack()}-${region}`,
+        componentName(pulumi.getStack(), region),
         {
             region,
             amiTags: settings.amiTags,

@@ -20,6 +20,11 @@ import {
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
+/** The stack's component in a region; the stack is part of it so two stacks never reap each other's instances. */
+export function componentName(stack: string, region: string): string {
+    return `gaa-${stack}-${region}`;
+}
+
 export interface StackConfig {
     regions: string[];
     amiTags: Record<string, string>;

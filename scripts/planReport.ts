@@ -1,5 +1,6 @@
 // Turns a mocked plan into what a reviewer needs: per region, every resource and the
 // security-relevant documents in full.
+import { componentName } from "../components/stackConfig";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mockRuntime";
 
 export interface RegionPlan {
@@ -19,7 +20,7 @@ const parse = (doc: unknown) => (typeof doc === "string" ? JSON.parse(doc) : doc
 export function regionPlans(plan: Plan, stack: string, regions: string[]): Record<string, RegionPlan> {
     const byRegion: Record<string, RegionPlan> = {};
     for (const region of regions) {
-        const component = `gaa-${stack}-${region}`;
+        const component = componentName(stack, region);
         const mine = plan.resources.filter((r) => r.name === component || r.name.startsWith(`${component}-`) || r.name === `aws-${region}`);
         byRegion[region] = {
             component,
