@@ -25,11 +25,6 @@ type CodePaths = Map<string, pulumi.asset.Asset | pulumi.asset.Archive>;
 const serializedClosures = new Map<Function, Promise<string>>();
 const modulePaths = new Map<string, Promise<CodePaths>>();
 
-/** How many closures were actually serialized in this process (for the benchmark). */
-export function serializationCount(): number {
-    return serializedClosures.size;
-}
-
 export function handlerArchive(callbackFactory: Function, excludePackages: readonly string[]): pulumi.asset.AssetArchive {
     let text = serializedClosures.get(callbackFactory);
     if (!text) {

@@ -105,6 +105,7 @@ export async function runUnderMocks(
 ): Promise<Plan> {
     const resources: PlannedResource[] = [];
     const parents = new Map<string, string>();
+    const urns = new Map<string, string>();
     // Errors inside apply() reach Pulumi's log, not the caller: surface the first one as ours.
     let fail: (error: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -138,7 +139,7 @@ export async function runUnderMocks(
             options.stack,
             true,
         );
-        recordParents(parents);
+        recordParentsAndUrns(parents, urns);
         const exports = program();
         const resolved = await Promise.race([
             failed,
@@ -166,11 +167,8 @@ function cleanLoggedError(message: string): string {
     return (invalid ? invalid[0] : message).split("\n")[0];
 }
 
-const urns = new Map<string, string>();
-
 /** The mock API does not show parents; the mock monitor's requests do. */
-function recordParents(parents: Map<string, string>): void {
-    urns.clear();
+function recordParentsAndUrns(parents: Map<string, string>, urns: Map<string, string>): void {
     const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
