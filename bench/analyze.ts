@@ -7,10 +7,10 @@ import { InspectorClient } from "@aws-sdk/client-inspector";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { AnalyzeSettings, makeAnalyzeHandler } from "../callbacks/analyze";
-import { DESCRIBE_FINDINGS_BATCH_SIZE, DESCRIBE_FINDINGS_CONCURRENCY, LIST_FINDINGS_PAGE_SIZE } from "../callbacks/findings";
-import { TERMINATE_BATCH } from "../callbacks/instances";
-import { INSTANCE_LOOKUP_BATCH_SIZE } from "../callbacks/sourceAmis";
+import { AnalyzeSettings, makeAnalyzeHandler } from "../engines/classic/analyze";
+import { DESCRIBE_FINDINGS_BATCH_SIZE, DESCRIBE_FINDINGS_CONCURRENCY, LIST_FINDINGS_PAGE_SIZE } from "../engines/classic/findings";
+import { TERMINATE_BATCH } from "../pipeline/instances";
+import { INSTANCE_LOOKUP_BATCH_SIZE } from "../pipeline/sourceAmis";
 import {
     COMPLETED_AT,
     PIPELINE_NAME,
@@ -23,7 +23,7 @@ import {
     fakeManifest,
     listFindingsResponse,
     snsEvent,
-} from "../tests/callbacks/fixtures";
+} from "../tests/support/fixtures";
 import { sleep } from "./common";
 
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.

@@ -49,7 +49,7 @@ function planConfig(regions: string[]): Record<string, string> {
 }
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
-const PROGRAM_DIRS = ["components", "callbacks"].map((dir) => path.join(PROJECT_ROOT, dir) + path.sep);
+const PROGRAM_DIRS = ["components", "callbacks", "pipeline", "engines"].map((dir) => path.join(PROJECT_ROOT, dir) + path.sep);
 
 /**
  * Forgets the program's own modules (index.ts, components/, callbacks/) so the next plan is what a

@@ -1,9 +1,9 @@
 // Hourly safety net: whatever start or analyze failed to clean up is terminated here.
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { createEc2Client, createSnsClient } from "./clients";
-import { ReapResult, ReapSettings, reapStaleInstances } from "./reap";
-import { readSettings } from "./settings";
+import { createEc2Client, createSnsClient } from "../pipeline/clients";
+import { ReapResult, ReapSettings, reapStaleInstances } from "../pipeline/reap";
+import { readSettings } from "../pipeline/settings";
 
 export const REAPER_SETTINGS = ["pipelineName", "resultsTopicArn", "durationSeconds", "agentWaitSeconds", "reapGraceSeconds"] as const;
 

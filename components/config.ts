@@ -1,8 +1,8 @@
 // Validation of everything a user configures. Each check names the key, the bad value and
 // what is allowed, and none falls back silently: a bad value fails preview, not a 3 a.m. run.
 import * as pulumi from "@pulumi/pulumi";
-import { INSPECTOR_CLASSIC_REGION_NAMES, RULES_PACKAGE_NAMES, RulesPackageName, regionFacts } from "./inspectorClassic/regions";
-import { Severity } from "../callbacks/settings";
+import { INSPECTOR_CLASSIC_REGION_NAMES, RULES_PACKAGE_NAMES, RulesPackageName, regionFacts } from "../engines/classic/regions";
+import { Severity } from "../pipeline/settings";
 
 /** A config or argument error; RunError makes Pulumi print the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {

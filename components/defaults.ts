@@ -1,5 +1,5 @@
-import { Severity } from "../callbacks/settings";
-import { RulesPackageName } from "./inspectorClassic/regions";
+import { Severity } from "../pipeline/settings";
+import { RulesPackageName } from "../engines/classic/regions";
 
 /** Deliberate defaults: assess weekly for an hour with the agent-based packages, fail on High. */
 export const DEFAULTS = {

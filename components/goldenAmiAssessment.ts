@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "../callbacks/analyze";
+import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "../engines/classic/analyze";
 import { REAPER_SETTINGS, reaperHandlerFactory } from "../callbacks/reaper";
-import { RuntimeSettings, Severity, settingsToEnv } from "../callbacks/settings";
-import { START_SETTINGS, startHandlerFactory } from "../callbacks/start";
+import { RuntimeSettings, Severity, settingsToEnv } from "../pipeline/settings";
+import { START_SETTINGS, startHandlerFactory } from "../engines/classic/start";
 import {
     validateAmiOwners,
     validateAmiTags,
@@ -20,8 +20,8 @@ import {
 } from "./config";
 import { DEFAULTS } from "./defaults";
 import { handlerFunction } from "./handlerFunction";
-import { classicEngine } from "./inspectorClassic/engine";
-import { INSPECTOR_CLASSIC_REGION_NAMES, RulesPackageName, partitionOf } from "./inspectorClassic/regions";
+import { classicEngine } from "../engines/classic/infra";
+import { INSPECTOR_CLASSIC_REGION_NAMES, RulesPackageName, partitionOf } from "../engines/classic/regions";
 import { assessmentNetwork } from "./network";
 import { PolicyScope, analyzePolicy, reaperPolicy, startPolicy } from "./policies";
 import { reporting } from "./reporting";
@@ -161,6 +161,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 memorySizeMb: 256,
                 // A retry would launch a second set of instances; failures go to the queue and alarm instead.
                 maximumRetryAttempts: 0,
+                excludePackages: ["@aws-sdk/client-inspector2"],
             },
             this,
         );
@@ -176,6 +177,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 memorySizeMb: 512,
                 // Idempotent (a delivered-marker guards the report), so retries are safe.
                 maximumRetryAttempts: 2,
+                excludePackages: ["@aws-sdk/client-inspector2"],
             },
             this,
         );
@@ -191,7 +193,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 memorySizeMb: 256,
                 maximumRetryAttempts: 0,
                 // The reaper only talks to EC2 and SNS, which the runtime provides.
-                excludePackages: ["@aws-sdk/client-inspector"],
+                excludePackages: ["@aws-sdk/client-inspector", "@aws-sdk/client-inspector2"],
             },
             this,
         );

@@ -1,6 +1,6 @@
 // Least-privilege IAM documents, one per handler, built from plain values so they can be
 // unit-tested and printed by `npm run plan`. Every action is named: no wildcard actions.
-import { PIPELINE_TAG, TAG_PREFIX } from "../callbacks/tags";
+import { PIPELINE_TAG, TAG_PREFIX } from "../pipeline/tags";
 
 export interface PolicyStatement {
     Sid: string;

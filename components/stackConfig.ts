@@ -1,6 +1,6 @@
 // Reads and validates the stack's configuration (namespace golden-ami-assessment).
-import { RulesPackageName } from "./inspectorClassic/regions";
-import { Severity } from "../callbacks/settings";
+import { RulesPackageName } from "../engines/classic/regions";
+import { Severity } from "../pipeline/settings";
 import { DEFAULTS } from "./defaults";
 import {
     ConfigError,

@@ -1,12 +1,12 @@
 import { DescribeInstancesCommand, EC2Client, Instance, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
-import { LIVE_STATES } from "../../callbacks/instances";
+import { LIVE_STATES } from "../../pipeline/instances";
 import { REAPER_SETTINGS, ReaperSettings, makeReaperHandler, reaperHandlerFactory } from "../../callbacks/reaper";
-import { settingsToEnv } from "../../callbacks/settings";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../callbacks/tags";
-import { Ec2World, liveInstanceIds, mockEc2World, newEc2World } from "./ec2World";
-import { NOW, PIPELINE, TOPIC_ARN, fakeClock, isolatedMock } from "./launchFixtures";
+import { settingsToEnv } from "../../pipeline/settings";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
+import { Ec2World, liveInstanceIds, mockEc2World, newEc2World } from "../support/ec2World";
+import { NOW, PIPELINE, TOPIC_ARN, fakeClock, isolatedMock } from "../support/launchFixtures";
 import { restoreProcessEnvAfterEach } from "../support/processEnv";
 
 const SETTINGS: ReaperSettings = {

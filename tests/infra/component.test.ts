@@ -1,6 +1,6 @@
 // The resource graph of a multi-region stack (including GovCloud) under Pulumi's mock runtime.
 import { expect } from "chai";
-import { PIPELINE_TAG } from "../../callbacks/tags";
+import { PIPELINE_TAG } from "../../pipeline/tags";
 import { MOCK_ACCOUNT, Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
 
 const REGIONS = ["us-east-1", "eu-west-1", "us-gov-west-1"];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { AmiRecord } from "../../callbacks/manifest";
-import { noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../callbacks/startNotices";
-import { RUN_ARN, TEMPLATE_ARN } from "./launchFixtures";
+import { AmiRecord } from "../../pipeline/manifest";
+import { noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../pipeline/startNotices";
+import { RUN_ARN, TEMPLATE_ARN } from "../support/launchFixtures";
 
 const RUN_ID = "2026-11-23T10-00-00Z-abc123";
 const assessing: AmiRecord = { imageId: "ami-1", name: "base-linux", tags: {}, status: "ASSESSING", instanceId: "i-1" };

@@ -1,7 +1,7 @@
 // One assessment instance per golden AMI, a few at a time; each AMI ends up with a record of
 // what happened to it, which start reports and hands to analyze in the manifest.
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
-import type { UnhealthyAgent } from "./agents";
+import type { UnhealthyAgent } from "../engines/classic/agents";
 import { mapWithConcurrency } from "./concurrency";
 import { planLaunch } from "./launch";
 import { tagMap } from "./tags";

@@ -1,7 +1,7 @@
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { describeAmiTags, findGoldenAmis, goldenAmiQuery } from "../../callbacks/goldenAmis";
-import { fakeImage, isolatedMock } from "./launchFixtures";
+import { describeAmiTags, findGoldenAmis, goldenAmiQuery } from "../../pipeline/goldenAmis";
+import { fakeImage, isolatedMock } from "../support/launchFixtures";
 
 describe("goldenAmiQuery", () => {
     it("filters by owners, one tag:K filter per tag, and the available state", () => {

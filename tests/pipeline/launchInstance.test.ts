@@ -1,7 +1,7 @@
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { launchInstance } from "../../callbacks/launchInstance";
-import { ec2Error, isolatedMock } from "./launchFixtures";
+import { launchInstance } from "../../pipeline/launchInstance";
+import { ec2Error, isolatedMock } from "../support/launchFixtures";
 
 const plan = { imageId: "ami-1", instanceType: "t3.medium", rootDeviceName: "/dev/xvda", tags: [] };
 const options = { runId: "run-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"], securityGroupId: "sg-1" };

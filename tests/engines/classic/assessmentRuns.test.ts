@@ -1,8 +1,8 @@
 import * as inspectorSdk from "@aws-sdk/client-inspector";
 import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-sdk/client-inspector";
 import { expect } from "chai";
-import { ACTIVE_RUN_STATES, RUN_NAME_MAX, assessmentRunName, findActiveRuns, startAssessmentRun } from "../../callbacks/assessmentRuns";
-import { RUN_ARN, TEMPLATE_ARN, inspectorError, isolatedMock } from "./launchFixtures";
+import { ACTIVE_RUN_STATES, RUN_NAME_MAX, assessmentRunName, findActiveRuns, startAssessmentRun } from "../../../engines/classic/assessmentRuns";
+import { RUN_ARN, TEMPLATE_ARN, inspectorError, isolatedMock } from "../../support/launchFixtures";
 
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
 const ListAssessmentRunsCommand = inspectorSdk.ListAssessmentRunsCommand as any;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { ConsolidationInput, compareCveIds, consolidate, failsThreshold } from "../../callbacks/consolidate";
-import type { Severity } from "../../callbacks/settings";
-import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, fakeFindings, fakeManifest, oneFinding } from "./fixtures";
+import { ConsolidationInput, compareCveIds, consolidate, failsThreshold } from "../../pipeline/consolidate";
+import type { Severity } from "../../pipeline/settings";
+import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, fakeFindings, fakeManifest, oneFinding } from "../support/fixtures";
 
 const A = { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" };
 const B = { imageId: "ami-0bbbbbbbbbbbbbbbb", instanceId: "i-0000000000000000b" };

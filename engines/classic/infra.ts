@@ -3,8 +3,8 @@
 // exposing the same EngineOutputs to the component.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PIPELINE_TAG } from "../../callbacks/tags";
-import { completionTopicPolicy } from "../policies";
+import { PIPELINE_TAG } from "../../pipeline/tags";
+import { completionTopicPolicy } from "../../components/policies";
 import { RulesPackageName, inspectorPrincipal, rulesPackageArns } from "./regions";
 
 export interface ClassicEngineArgs {

@@ -1,7 +1,7 @@
 import { InspectorServiceException } from "@aws-sdk/client-inspector";
 import { expect } from "chai";
-import { isTransientError } from "../../callbacks/retryable";
-import { inspectorError } from "./launchFixtures";
+import { isTransientError } from "../../pipeline/retryable";
+import { inspectorError } from "../support/launchFixtures";
 
 describe("isTransientError", () => {
     it("is true for throttling and server-side errors", () => {

@@ -2,7 +2,7 @@
 // and the RunInstances request itself.
 import type { Image, RunInstancesCommandInput, Tag } from "@aws-sdk/client-ec2";
 import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, TAG_PREFIX, tagMap } from "./tags";
-import { agentUserData } from "./userData";
+import { agentUserData } from "../engines/classic/userData";
 
 /** EC2 refuses more than 50 tags on one resource. */
 export const EC2_TAG_LIMIT = 50;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { makeRunId } from "../../callbacks/runId";
+import { makeRunId } from "../../pipeline/runId";
 
 describe("makeRunId", () => {
     it("is the UTC time to the second without colons, then 6 random characters", () => {

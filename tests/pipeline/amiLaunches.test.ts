@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { amiRecord, markUnhealthyAgents } from "../../callbacks/amiLaunches";
-import { AmiRecord } from "../../callbacks/manifest";
-import { fakeImage } from "./launchFixtures";
+import { amiRecord, markUnhealthyAgents } from "../../pipeline/amiLaunches";
+import { AmiRecord } from "../../pipeline/manifest";
+import { fakeImage } from "../support/launchFixtures";
 
 describe("amiRecord", () => {
     it("keeps id, name, architecture, platform and tags; an untagged AMI has {}", () => {

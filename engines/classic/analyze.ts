@@ -4,20 +4,20 @@ import { EC2Client, Instance } from "@aws-sdk/client-ec2";
 import { InspectorClient } from "@aws-sdk/client-inspector";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { tagAssessedAmis } from "./amiTags";
-import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "./clients";
-import { Verdict, consolidate } from "./consolidate";
+import { tagAssessedAmis } from "../../pipeline/amiTags";
+import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { Verdict, consolidate } from "../../pipeline/consolidate";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
 import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
-import { errorText, findPipelineInstances, terminateInstances } from "./instances";
-import { RunManifest, runArnId, runKeys } from "./manifest";
-import { publishNotice } from "./notify";
-import { buildReport } from "./report";
-import { claimDelivery, putText, readManifest, releaseDelivery } from "./reportStore";
-import { reportMarkdown, reportSubject, s3Url, summaryText } from "./reportText";
-import { RuntimeSettings, readSettings } from "./settings";
-import { lookUpSourceAmis, sourceAmiOfInstance } from "./sourceAmis";
-import { RUN_TAG } from "./tags";
+import { errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
+import { RunManifest, runArnId, runKeys } from "../../pipeline/manifest";
+import { publishNotice } from "../../pipeline/notify";
+import { buildReport } from "../../pipeline/report";
+import { claimDelivery, putText, readManifest, releaseDelivery } from "../../pipeline/reportStore";
+import { reportMarkdown, reportSubject, s3Url, summaryText } from "../../pipeline/reportText";
+import { RuntimeSettings, readSettings } from "../../pipeline/settings";
+import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis";
+import { RUN_TAG } from "../../pipeline/tags";
 
 export const ANALYZE_SETTINGS = [
     "pipelineName",

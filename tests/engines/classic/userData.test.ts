@@ -5,7 +5,7 @@ import {
     agentInstallScript,
     agentUserData,
     isWindowsPlatform,
-} from "../../callbacks/userData";
+} from "../../../engines/classic/userData";
 
 describe("agent install user data", () => {
     it("Linux: downloads the installer with curl and runs it with bash, falling back to wget", () => {

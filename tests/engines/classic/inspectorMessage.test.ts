@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseFindingsCount, parseInspectorMessage, regionOfArn, templateOfRunArn } from "../../callbacks/inspectorMessage";
-import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, RUN_ARN, TEMPLATE_ARN, completedMessage, stateChangedMessage } from "./fixtures";
+import { parseFindingsCount, parseInspectorMessage, regionOfArn, templateOfRunArn } from "../../../engines/classic/inspectorMessage";
+import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, RUN_ARN, TEMPLATE_ARN, completedMessage, stateChangedMessage } from "../../support/fixtures";
 
 describe("parseFindingsCount (Inspector's Java-map rendering)", () => {
     it("reads one package", () => {

@@ -4,12 +4,12 @@ import { Finding, InspectorClient } from "@aws-sdk/client-inspector";
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
-import { ANALYZE_SETTINGS, AnalyzeDeps, AnalyzeResult, AnalyzeSettings, RecordResult, analyzeHandlerFactory, makeAnalyzeHandler } from "../../callbacks/analyze";
-import { settingsToEnv } from "../../callbacks/settings";
-import { AssessmentReport } from "../../callbacks/report";
-import { runKeys } from "../../callbacks/manifest";
-import { SNS_MESSAGE_MAX_BYTES } from "../../callbacks/notify";
-import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../callbacks/tags";
+import { ANALYZE_SETTINGS, AnalyzeDeps, AnalyzeResult, AnalyzeSettings, RecordResult, analyzeHandlerFactory, makeAnalyzeHandler } from "../../../engines/classic/analyze";
+import { settingsToEnv } from "../../../pipeline/settings";
+import { AssessmentReport } from "../../../pipeline/report";
+import { runKeys } from "../../../pipeline/manifest";
+import { SNS_MESSAGE_MAX_BYTES } from "../../../pipeline/notify";
+import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../../pipeline/tags";
 import {
     COMPLETED_AT,
     PIPELINE_NAME,
@@ -25,8 +25,8 @@ import {
     oneFinding,
     snsEvent,
     stateChangedMessage,
-} from "./fixtures";
-import { inspectorError, isolatedMock } from "./launchFixtures";
+} from "../../support/fixtures";
+import { inspectorError, isolatedMock } from "../../support/launchFixtures";
 
 // Instance mocks (not class mocks) so that other test files' mocks stay untouched.
 const ec2 = new EC2Client({ region: "us-east-1" });

@@ -2,8 +2,8 @@
 // No mocks here, so benchmarks can reuse them: plug the *Response functions into any stub.
 import type { Instance } from "@aws-sdk/client-ec2";
 import type { DescribeFindingsRequest, DescribeFindingsResponse, Finding, ListFindingsRequest, ListFindingsResponse } from "@aws-sdk/client-inspector";
-import type { AmiRecord, RunManifest } from "../../callbacks/manifest";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../callbacks/tags";
+import type { AmiRecord, RunManifest } from "../../pipeline/manifest";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "111122223333";

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { assessmentTags, countsTagValue, safeTagValue } from "../../callbacks/amiTags";
-import { AmiAssessment, consolidate } from "../../callbacks/consolidate";
-import { clampSubject } from "../../callbacks/notify";
-import { AssessmentReport, buildReport } from "../../callbacks/report";
-import { countsText, nextStep, reportMarkdown, reportSubject, rulesPackageLabel, summaryText } from "../../callbacks/reportText";
-import { COUNTS_TAG, LAST_ASSESSED_TAG, TAG_PREFIX, VERDICT_TAG } from "../../callbacks/tags";
-import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, RUN_ARN, TEMPLATE_ARN, fakeManifest, oneFinding } from "./fixtures";
+import { assessmentTags, countsTagValue, safeTagValue } from "../../pipeline/amiTags";
+import { AmiAssessment, consolidate } from "../../pipeline/consolidate";
+import { clampSubject } from "../../pipeline/notify";
+import { AssessmentReport, buildReport } from "../../pipeline/report";
+import { countsText, nextStep, reportMarkdown, reportSubject, rulesPackageLabel, summaryText } from "../../pipeline/reportText";
+import { COUNTS_TAG, LAST_ASSESSED_TAG, TAG_PREFIX, VERDICT_TAG } from "../../pipeline/tags";
+import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, RUN_ARN, TEMPLATE_ARN, fakeManifest, oneFinding } from "../support/fixtures";
 
 const A = { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a", name: "web | golden" };
 const B = { imageId: "ami-0bbbbbbbbbbbbbbbb", instanceId: "i-0000000000000000b" };

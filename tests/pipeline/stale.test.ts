@@ -1,8 +1,8 @@
 import { Instance } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../callbacks/stale";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../callbacks/tags";
-import { NOW } from "./launchFixtures";
+import { findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../pipeline/stale";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
+import { NOW } from "../support/launchFixtures";
 
 function instance(instanceId: string, ageSeconds: number | undefined, imageId = "ami-1"): Instance {
     return {

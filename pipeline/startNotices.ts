@@ -2,7 +2,7 @@
 import type { AmiRecord } from "./manifest";
 import type { Notice } from "./notice";
 import type { RunCleanup } from "./runCleanup";
-import type { AgentInOtherRun } from "./assessmentRuns";
+import type { AgentInOtherRun } from "../engines/classic/assessmentRuns";
 import { describeAmiTags } from "./goldenAmis";
 import { errorText } from "./instances";
 

@@ -7,11 +7,11 @@ import {
     launchClientToken,
     planLaunch,
     runInstancesInput,
-} from "../../callbacks/launch";
-import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../callbacks/tags";
-import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../callbacks/userData";
-import { decodeUserData, fakeImage } from "./launchFixtures";
-import { tagMap } from "../../callbacks/tags";
+} from "../../pipeline/launch";
+import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../pipeline/tags";
+import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../engines/classic/userData";
+import { decodeUserData, fakeImage } from "../support/launchFixtures";
+import { tagMap } from "../../pipeline/tags";
 
 const INSTANCE_TYPES = { x86_64: "t3.medium", arm64: "t4g.medium" };
 const OWN = { [PIPELINE_TAG]: "golden", [RUN_TAG]: "2026-11-23T10-00-00Z-abc123", [SOURCE_AMI_TAG]: "ami-1" };

@@ -4,14 +4,14 @@ import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-s
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
-import { ACTIVE_RUN_STATES } from "../../callbacks/assessmentRuns";
-import { EC2_TAG_LIMIT } from "../../callbacks/launch";
-import { RunManifest, runKeys } from "../../callbacks/manifest";
-import { settingsToEnv } from "../../callbacks/settings";
-import { START_SETTINGS, StartSettings, makeStartHandler, startHandlerFactory } from "../../callbacks/start";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../callbacks/tags";
-import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../callbacks/userData";
-import { Ec2World, liveInstanceIds, mockEc2World, newEc2World, terminatedInstanceIds } from "./ec2World";
+import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
+import { EC2_TAG_LIMIT } from "../../../pipeline/launch";
+import { RunManifest, runKeys } from "../../../pipeline/manifest";
+import { settingsToEnv } from "../../../pipeline/settings";
+import { START_SETTINGS, StartSettings, makeStartHandler, startHandlerFactory } from "../../../engines/classic/start";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../../pipeline/tags";
+import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../../engines/classic/userData";
+import { Ec2World, liveInstanceIds, mockEc2World, newEc2World, terminatedInstanceIds } from "../../support/ec2World";
 import {
     NOW,
     PIPELINE,
@@ -25,8 +25,8 @@ import {
     fakeImage,
     inspectorError,
     isolatedMock,
-} from "./launchFixtures";
-import { restoreProcessEnvAfterEach } from "../support/processEnv";
+} from "../../support/launchFixtures";
+import { restoreProcessEnvAfterEach } from "../../support/processEnv";
 
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
 const ListAssessmentRunsCommand = inspectorSdk.ListAssessmentRunsCommand as any;

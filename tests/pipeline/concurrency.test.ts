@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mapWithConcurrency } from "../../callbacks/concurrency";
+import { mapWithConcurrency } from "../../pipeline/concurrency";
 
 /** A promise the test settles by hand, to control the order calls finish in. */
 function deferred<T>() {

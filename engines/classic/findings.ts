@@ -1,8 +1,8 @@
 // Reading a run's findings from Inspector Classic within its API limits.
 import { DescribeFindingsCommand, DescribeFindingsCommandOutput, Finding, InspectorClient, ListFindingsCommand } from "@aws-sdk/client-inspector";
-import { mapWithConcurrency } from "./concurrency";
-import { errorText } from "./instances";
-import { isTransientError } from "./retryable";
+import { mapWithConcurrency } from "../../pipeline/concurrency";
+import { errorText } from "../../pipeline/instances";
+import { isTransientError } from "../../pipeline/retryable";
 
 /** ListFindings maxResults is at most 500. */
 export const LIST_FINDINGS_PAGE_SIZE = 500;

@@ -1,7 +1,7 @@
 // Pure: the full report of one run, as written to S3 (JSON) and rendered by reportText.
 import type { AmiAssessment, Consolidation, UnmappedFindings, Verdict } from "./consolidate";
-import type { UnreadFinding } from "./findings";
-import type { FailedRunState } from "./inspectorMessage";
+import type { UnreadFinding } from "../engines/classic/findings";
+import type { FailedRunState } from "../engines/classic/inspectorMessage";
 import type { RunManifest } from "./manifest";
 import type { Severity } from "./settings";
 

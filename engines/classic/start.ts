@@ -7,18 +7,18 @@ import type { InspectorClient } from "@aws-sdk/client-inspector";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { waitForHealthyAgents } from "./agents";
-import { launchForAmis, markUnhealthyAgents } from "./amiLaunches";
+import { launchForAmis, markUnhealthyAgents } from "../../pipeline/amiLaunches";
 import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun } from "./assessmentRuns";
-import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "./clients";
-import { findGoldenAmis } from "./goldenAmis";
-import { errorText, terminateInstances } from "./instances";
-import { AmiRecord, RunManifest, runKeys } from "./manifest";
-import { publishNotice } from "./notify";
-import { ReapResult, reapStaleInstances } from "./reap";
-import { RunCleanup, terminateRunInstances } from "./runCleanup";
-import { makeRunId } from "./runId";
-import { RuntimeSettings, readSettings } from "./settings";
-import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "./startNotices";
+import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { findGoldenAmis } from "../../pipeline/goldenAmis";
+import { errorText, terminateInstances } from "../../pipeline/instances";
+import { AmiRecord, RunManifest, runKeys } from "../../pipeline/manifest";
+import { publishNotice } from "../../pipeline/notify";
+import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
+import { RunCleanup, terminateRunInstances } from "../../pipeline/runCleanup";
+import { makeRunId } from "../../pipeline/runId";
+import { RuntimeSettings, readSettings } from "../../pipeline/settings";
+import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../pipeline/startNotices";
 
 export const START_SETTINGS = [
     "pipelineName",
@@ -60,7 +60,7 @@ export interface StartContext {
     getRemainingTimeInMillis?: () => number;
 }
 
-export type { StartOutcome } from "./startNotices";
+export type { StartOutcome } from "../../pipeline/startNotices";
 
 export interface StartResult {
     runId: string;

@@ -1,8 +1,8 @@
 import * as inspectorSdk from "@aws-sdk/client-inspector";
 import { InspectorClient } from "@aws-sdk/client-inspector";
 import { expect } from "chai";
-import { AGENT_POLL_INTERVAL_MS, agentVerdicts, previewAgentHealth, waitForHealthyAgents } from "../../callbacks/agents";
-import { TARGET_ARN, fakeClock, inspectorError, isolatedMock } from "./launchFixtures";
+import { AGENT_POLL_INTERVAL_MS, agentVerdicts, previewAgentHealth, waitForHealthyAgents } from "../../../engines/classic/agents";
+import { TARGET_ARN, fakeClock, inspectorError, isolatedMock } from "../../support/launchFixtures";
 
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
 const PreviewAgentsCommand = inspectorSdk.PreviewAgentsCommand as any;
