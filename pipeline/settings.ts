@@ -1,6 +1,6 @@
 // The contract between the component and the handlers: the component sets these
 // environment variables on each function; handlers read them once per container.
-export type Severity = "High" | "Medium" | "Low" | "Informational";
+export type Severity = "Critical" | "High" | "Medium" | "Low" | "Informational";
 
 export interface RuntimeSettings {
     /** Component name; the value of PIPELINE_TAG on everything this pipeline launches. */
