@@ -8,9 +8,9 @@ import { COUNTS_TAG, LAST_ASSESSED_TAG, VERDICT_TAG } from "./tags";
 export const TAG_VALUE_MAX = 256;
 const TAGGING_CONCURRENCY = 4;
 
-/** "H3 M1 L0 I2", with " U1" only when Inspector left some severities undefined. */
+/** "H3 M1 L0 I2", with "C1 " first for v2's Critical and " U1" for Classic's Undefined, each only when present. */
 export function countsTagValue(counts: SeverityCounts): string {
-    const text = `H${counts.High} M${counts.Medium} L${counts.Low} I${counts.Informational}`;
+    const text = `${counts.Critical > 0 ? `C${counts.Critical} ` : ""}H${counts.High} M${counts.Medium} L${counts.Low} I${counts.Informational}`;
     return counts.Undefined > 0 ? `${text} U${counts.Undefined}` : text;
 }
 

@@ -1,11 +1,9 @@
 // Pure: from a run's findings to one assessment per golden AMI. No I/O, no clock.
-import type { Finding } from "@aws-sdk/client-inspector";
+import { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 import type { AmiStatus, RunManifest } from "./manifest";
 import type { Severity } from "./settings";
 
-export type FindingSeverity = Severity | "Undefined";
-/** Most severe first; a finding fails an AMI when its rank is at or before the threshold's. */
-export const SEVERITY_ORDER: readonly FindingSeverity[] = ["High", "Medium", "Low", "Informational", "Undefined"];
+export { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 export const TOP_FINDINGS = 10;
 
 export type Verdict = "PASS" | "FAIL" | "NOT ASSESSED";
@@ -15,18 +13,6 @@ export const VERDICTS: readonly Verdict[] = ["FAIL", "NOT ASSESSED", "PASS"];
 export type NotAssessedCode = Exclude<AmiStatus, "ASSESSING"> | "RUN_FAILED" | "FINDINGS_UNREAD";
 
 export type SeverityCounts = Record<FindingSeverity, number>;
-
-/** The part of a finding the report keeps. */
-export interface FindingSummary {
-    arn: string;
-    severity: FindingSeverity;
-    numericSeverity?: number;
-    title: string;
-    recommendation: string;
-    rulesPackageArn?: string;
-    cveId?: string;
-    instanceId?: string;
-}
 
 export interface AmiAssessment {
     imageId: string;
@@ -55,10 +41,11 @@ export interface UnmappedFindings {
 }
 
 export interface ConsolidationInput {
-    findings: Finding[];
+    /** Every engine maps its findings to the neutral model first. */
+    findings: FindingSummary[];
     /** instance ID -> source AMI for every instance known to belong to the run (manifest, tags, lookups). */
     amiByInstance: Record<string, string>;
-    manifest?: RunManifest;
+    manifest?: Pick<RunManifest, "amis">;
     severityThreshold: Severity;
     /** Set when the run ended FAILED, ERROR or CANCELED: nothing was assessed. */
     failedRunState?: string;
@@ -77,8 +64,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     const topN = input.topN ?? TOP_FINDINGS;
     const findingsByAmi = new Map<string, FindingSummary[]>();
     const findingsByUnmappedAgent = new Map<string, FindingSummary[]>();
-    for (const finding of input.findings) {
-        const summary = summarizeFinding(finding);
+    for (const summary of input.findings) {
         const imageId = summary.instanceId ? input.amiByInstance[summary.instanceId] : undefined;
         const bucket = imageId ? findingsByAmi : findingsByUnmappedAgent;
         const key = imageId ?? (summary.instanceId || "(no agent id)");
@@ -135,30 +121,13 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     return { amis, unmapped, verdictCounts };
 }
 
-export function summarizeFinding(finding: Finding): FindingSummary {
-    return {
-        arn: finding.arn ?? "",
-        severity: normalizeSeverity(finding.severity),
-        numericSeverity: finding.numericSeverity,
-        title: finding.title?.trim() || finding.id || "(untitled finding)",
-        recommendation: finding.recommendation?.trim() ?? "",
-        rulesPackageArn: finding.serviceAttributes?.rulesPackageArn,
-        cveId: finding.attributes?.find((attribute) => attribute.key === "CVE_ID")?.value?.trim() || undefined,
-        instanceId: finding.assetAttributes?.agentId,
-    };
-}
-
-function normalizeSeverity(severity: string | undefined): FindingSeverity {
-    return (SEVERITY_ORDER as readonly string[]).includes(severity ?? "") ? (severity as FindingSeverity) : "Undefined";
-}
-
 /** True when a finding of this severity fails an AMI under the threshold. Undefined never fails. */
 export function failsThreshold(severity: FindingSeverity, threshold: Severity): boolean {
     return severity !== "Undefined" && SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(threshold);
 }
 
 export function emptyCounts(): SeverityCounts {
-    return { High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 };
+    return { Critical: 0, High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 };
 }
 
 export function countBySeverity(findings: FindingSummary[]): SeverityCounts {

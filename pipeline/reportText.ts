@@ -25,9 +25,14 @@ export function reportSubject(report: AssessmentReport): string {
     return `Golden AMI assessment${run}: ${v.FAIL} FAIL, ${v.PASS} PASS, ${v["NOT ASSESSED"]} NOT ASSESSED (${report.region})`;
 }
 
-/** "3 High, 1 Medium, 0 Low, 2 Informational" (Undefined only when present). */
+/** Critical (v2 only) and Undefined (Classic only) are shown where present; the rest always. */
+function shownSeverities(counts: SeverityCounts) {
+    return SEVERITY_ORDER.filter((severity) => (severity !== "Undefined" && severity !== "Critical") || counts[severity] > 0);
+}
+
+/** "3 High, 1 Medium, 0 Low, 2 Informational" (Critical and Undefined only when present). */
 export function countsText(counts: SeverityCounts): string {
-    return SEVERITY_ORDER.filter((severity) => severity !== "Undefined" || counts.Undefined > 0)
+    return shownSeverities(counts)
         .map((severity) => `${counts[severity]} ${severity}`)
         .join(", ");
 }
@@ -143,13 +148,13 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
         "",
         "## AMIs",
         "",
-        "| Verdict | AMI | Name | High | Medium | Low | Informational | Undefined | Instances |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|",
+        "| Verdict | AMI | Name | Critical | High | Medium | Low | Informational | Undefined | Instances |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ];
     for (const ami of report.amis) {
         const c = ami.counts;
         md.push(
-            `| ${ami.verdict} | ${ami.imageId} | ${cell(ami.name ?? "")} | ${c.High} | ${c.Medium} | ${c.Low} | ${c.Informational} | ${c.Undefined} | ${ami.instanceIds.join(", ")} |`,
+            `| ${ami.verdict} | ${ami.imageId} | ${cell(ami.name ?? "")} | ${c.Critical} | ${c.High} | ${c.Medium} | ${c.Low} | ${c.Informational} | ${c.Undefined} | ${ami.instanceIds.join(", ")} |`,
         );
     }
     for (const ami of report.amis) {
@@ -170,10 +175,10 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
         }
     }
     if (report.unmapped.length > 0) {
-        md.push("", "## Findings not tied to an AMI", "", "| Agent | High | Medium | Low | Informational | Undefined |", "|---|---:|---:|---:|---:|---:|");
+        md.push("", "## Findings not tied to an AMI", "", "| Instance | Critical | High | Medium | Low | Informational | Undefined |", "|---|---:|---:|---:|---:|---:|---:|");
         for (const group of report.unmapped) {
             const c = group.counts;
-            md.push(`| ${cell(group.agentId)} | ${c.High} | ${c.Medium} | ${c.Low} | ${c.Informational} | ${c.Undefined} |`);
+            md.push(`| ${cell(group.agentId)} | ${c.Critical} | ${c.High} | ${c.Medium} | ${c.Low} | ${c.Informational} | ${c.Undefined} |`);
         }
     }
     if (report.notes.length > 0) {

@@ -7,6 +7,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { tagAssessedAmis } from "../../pipeline/amiTags";
 import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { Verdict, consolidate } from "../../pipeline/consolidate";
+import { summarizeFinding } from "./findingModel";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
 import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
 import { errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
@@ -130,7 +131,7 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
 
         const amiByInstance = await mapInstancesToAmis(manifest, runInstances, described, failures);
         const consolidation = consolidate({
-            findings: described.findings,
+            findings: described.findings.map(summarizeFinding),
             amiByInstance,
             manifest,
             severityThreshold: settings.severityThreshold,

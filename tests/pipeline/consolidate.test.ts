@@ -1,19 +1,22 @@
 import { expect } from "chai";
 import { ConsolidationInput, compareCveIds, consolidate, failsThreshold } from "../../pipeline/consolidate";
 import type { Severity } from "../../pipeline/settings";
+import type { Finding } from "@aws-sdk/client-inspector";
+import { summarizeFinding } from "../../engines/classic/findingModel";
 import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, fakeFindings, fakeManifest, oneFinding } from "../support/fixtures";
 
 const A = { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" };
 const B = { imageId: "ami-0bbbbbbbbbbbbbbbb", instanceId: "i-0000000000000000b" };
 
-function input(overrides: Partial<ConsolidationInput>): ConsolidationInput {
+/** Classic-shaped fixtures, mapped to the neutral model as the Classic engine does. */
+function input(overrides: Partial<Omit<ConsolidationInput, "findings">> & { findings?: Finding[] }): ConsolidationInput {
     return {
-        findings: [],
         amiByInstance: { [A.instanceId]: A.imageId, [B.instanceId]: B.imageId },
         manifest: fakeManifest([A, B]),
         severityThreshold: "Medium",
         unreadFindings: 0,
         ...overrides,
+        findings: (overrides.findings ?? []).map(summarizeFinding),
     };
 }
 
@@ -44,7 +47,7 @@ describe("consolidate", () => {
 
         it("no findings at all is a PASS with zero counts", () => {
             const ami = consolidate(input({})).amis.find((a) => a.imageId === B.imageId)!;
-            expect(ami).to.deep.include({ verdict: "PASS", counts: { High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 }, cveIds: [], topFindings: [] });
+            expect(ami).to.deep.include({ verdict: "PASS", counts: { Critical: 0, High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 }, cveIds: [], topFindings: [] });
         });
 
         it("an Undefined finding never fails, even at the lowest threshold", () => {
@@ -62,10 +65,10 @@ describe("consolidate", () => {
         ];
         const [a, b] = consolidate(input({ findings })).amis;
         expect(a.imageId).to.equal(A.imageId);
-        expect(a.counts).to.deep.equal({ High: 2, Medium: 0, Low: 1, Informational: 0, Undefined: 0 });
+        expect(a.counts).to.deep.equal({ Critical: 0, High: 2, Medium: 0, Low: 1, Informational: 0, Undefined: 0 });
         expect(a.countsByRulesPackage).to.deep.equal({ [CVE_PACKAGE_ARN]: 2, [CIS_PACKAGE_ARN]: 1 });
         expect(a.failingCounts).to.deep.equal({ High: 2 });
-        expect(b.counts).to.deep.equal({ High: 0, Medium: 0, Low: 0, Informational: 1, Undefined: 1 });
+        expect(b.counts).to.deep.equal({ Critical: 0, High: 0, Medium: 0, Low: 0, Informational: 1, Undefined: 1 });
     });
 
     it("lists each CVE once per AMI, in numeric order", () => {
@@ -148,7 +151,7 @@ describe("consolidate", () => {
         const instanceIds = Array.from({ length: 20 }, (_, i) => `i-${i}`);
         const amiByInstance = Object.fromEntries(instanceIds.map((id, i) => [id, `ami-${i}`]));
         const started = Date.now();
-        const result = consolidate({ findings: fakeFindings({ count: 10_000, instanceIds }), amiByInstance, severityThreshold: "High", unreadFindings: 0 });
+        const result = consolidate({ findings: fakeFindings({ count: 10_000, instanceIds }).map(summarizeFinding), amiByInstance, severityThreshold: "High", unreadFindings: 0 });
         expect(Date.now() - started).to.be.below(2000);
         expect(result.amis.reduce((sum, ami) => sum + ami.findings.length, 0)).to.equal(10_000);
     });

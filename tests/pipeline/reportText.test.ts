@@ -5,6 +5,7 @@ import { clampSubject } from "../../pipeline/notify";
 import { AssessmentReport, buildReport } from "../../pipeline/report";
 import { countsText, nextStep, reportMarkdown, reportSubject, rulesPackageLabel, summaryText } from "../../pipeline/reportText";
 import { COUNTS_TAG, LAST_ASSESSED_TAG, TAG_PREFIX, VERDICT_TAG } from "../../pipeline/tags";
+import { summarizeFinding } from "../../engines/classic/findingModel";
 import { CIS_PACKAGE_ARN, CVE_PACKAGE_ARN, RUN_ARN, TEMPLATE_ARN, fakeManifest, oneFinding } from "../support/fixtures";
 
 const A = { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a", name: "web | golden" };
@@ -14,7 +15,7 @@ const C = { imageId: "ami-0cccccccccccccccc", status: "LAUNCH_FAILED" as const, 
 function sampleReport(findings = sampleFindings(), overrides: Partial<Parameters<typeof buildReport>[0]> = {}): AssessmentReport {
     const manifest = fakeManifest([A, B, C]);
     const consolidation = consolidate({
-        findings,
+        findings: findings.map(summarizeFinding),
         amiByInstance: { [A.instanceId]: A.imageId, [B.instanceId]: B.imageId },
         manifest,
         severityThreshold: "Medium",
@@ -116,7 +117,7 @@ describe("report text", () => {
 
     it("renders Markdown with a summary table, escaped cells and rules package ids", () => {
         const md = reportMarkdown(sampleReport(), { [CVE_PACKAGE_ARN]: "Common Vulnerabilities and Exposures" });
-        expect(md).to.include("| FAIL | ami-0aaaaaaaaaaaaaaaa | web \\| golden | 3 | 1 | 1 | 0 | 0 | i-0000000000000000a |");
+        expect(md).to.include("| FAIL | ami-0aaaaaaaaaaaaaaaa | web \\| golden | 0 | 3 | 1 | 1 | 0 | 0 | i-0000000000000000a |");
         expect(md).to.include("| Common Vulnerabilities and Exposures | 4 |");
         expect(md).to.include("| 0-rExsr2X8 | 1 |");
         expect(md).to.include("### Top 5 of 5 findings\n\n1. **High**: Finding 2\n   - Recommendation: Fix finding 2\n");
@@ -135,7 +136,7 @@ describe("report text", () => {
         expect(report.manifest).to.deep.equal({ found: false, reason: "no manifest at s3://b/k" });
         expect(report.notes[0]).to.match(/^The run manifest was not available \(no manifest at s3:\/\/b\/k\)/);
         expect(report.notes).to.include("Inspector announced 9 finding(s) but ListFindings returned 7.");
-        expect(countsText({ High: 1, Medium: 2, Low: 3, Informational: 4, Undefined: 5 })).to.equal("1 High, 2 Medium, 3 Low, 4 Informational, 5 Undefined");
+        expect(countsText({ Critical: 0, High: 1, Medium: 2, Low: 3, Informational: 4, Undefined: 5 })).to.equal("1 High, 2 Medium, 3 Low, 4 Informational, 5 Undefined");
     });
 });
 
@@ -151,8 +152,8 @@ describe("AMI tags", () => {
     });
 
     it("adds Undefined to the counts only when there are some", () => {
-        expect(countsTagValue({ High: 3, Medium: 1, Low: 0, Informational: 2, Undefined: 0 })).to.equal("H3 M1 L0 I2");
-        expect(countsTagValue({ High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 1 })).to.equal("H0 M0 L0 I0 U1");
+        expect(countsTagValue({ Critical: 0, High: 3, Medium: 1, Low: 0, Informational: 2, Undefined: 0 })).to.equal("H3 M1 L0 I2");
+        expect(countsTagValue({ Critical: 0, High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 1 })).to.equal("H0 M0 L0 I0 U1");
     });
 
     it("keeps tag values to allowed characters and 256 characters", () => {

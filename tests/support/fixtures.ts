@@ -60,7 +60,7 @@ export function fakeFindings(options: FakeFindingsOptions): Finding[] {
             description: `Description of finding ${i}`,
             recommendation: pad(isCis ? `Configure setting ${i}` : `Use your Operating System's update feature to fix ${cveId}`),
             severity,
-            numericSeverity: { High: 9, Medium: 6, Low: 3, Informational: 0, Undefined: 0 }[severity],
+            numericSeverity: { Critical: 0, High: 9, Medium: 6, Low: 3, Informational: 0, Undefined: 0 }[severity],
             confidence: 10,
             indicatorOfCompromise: false,
             attributes: isCis ? [{ key: "INSTANCE_ID", value: agentId }] : [{ key: "INSTANCE_ID", value: agentId }, { key: "CVE_ID", value: cveId }],

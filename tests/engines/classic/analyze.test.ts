@@ -232,7 +232,7 @@ describe("analyze handler", () => {
             const report = writtenReport();
             const db = report.amis.find((ami) => ami.imageId === "ami-0bbbbbbbbbbbbbbbb")!;
             expect(db.verdict).to.equal("PASS");
-            expect(db.counts).to.deep.equal({ High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 });
+            expect(db.counts).to.deep.equal({ Critical: 0, High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 });
             expect(db.instanceIds).to.deep.equal(["i-0000000000000000b"]);
             expect(processed(result).verdicts).to.deep.equal({ FAIL: 1, "NOT ASSESSED": 0, PASS: 1 });
 
