@@ -16,6 +16,9 @@ for (const region of settings.regions) {
         componentName(pulumi.getStack(), region),
         {
             region,
+            engine: settings.engine,
+            scanMode: settings.scanMode,
+            enableInspector: settings.enableInspector,
             amiTags: settings.amiTags,
             amiOwners: settings.amiOwners,
             rulesPackages: settings.rulesPackages,
@@ -30,9 +33,10 @@ for (const region of settings.regions) {
         { providers: { aws: provider } },
     );
     assessments[region] = {
+        engine: assessment.engine,
         resultsTopicArn: assessment.resultsTopicArn,
         startFunctionName: assessment.startFunctionName,
-        templateArn: assessment.templateArn,
         bucketName: assessment.bucketName,
+        ...(assessment.templateArn ? { templateArn: assessment.templateArn } : {}),
     };
 }

@@ -1,8 +1,8 @@
 // Validation of everything a user configures. Each check names the key, the bad value and
 // what is allowed, and none falls back silently: a bad value fails preview, not a 3 a.m. run.
 import * as pulumi from "@pulumi/pulumi";
-import { INSPECTOR_CLASSIC_REGION_NAMES, RULES_PACKAGE_NAMES, RulesPackageName, regionFacts } from "../engines/classic/regions";
-import { Severity } from "../pipeline/settings";
+import { EngineName, Severity } from "../pipeline/settings";
+import { ENGINE_NAMES, EngineFacts, RULES_PACKAGE_NAMES, RulesPackageName, engineFacts } from "./engines";
 
 /** A config or argument error; RunError makes Pulumi print the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {
@@ -50,7 +50,7 @@ export function validateSchedule(key: string, value: unknown): string {
     throw new ConfigError(key, value, allowed);
 }
 
-export const SEVERITIES: readonly Severity[] = ["High", "Medium", "Low", "Informational"];
+export const SEVERITIES: readonly Severity[] = ["Critical", "High", "Medium", "Low", "Informational"];
 
 export function validateSeverity(key: string, value: unknown): Severity {
     if (SEVERITIES.includes(value as Severity)) return value as Severity;
@@ -63,13 +63,18 @@ export function validateRetentionDays(key: string, value: unknown): number {
     throw new ConfigError(key, value, "must be a whole number of days, at least 1");
 }
 
-export function validateRegions(key: string, value: unknown): string[] {
-    const allowed = `must be a non-empty list of Amazon Inspector Classic regions without duplicates: ${INSPECTOR_CLASSIC_REGION_NAMES.join(", ")}`;
+export function validateEngine(key: string, value: unknown): EngineName {
+    if (ENGINE_NAMES.includes(value as EngineName)) return value as EngineName;
+    throw new ConfigError(key, value, `allowed values are ${ENGINE_NAMES.join(", ")} (inspector2, Amazon Inspector v2, is the default; Inspector Classic reached end of support on 2026-05-20)`);
+}
+
+export function validateRegions(key: string, value: unknown, engine: EngineFacts): string[] {
+    const allowed = `must be a non-empty list of ${engine.label} regions without duplicates: ${engine.regions.join(", ")}`;
     if (!Array.isArray(value) || value.length === 0) throw new ConfigError(key, value, allowed);
     const seen = new Set<string>();
     for (const region of value) {
-        if (typeof region !== "string" || !INSPECTOR_CLASSIC_REGION_NAMES.includes(region)) {
-            throw new ConfigError(key, value, `${show(region)} is not an Amazon Inspector Classic region; ${allowed}`);
+        if (typeof region !== "string" || !engine.regions.includes(region)) {
+            throw new ConfigError(key, value, `${show(region)} is not an ${engine.label} region; ${allowed}`);
         }
         if (seen.has(region)) throw new ConfigError(key, value, `${show(region)} is listed twice; ${allowed}`);
         seen.add(region);
@@ -81,15 +86,19 @@ export function validateRegions(key: string, value: unknown): string[] {
 export function validateAmiTags(key: string, value: unknown): Record<string, string> {
     const allowed = 'must map at least one tag key to a value, e.g. {"golden": "true"}; an empty filter would assess every AMI the owners have';
     if (!isPlainObject(value) || Object.keys(value).length === 0) throw new ConfigError(key, value, allowed);
-    for (const [tagKey, tagValue] of Object.entries(value)) {
+    const tags: Record<string, string> = {};
+    for (const [tagKey, raw] of Object.entries(value)) {
         if (tagKey.trim() === "" || tagKey.length > 128 || tagKey.startsWith("aws:")) {
             throw new ConfigError(key, value, `tag key ${show(tagKey)} must be 1-128 characters and not start with "aws:"`);
         }
+        // EC2 tag values are strings; `pulumi config set --path ... true` stores a boolean, so take its string form.
+        const tagValue = typeof raw === "boolean" || typeof raw === "number" ? String(raw) : raw;
         if (typeof tagValue !== "string" || tagValue.length > 256) {
             throw new ConfigError(key, value, `the value of tag ${show(tagKey)} must be a string of at most 256 characters`);
         }
+        tags[tagKey] = tagValue;
     }
-    return value as Record<string, string>;
+    return tags;
 }
 
 export function validateAmiOwners(key: string, value: unknown): string[] {
@@ -103,23 +112,45 @@ export function validateAmiOwners(key: string, value: unknown): string[] {
     return [...new Set(value as string[])];
 }
 
-export function validateRulesPackages(key: string, value: unknown): RulesPackageName[] {
-    const allowed = `must be a non-empty list of ${RULES_PACKAGE_NAMES.join(", ")}`;
+export function validateRulesPackages(key: string, value: unknown, engine: EngineFacts): RulesPackageName[] {
+    const allowed = `must be a non-empty list of ${engine.rulesPackages.join(", ")} with engine ${engine.name}`;
     if (!Array.isArray(value) || value.length === 0) throw new ConfigError(key, value, allowed);
     for (const name of value) {
         if (!RULES_PACKAGE_NAMES.includes(name)) throw new ConfigError(key, value, `unknown rules package ${show(name)}; ${allowed}`);
+        if (!engine.rulesPackages.includes(name)) {
+            throw new ConfigError(key, value, `rules package ${show(name)} is not available with engine ${engine.name} (${engine.label}); ${allowed}`);
+        }
     }
     return [...new Set(value as RulesPackageName[])];
 }
 
-/** A package the region lacks (GovCloud has no Network Reachability) is an error naming the region. */
-export function validateRulesPackagesInRegion(key: string, packages: readonly RulesPackageName[], region: string): void {
-    const facts = regionFacts(region);
-    const missing = packages.filter((name) => !facts.rulesPackageIds[name]);
+/** A package the region lacks (GovCloud has no Classic Network Reachability) is an error naming the region. */
+export function validateRulesPackagesInRegion(key: string, packages: readonly RulesPackageName[], region: string, engine: EngineFacts): void {
+    const available = engine.rulesPackagesIn(region);
+    const missing = packages.filter((name) => !available.includes(name));
     if (missing.length > 0) {
-        const available = Object.keys(facts.rulesPackageIds).join(", ");
-        throw new ConfigError(key, packages, `${missing.join(", ")} is not available in ${region}; that region offers ${available}`);
+        throw new ConfigError(key, packages, `${missing.join(", ")} is not available in ${region} with engine ${engine.name}; that region offers ${available.join(", ")}`);
     }
+}
+
+export const SCAN_MODES = ["instance", "agentless", "auto"] as const;
+export type ScanMode = (typeof SCAN_MODES)[number];
+
+/** instance launches, agentless reads Inspector's AMI scan results, auto does both; Classic can only launch. */
+export function validateScanMode(key: string, value: unknown, engine: EngineName): ScanMode {
+    if (!SCAN_MODES.includes(value as ScanMode)) throw new ConfigError(key, value, `allowed values are ${SCAN_MODES.join(", ")}`);
+    if (engine === "classic" && value !== "instance") {
+        throw new ConfigError(key, value, 'engine classic can only assess instances; use scanMode "instance", or engine inspector2 for agentless AMI results');
+    }
+    return value as ScanMode;
+}
+
+/** An account-wide, billed decision, so it is opt-in and only means something for Inspector v2. */
+export function validateEnableInspector(key: string, value: unknown, engine: EngineName): boolean {
+    const flag = value === "true" ? true : value === "false" ? false : value;
+    if (typeof flag !== "boolean") throw new ConfigError(key, value, "must be true or false");
+    if (flag && engine !== "inspector2") throw new ConfigError(key, value, "only engine inspector2 can be enabled by this component; Inspector Classic cannot be enabled any more");
+    return flag;
 }
 
 export const ARCHITECTURES = ["x86_64", "arm64"];

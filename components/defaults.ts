@@ -1,10 +1,13 @@
-import { Severity } from "../pipeline/settings";
-import { RulesPackageName } from "../engines/classic/regions";
+import { EngineName, Severity } from "../pipeline/settings";
+import type { ScanMode } from "./config";
 
-/** Deliberate defaults: assess weekly for an hour with the agent-based packages, fail on High. */
+/** Deliberate defaults: Inspector v2, assess weekly for at most an hour, fail on High; rules packages per engine (components/engines.ts). */
 export const DEFAULTS = {
+    engine: "inspector2" as EngineName,
+    scanMode: "instance" as ScanMode,
+    /** Enabling Inspector is account-wide and billed: never without the user's say. */
+    enableInspector: false,
     amiOwners: ["self"],
-    rulesPackages: ["cve", "cis", "security-best-practices"] as RulesPackageName[],
     duration: "1h",
     schedule: "rate(7 days)",
     severityThreshold: "High" as Severity,
@@ -13,6 +16,10 @@ export const DEFAULTS = {
     agentWaitSeconds: 600,
     reapGraceSeconds: 3600,
     reaperSchedule: "rate(1 hour)",
+    /** Inspector v2: how often open runs are polled, behind the best-effort scan events. */
+    sweepSchedule: "rate(5 minutes)",
+    /** Inspector v2 agentless: AMI scan results older than this are stale. */
+    amiScanMaxAgeDays: 7,
     /** Everything the handlers write goes under this prefix; IAM is scoped to it. */
     reportPrefix: "reports/",
 };

@@ -1,39 +1,54 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "../engines/classic/analyze";
 import { REAPER_SETTINGS, reaperHandlerFactory } from "../callbacks/reaper";
-import { RuntimeSettings, Severity, settingsToEnv } from "../pipeline/settings";
-import { START_SETTINGS, startHandlerFactory } from "../engines/classic/start";
+import { classicEngine } from "../engines/classic/infra";
+import { inspector2Engine } from "../engines/inspector2/infra";
+import { EngineName, RuntimeSettings, Severity, settingsToEnv } from "../pipeline/settings";
 import {
+    ConfigError,
+    ScanMode,
     validateAmiOwners,
     validateAmiTags,
     validateDuration,
     validateEmails,
+    validateEnableInspector,
+    validateEngine,
     validateInstanceTypes,
     validateRetentionDays,
     validateRulesPackages,
     validateRulesPackagesInRegion,
+    validateScanMode,
     validateSchedule,
     validateSeverity,
     validateSubnetId,
-    ConfigError,
 } from "./config";
 import { DEFAULTS } from "./defaults";
+import { Engine, EngineInputs } from "./engine";
+import { RulesPackageName, engineFacts } from "./engines";
 import { handlerFunction } from "./handlerFunction";
-import { classicEngine } from "../engines/classic/infra";
-import { INSPECTOR_CLASSIC_REGION_NAMES, RulesPackageName, partitionOf } from "../engines/classic/regions";
 import { assessmentNetwork } from "./network";
-import { PolicyScope, analyzePolicy, reaperPolicy, startPolicy } from "./policies";
+import { partitionOf } from "./partition";
+import { PolicyScope, reaperPolicy } from "./policies";
 import { reporting } from "./reporting";
+import { scheduleInvocation } from "./schedule";
+
+/** The one place the engine is chosen. */
+const ENGINES: Record<EngineName, (inputs: EngineInputs) => Engine> = { inspector2: inspector2Engine, classic: classicEngine };
 
 export interface GoldenAmiAssessmentArgs {
-    /** The region to assess in; must be an Inspector Classic region. Children are created there. */
+    /** The region to assess in; must be a region of the engine. Children are created there. */
     region: string;
+    /** "inspector2" (Amazon Inspector v2, the default) or "classic". Plain: it decides which resources exist. */
+    engine?: EngineName;
+    /** Inspector v2: "instance" (default) launches, "agentless" reads Inspector's AMI scan results, "auto" both. */
+    scanMode?: ScanMode;
+    /** Inspector v2: enable EC2 scanning in this account and region (account-wide and billed). Default false. */
+    enableInspector?: boolean;
     /** Tags a golden AMI carries (tag key -> value). Required and non-empty: never "all AMIs". */
     amiTags: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** AMI owners: account IDs or "self". Default ["self"]. */
     amiOwners?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Default ["cve", "cis", "security-best-practices"]. */
+    /** Default ["cve"] on inspector2, ["cve", "cis", "security-best-practices"] on classic. */
     rulesPackages?: pulumi.Input<pulumi.Input<RulesPackageName>[]>;
     /** 15m, 1h, 8h, 12h or 24h, or the same in seconds. Default 1h. */
     duration?: pulumi.Input<string | number>;
@@ -58,19 +73,21 @@ export interface GoldenAmiAssessmentArgs {
 }
 
 /**
- * Continuous vulnerability assessment of golden AMIs in one region with Amazon Inspector Classic:
- * a scheduled start function launches one short-lived instance per golden AMI and starts an
- * assessment run; analyze consolidates the findings per AMI, reports and cleans up; an hourly
- * reaper terminates anything left behind.
+ * Continuous vulnerability assessment of golden AMIs in one region with Amazon Inspector (v2 by
+ * default, Classic on request): a scheduled start function launches one short-lived instance per
+ * golden AMI (or reads Inspector's AMI results); analyze confirms the assessment, consolidates the
+ * findings per AMI, reports and cleans up; an hourly reaper terminates anything left behind.
  */
 export class GoldenAmiAssessment extends pulumi.ComponentResource {
     public readonly resultsTopicArn: pulumi.Output<string>;
     public readonly startFunctionName: pulumi.Output<string>;
     public readonly analyzeFunctionName: pulumi.Output<string>;
     public readonly reaperFunctionName: pulumi.Output<string>;
-    public readonly templateArn: pulumi.Output<string>;
-    public readonly targetArn: pulumi.Output<string>;
-    public readonly completionTopicArn: pulumi.Output<string>;
+    public readonly engine: EngineName;
+    /** Engine resources by name: templateArn, targetArn, completionTopicArn (classic); instanceProfileArn, scanEventRuleArn (inspector2). */
+    public readonly engineOutputs: pulumi.Output<Record<string, string>>;
+    /** Classic only. */
+    public readonly templateArn?: pulumi.Output<string>;
     public readonly bucketName: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
 
@@ -78,17 +95,19 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         super("golden-ami-assessment:index:GoldenAmiAssessment", name, {}, opts);
         const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
         const region = args.region;
-        if (!INSPECTOR_CLASSIC_REGION_NAMES.includes(region)) {
-            throw new ConfigError(key("region"), region, `must be an Amazon Inspector Classic region: ${INSPECTOR_CLASSIC_REGION_NAMES.join(", ")}`);
-        }
+        const engineName = validateEngine(key("engine"), args.engine ?? DEFAULTS.engine);
+        const facts = engineFacts(engineName);
+        if (!facts.regions.includes(region)) throw new ConfigError(key("region"), region, `must be an ${facts.label} region: ${facts.regions.join(", ")}`);
+        const scanMode = validateScanMode(key("scanMode"), args.scanMode ?? DEFAULTS.scanMode, engineName);
+        const enableInspector = validateEnableInspector(key("enableInspector"), args.enableInspector ?? DEFAULTS.enableInspector, engineName);
         const partition = partitionOf(region);
 
         // Validate every argument; plain values fail at once, outputs when they resolve.
         const amiTags = pulumi.output(args.amiTags).apply((v) => validateAmiTags(key("amiTags"), v));
         const amiOwners = pulumi.output(args.amiOwners ?? DEFAULTS.amiOwners).apply((v) => validateAmiOwners(key("amiOwners"), v));
-        const rulesPackages = pulumi.output(args.rulesPackages ?? DEFAULTS.rulesPackages).apply((v) => {
-            const packages = validateRulesPackages(key("rulesPackages"), v);
-            validateRulesPackagesInRegion(key("rulesPackages"), packages, region);
+        const rulesPackages = pulumi.output(args.rulesPackages ?? facts.defaultRulesPackages).apply((v) => {
+            const packages = validateRulesPackages(key("rulesPackages"), v, facts);
+            validateRulesPackagesInRegion(key("rulesPackages"), packages, region, facts);
             return packages;
         });
         const durationSeconds = pulumi.output(args.duration ?? DEFAULTS.duration).apply((v) => validateDuration(key("duration"), v));
@@ -103,19 +122,17 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         const reapGraceSeconds = args.reapGraceSeconds ?? DEFAULTS.reapGraceSeconds;
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        const engine = classicEngine(name, { region, accountId, rulesPackages, durationSeconds }, this);
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
         const network = assessmentNetwork(name, region, subnetId, key("subnetId"), this);
 
-        const settings: pulumi.Output<RuntimeSettings> = pulumi.output({
+        const shared: pulumi.Output<RuntimeSettings> = pulumi.output({
+            engine: engineName,
             pipelineName: name,
             amiTags,
             amiOwners,
             instanceTypes,
             subnetIds: network.subnetIds,
             securityGroupId: network.securityGroup.id,
-            assessmentTargetArn: engine.target.arn,
-            assessmentTemplateArn: engine.template.arn,
             durationSeconds,
             severityThreshold,
             resultsTopicArn: report.resultsTopic.arn,
@@ -124,9 +141,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             agentWaitSeconds,
             reapGraceSeconds,
         });
-        const environmentFor = (keys: ReadonlyArray<keyof RuntimeSettings>) =>
-            settings.apply((all) => settingsToEnv(Object.fromEntries(keys.map((k) => [k, all[k]]))));
-        const scopeFor = (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
+        const policyScope = (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
             pulumi.output({
                 partition,
                 region,
@@ -138,110 +153,55 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 logGroupArn,
                 failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
             });
+        const engine = ENGINES[engineName]({
+            name, region, partition, accountId, rulesPackages, durationSeconds, scanMode, enableInspector, shared, network, report, policyScope, parent: this,
+        });
         const common = {
             region,
             logRetentionDays,
             failedInvocationsQueue: report.failedInvocationsQueue,
             alarmTopicArn: report.resultsTopic.arn,
         };
-
-        const start = handlerFunction(
-            `${name}-start`,
-            {
-                ...common,
-                description: "Launches one instance per golden AMI and starts an Inspector Classic assessment run",
-                callbackFactory: startHandlerFactory,
-                environment: environmentFor(START_SETTINGS),
-                policy: (logGroupArn) =>
-                    pulumi
-                        .all([scopeFor(logGroupArn), network.subnetIds, network.securityGroup.id])
-                        .apply(([scope, subnetIds, securityGroupId]) => startPolicy(scope, { subnetIds, securityGroupId })),
-                // Agent wait (10 min by default) plus launches must fit in Lambda's 15 minutes.
-                timeoutSeconds: 900,
-                memorySizeMb: 256,
-                // A retry would launch a second set of instances; failures go to the queue and alarm instead.
-                maximumRetryAttempts: 0,
-                excludePackages: ["@aws-sdk/client-inspector2"],
-            },
-            this,
-        );
-        const analyze = handlerFunction(
-            `${name}-analyze`,
-            {
-                ...common,
-                description: "Consolidates Inspector Classic findings per golden AMI, reports, and terminates the run's instances",
-                callbackFactory: analyzeHandlerFactory,
-                environment: environmentFor(ANALYZE_SETTINGS),
-                policy: (logGroupArn) => scopeFor(logGroupArn).apply(analyzePolicy),
-                timeoutSeconds: 900,
-                memorySizeMb: 512,
-                // Idempotent (a delivered-marker guards the report), so retries are safe.
-                maximumRetryAttempts: 2,
-                excludePackages: ["@aws-sdk/client-inspector2"],
-            },
-            this,
-        );
+        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start }, this);
+        const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze }, this);
         const reaper = handlerFunction(
             `${name}-reaper`,
             {
                 ...common,
                 description: "Terminates assessment instances that outlived their run",
                 callbackFactory: reaperHandlerFactory,
-                environment: environmentFor(REAPER_SETTINGS),
-                policy: (logGroupArn) => scopeFor(logGroupArn).apply(reaperPolicy),
+                environment: shared.apply((all) => settingsToEnv(Object.fromEntries(REAPER_SETTINGS.map((k) => [k, all[k]])))),
+                policy: (logGroupArn) => policyScope(logGroupArn).apply(reaperPolicy),
                 timeoutSeconds: 300,
                 memorySizeMb: 256,
                 maximumRetryAttempts: 0,
-                // The reaper only talks to EC2 and SNS, which the runtime provides.
                 excludePackages: ["@aws-sdk/client-inspector", "@aws-sdk/client-inspector2"],
             },
             this,
         );
 
-        this.scheduleInvocation(`${name}-schedule`, schedule, start.func, region);
-        this.scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region);
+        scheduleInvocation(`${name}-schedule`, schedule, start.func, region, this);
+        scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region, this);
+        engine.connect(analyze.func);
 
-        new aws.lambda.Permission(
-            `${name}-analyze-from-completion`,
-            { region, action: "lambda:InvokeFunction", function: analyze.func.name, principal: "sns.amazonaws.com", sourceArn: engine.completionTopic.arn },
-            { parent: this },
-        );
-        new aws.sns.TopicSubscription(
-            `${name}-analyze-subscription`,
-            { region, topic: engine.completionTopic.arn, protocol: "lambda", endpoint: analyze.func.arn },
-            { parent: this },
-        );
-
+        this.engine = engineName;
         this.resultsTopicArn = report.resultsTopic.arn;
         this.startFunctionName = start.func.name;
         this.analyzeFunctionName = analyze.func.name;
         this.reaperFunctionName = reaper.func.name;
-        this.templateArn = engine.template.arn;
-        this.targetArn = engine.target.arn;
-        this.completionTopicArn = engine.completionTopic.arn;
+        this.engineOutputs = pulumi.output(engine.outputs);
+        this.templateArn = engine.outputs.templateArn;
         this.bucketName = report.bucket.bucket;
         this.securityGroupId = network.securityGroup.id;
         this.registerOutputs({
+            engine: this.engine,
             resultsTopicArn: this.resultsTopicArn,
             startFunctionName: this.startFunctionName,
             analyzeFunctionName: this.analyzeFunctionName,
             reaperFunctionName: this.reaperFunctionName,
-            templateArn: this.templateArn,
-            targetArn: this.targetArn,
-            completionTopicArn: this.completionTopicArn,
+            engineOutputs: this.engineOutputs,
             bucketName: this.bucketName,
             securityGroupId: this.securityGroupId,
         });
-    }
-
-    /** An EventBridge schedule invoking `func`, allowed to do so by that rule only. */
-    private scheduleInvocation(ruleName: string, scheduleExpression: pulumi.Input<string>, func: aws.lambda.Function, region: string): void {
-        const rule = new aws.cloudwatch.EventRule(ruleName, { region, scheduleExpression, description: `Invokes ${ruleName.replace(/-schedule$/, "")}` }, { parent: this });
-        new aws.lambda.Permission(
-            `${ruleName}-permission`,
-            { region, action: "lambda:InvokeFunction", function: func.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
-            { parent: this },
-        );
-        new aws.cloudwatch.EventTarget(`${ruleName}-target`, { region, rule: rule.name, arn: func.arn }, { parent: this });
     }
 }

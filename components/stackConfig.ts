@@ -1,12 +1,16 @@
 // Reads and validates the stack's configuration (namespace golden-ami-assessment).
-import { RulesPackageName } from "../engines/classic/regions";
-import { Severity } from "../pipeline/settings";
+import { EngineName, Severity } from "../pipeline/settings";
+import { RulesPackageName, engineFacts } from "./engines";
 import { DEFAULTS } from "./defaults";
 import {
     ConfigError,
     validateAmiOwners,
     validateAmiTags,
+    ScanMode,
     validateDuration,
+    validateEnableInspector,
+    validateEngine,
+    validateScanMode,
     validateEmails,
     validateInstanceTypes,
     validateRegions,
@@ -26,6 +30,9 @@ export function componentName(stack: string, region: string): string {
 }
 
 export interface StackConfig {
+    engine: EngineName;
+    scanMode: ScanMode;
+    enableInspector: boolean;
     regions: string[];
     amiTags: Record<string, string>;
     amiOwners: string[];
@@ -56,10 +63,15 @@ export function readStackConfig(get: (key: string) => string | undefined, awsReg
     if (regionsValue === undefined) {
         throw new ConfigError(key("regions"), undefined, "set golden-ami-assessment:regions or aws:region to the region(s) to assess");
     }
-    const regions = validateRegions(key("regions"), regionsValue);
-    const rulesPackages = validateRulesPackages(key("rulesPackages"), structured("rulesPackages") ?? DEFAULTS.rulesPackages);
-    for (const region of regions) validateRulesPackagesInRegion(key("rulesPackages"), rulesPackages, region);
+    const engine = validateEngine(key("engine"), get("engine") ?? DEFAULTS.engine);
+    const facts = engineFacts(engine);
+    const regions = validateRegions(key("regions"), regionsValue, facts);
+    const rulesPackages = validateRulesPackages(key("rulesPackages"), structured("rulesPackages") ?? facts.defaultRulesPackages, facts);
+    for (const region of regions) validateRulesPackagesInRegion(key("rulesPackages"), rulesPackages, region, facts);
     return {
+        engine,
+        scanMode: validateScanMode(key("scanMode"), get("scanMode") ?? DEFAULTS.scanMode, engine),
+        enableInspector: validateEnableInspector(key("enableInspector"), structured("enableInspector") ?? DEFAULTS.enableInspector, engine),
         regions,
         amiTags: validateAmiTags(key("amiTags"), structured("amiTags")),
         amiOwners: validateAmiOwners(key("amiOwners"), structured("amiOwners") ?? DEFAULTS.amiOwners),

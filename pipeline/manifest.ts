@@ -1,8 +1,11 @@
 // What start hands to analyze through the report bucket: which AMIs a run covers and
-// which could not be assessed. Keys derive from the Inspector run ARN, which analyze
-// receives in the completion message.
+// which could not be assessed. Each engine adds what it needs and names the run's folder.
 
-export type AmiStatus = "ASSESSING" | "LAUNCH_FAILED" | "AGENT_UNHEALTHY";
+/**
+ * ASSESSING until proven otherwise; the rest say why an AMI has no verdict: the launch failed,
+ * the agent (Classic's, or v2's SSM agent) never became ready, or the engine never confirmed a scan.
+ */
+export type AmiStatus = "ASSESSING" | "LAUNCH_FAILED" | "AGENT_UNHEALTHY" | "NOT_SCANNED";
 
 export interface AmiRecord {
     imageId: string;
@@ -20,24 +23,17 @@ export interface AmiRecord {
 export interface RunManifest {
     /** start's id for this run; the value of RUN_TAG on its instances. */
     runId: string;
-    assessmentRunArn: string;
-    assessmentTemplateArn: string;
+    engine?: string;
     /** ISO 8601. */
     startedAt: string;
     amis: AmiRecord[];
 }
 
-/** "0-MnOpQr56" from ".../template/0-GhIjKl34/run/0-MnOpQr56". */
-export function runArnId(assessmentRunArn: string): string {
-    const match = /\/run\/([^/]+)$/.exec(assessmentRunArn);
-    if (!match) throw new Error(`not an Inspector assessment run ARN: ${assessmentRunArn}`);
-    return match[1];
-}
-
-/** Object keys for one run, all under the report prefix. */
-export function runKeys(reportPrefix: string, assessmentRunArn: string) {
-    const base = `${reportPrefix}runs/${runArnId(assessmentRunArn)}/`;
+/** Object keys for one run, all under the report prefix; `runKey` names the run's folder. */
+export function runFolderKeys(reportPrefix: string, runKey: string) {
+    const base = `${reportPrefix}runs/${runKey}/`;
     return {
+        base,
         manifest: `${base}manifest.json`,
         reportJson: `${base}report.json`,
         reportMarkdown: `${base}report.md`,

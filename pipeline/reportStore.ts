@@ -3,14 +3,20 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { errorText } from "./instances";
 import type { RunManifest } from "./manifest";
 
-export type ManifestRead = { manifest: RunManifest; problem?: undefined } | { manifest: undefined; problem: string };
+export type ManifestRead<M extends RunManifest = RunManifest> = { manifest: M; problem?: undefined } | { manifest: undefined; problem: string };
 
 /**
  * The run's manifest, or why there is none. A missing or unreadable manifest is reported, not fatal:
  * findings and instance tags still say a lot. Only unexpected errors (throttling that outlasted
  * the SDK's retries, server errors) throw, so the invocation is retried.
  */
-export async function readManifest(s3: S3Client, bucket: string, key: string, assessmentRunArn: string): Promise<ManifestRead> {
+export async function readManifest<M extends RunManifest = RunManifest>(
+    s3: S3Client,
+    bucket: string,
+    key: string,
+    /** The engine's own check that this manifest is the run's; returns what is wrong, if anything. */
+    mismatch: (manifest: M) => string | undefined = () => undefined,
+): Promise<ManifestRead<M>> {
     let text: string;
     try {
         const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -33,10 +39,9 @@ export async function readManifest(s3: S3Client, bucket: string, key: string, as
     if (typeof shape !== "object" || shape === null || typeof shape.runId !== "string" || !Array.isArray(shape.amis)) {
         return { manifest: undefined, problem: `manifest s3://${bucket}/${key} lacks runId or amis` };
     }
-    if (shape.assessmentRunArn !== assessmentRunArn) {
-        return { manifest: undefined, problem: `manifest s3://${bucket}/${key} belongs to run ${String(shape.assessmentRunArn)}` };
-    }
-    return { manifest: shape as RunManifest };
+    const wrong = mismatch(shape as M);
+    if (wrong) return { manifest: undefined, problem: `manifest s3://${bucket}/${key} ${wrong}` };
+    return { manifest: shape as M };
 }
 
 export async function putText(s3: S3Client, bucket: string, key: string, body: string, contentType: string): Promise<void> {

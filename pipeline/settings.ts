@@ -2,7 +2,12 @@
 // environment variables on each function; handlers read them once per container.
 export type Severity = "Critical" | "High" | "Medium" | "Low" | "Informational";
 
+/** The engine that assesses: Inspector v2 (the living service, default) or Inspector Classic. */
+export type EngineName = "inspector2" | "classic";
+
+/** Settings every engine's handlers share; each engine adds its own through a SettingsSpec. */
 export interface RuntimeSettings {
+    engine: EngineName;
     /** Component name; the value of PIPELINE_TAG on everything this pipeline launches. */
     pipelineName: string;
     /** tag key -> value a golden AMI must carry (at least one entry). */
@@ -14,48 +19,63 @@ export interface RuntimeSettings {
     /** Subnets to launch into, first choice first. */
     subnetIds: string[];
     securityGroupId: string;
-    assessmentTargetArn: string;
-    assessmentTemplateArn: string;
     durationSeconds: number;
     severityThreshold: Severity;
     resultsTopicArn: string;
     reportBucket: string;
     /** Key prefix for everything the handlers write to the bucket, ends with "/". */
     reportPrefix: string;
-    /** How long start waits for agents to become HEALTHY. */
+    /** How long start waits for agents to become ready. */
     agentWaitSeconds: number;
     /** Extra time the reaper allows beyond duration + agent wait. */
     reapGraceSeconds: number;
 }
 
-/** Environment variable name for each setting. */
-export const SETTINGS_ENV: Record<keyof RuntimeSettings, string> = {
-    pipelineName: "PIPELINE_NAME",
-    amiTags: "AMI_TAGS",
-    amiOwners: "AMI_OWNERS",
-    instanceTypes: "INSTANCE_TYPES",
-    subnetIds: "SUBNET_IDS",
-    securityGroupId: "SECURITY_GROUP_ID",
-    assessmentTargetArn: "ASSESSMENT_TARGET_ARN",
-    assessmentTemplateArn: "ASSESSMENT_TEMPLATE_ARN",
-    durationSeconds: "DURATION_SECONDS",
-    severityThreshold: "SEVERITY_THRESHOLD",
-    resultsTopicArn: "RESULTS_TOPIC_ARN",
-    reportBucket: "REPORT_BUCKET",
-    reportPrefix: "REPORT_PREFIX",
-    agentWaitSeconds: "AGENT_WAIT_SECONDS",
-    reapGraceSeconds: "REAP_GRACE_SECONDS",
+/** How one set of settings travels as environment variables: a name per key, and which keys are JSON or numbers. */
+export interface SettingsSpec<S> {
+    env: { [K in keyof S]-?: string };
+    json: ReadonlyArray<keyof S>;
+    numbers: ReadonlyArray<keyof S>;
+}
+
+export const SETTINGS_SPEC: SettingsSpec<RuntimeSettings> = {
+    env: {
+        engine: "ENGINE",
+        pipelineName: "PIPELINE_NAME",
+        amiTags: "AMI_TAGS",
+        amiOwners: "AMI_OWNERS",
+        instanceTypes: "INSTANCE_TYPES",
+        subnetIds: "SUBNET_IDS",
+        securityGroupId: "SECURITY_GROUP_ID",
+        durationSeconds: "DURATION_SECONDS",
+        severityThreshold: "SEVERITY_THRESHOLD",
+        resultsTopicArn: "RESULTS_TOPIC_ARN",
+        reportBucket: "REPORT_BUCKET",
+        reportPrefix: "REPORT_PREFIX",
+        agentWaitSeconds: "AGENT_WAIT_SECONDS",
+        reapGraceSeconds: "REAP_GRACE_SECONDS",
+    },
+    json: ["amiTags", "amiOwners", "instanceTypes", "subnetIds"],
+    numbers: ["durationSeconds", "agentWaitSeconds", "reapGraceSeconds"],
 };
 
-const JSON_SETTINGS: ReadonlyArray<keyof RuntimeSettings> = ["amiTags", "amiOwners", "instanceTypes", "subnetIds"];
-const NUMBER_SETTINGS: ReadonlyArray<keyof RuntimeSettings> = ["durationSeconds", "agentWaitSeconds", "reapGraceSeconds"];
+/** The shared spec plus an engine's own keys. */
+export function extendSpec<E>(extra: SettingsSpec<E>): SettingsSpec<RuntimeSettings & E> {
+    return {
+        env: { ...SETTINGS_SPEC.env, ...extra.env } as SettingsSpec<RuntimeSettings & E>["env"],
+        json: [...SETTINGS_SPEC.json, ...extra.json],
+        numbers: [...SETTINGS_SPEC.numbers, ...extra.numbers],
+    };
+}
 
 /** Renders settings as Lambda environment variables (only the keys given). */
-export function settingsToEnv(settings: Partial<RuntimeSettings>): Record<string, string> {
+export function settingsToEnv<S = RuntimeSettings>(settings: Partial<S>, spec: SettingsSpec<S> = SETTINGS_SPEC as unknown as SettingsSpec<S>): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(settings)) {
         if (value === undefined) continue;
-        env[SETTINGS_ENV[key as keyof RuntimeSettings]] = typeof value === "string" ? value : JSON.stringify(value);
+        const name = spec.env[key as keyof S];
+        if (!name) throw new Error(`no environment variable for setting ${key}`);
+        env[name] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return env;
 }
@@ -64,27 +84,28 @@ export function settingsToEnv(settings: Partial<RuntimeSettings>): Record<string
  * Reads the settings a handler needs. A missing or malformed variable throws, naming it:
  * a misconfigured function must fail loudly on its first invocation, not guess.
  */
-export function readSettings<K extends keyof RuntimeSettings>(
+export function readSettings<S = RuntimeSettings, K extends keyof S = keyof S>(
     env: Record<string, string | undefined>,
     keys: ReadonlyArray<K>,
-): Pick<RuntimeSettings, K> {
-    const settings = {} as Pick<RuntimeSettings, K>;
+    spec: SettingsSpec<S> = SETTINGS_SPEC as unknown as SettingsSpec<S>,
+): Pick<S, K> {
+    const settings = {} as Pick<S, K>;
     for (const key of keys) {
-        const name = SETTINGS_ENV[key];
+        const name = spec.env[key];
         const raw = env[name];
         if (raw === undefined || raw === "") throw new Error(`environment variable ${name} is not set`);
         let value: unknown = raw;
-        if (JSON_SETTINGS.includes(key)) {
+        if (spec.json.includes(key)) {
             try {
                 value = JSON.parse(raw);
             } catch {
                 throw new Error(`environment variable ${name} is not valid JSON: ${raw}`);
             }
-        } else if (NUMBER_SETTINGS.includes(key)) {
+        } else if (spec.numbers.includes(key)) {
             value = Number(raw);
             if (!Number.isFinite(value)) throw new Error(`environment variable ${name} is not a number: ${raw}`);
         }
-        (settings as Record<string, unknown>)[key] = value;
+        (settings as Record<string, unknown>)[key as string] = value;
     }
     return settings;
 }

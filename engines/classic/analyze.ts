@@ -11,12 +11,13 @@ import { summarizeFinding } from "./findingModel";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
 import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
 import { errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
-import { RunManifest, runArnId, runKeys } from "../../pipeline/manifest";
+import { ClassicRunManifest as RunManifest, runArnId, runKeys } from "./manifest";
 import { publishNotice } from "../../pipeline/notify";
 import { buildReport } from "../../pipeline/report";
 import { claimDelivery, putText, readManifest, releaseDelivery } from "../../pipeline/reportStore";
 import { reportMarkdown, reportSubject, s3Url, summaryText } from "../../pipeline/reportText";
-import { RuntimeSettings, readSettings } from "../../pipeline/settings";
+import { readSettings } from "../../pipeline/settings";
+import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis";
 import { RUN_TAG } from "../../pipeline/tags";
 
@@ -28,7 +29,7 @@ export const ANALYZE_SETTINGS = [
     "reportBucket",
     "reportPrefix",
 ] as const;
-export type AnalyzeSettings = Pick<RuntimeSettings, (typeof ANALYZE_SETTINGS)[number]>;
+export type AnalyzeSettings = Pick<ClassicSettings, (typeof ANALYZE_SETTINGS)[number]>;
 
 /** The part of a Lambda SNS event analyze reads. */
 export interface SnsEvent {
@@ -112,7 +113,9 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
         const { runArn } = notice;
         const keys = runKeys(settings.reportPrefix, runArn);
         const failures: Failure[] = [];
-        const { manifest, problem: manifestProblem } = await readManifest(s3, settings.reportBucket, keys.manifest, runArn);
+        const { manifest, problem: manifestProblem } = await readManifest<RunManifest>(s3, settings.reportBucket, keys.manifest, (m) =>
+            m.assessmentRunArn === runArn ? undefined : `belongs to run ${String(m.assessmentRunArn)}`,
+        );
 
         // Clean up first: once the run has ended the instances serve no purpose, and a later failure must not leave them running.
         const runInstances = await findRunInstances(manifest, notice.time, failures);
@@ -245,7 +248,7 @@ function validDate(text: string | undefined): Date | undefined {
 
 /** Called once per container by Pulumi's callbackFactory: settings and clients are reused across invocations. */
 export function analyzeHandlerFactory(): (event: SnsEvent) => Promise<AnalyzeResult> {
-    const settings = readSettings(process.env, ANALYZE_SETTINGS);
+    const settings = readSettings(process.env, ANALYZE_SETTINGS, CLASSIC_SETTINGS_SPEC);
     return makeAnalyzeHandler({
         ec2: createEc2Client(),
         inspector: createInspectorClient(),

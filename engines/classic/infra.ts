@@ -1,10 +1,14 @@
 // The Inspector Classic engine: what Inspector Classic needs to assess tagged instances and
-// tell the analyze handler when a run ends. An Inspector v2 engine would sit beside this file,
-// exposing the same EngineOutputs to the component.
+// tell the analyze handler when a run ends, and the handlers that drive it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PIPELINE_TAG } from "../../pipeline/tags";
-import { completionTopicPolicy } from "../../components/policies";
+import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
+import { settingsToEnv } from "../../pipeline/settings";
+import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "./analyze";
+import { analyzePolicy, completionTopicPolicy, startPolicy } from "./policies";
+import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
+import { START_SETTINGS, startHandlerFactory } from "./start";
 import { RulesPackageName, inspectorPrincipal, rulesPackageArns } from "./regions";
 
 export interface ClassicEngineArgs {
@@ -25,7 +29,7 @@ export interface ClassicEngine {
 /** Run completion, and state changes so that a FAILED, ERROR or CANCELED run is noticed too. */
 export const COMPLETION_EVENTS = ["ASSESSMENT_RUN_COMPLETED", "ASSESSMENT_RUN_STATE_CHANGED"];
 
-export function classicEngine(name: string, args: ClassicEngineArgs, parent: pulumi.Resource): ClassicEngine {
+export function classicInfra(name: string, args: ClassicEngineArgs, parent: pulumi.Resource): ClassicEngine {
     const opts = { parent };
     const region = args.region;
     // The group selects exactly the instances this pipeline launches (start tags them).
@@ -58,4 +62,51 @@ export function classicEngine(name: string, args: ClassicEngineArgs, parent: pul
         { parent, dependsOn: [topicPolicy] },
     );
     return { resourceGroup, target, template, completionTopic, completionTopicPolicy: topicPolicy };
+}
+
+/** The Classic engine's resources and handlers, for the component. */
+export function classicEngine(inputs: EngineInputs): Engine {
+    const { name, region, parent } = inputs;
+    const infra = classicInfra(name, { region, accountId: inputs.accountId, rulesPackages: inputs.rulesPackages, durationSeconds: inputs.durationSeconds }, parent);
+    const settings: pulumi.Output<ClassicSettings> = pulumi
+        .all([inputs.shared, infra.target.arn, infra.template.arn])
+        .apply(([shared, assessmentTargetArn, assessmentTemplateArn]) => ({ ...shared, assessmentTargetArn, assessmentTemplateArn }));
+    const environment = (keys: ReadonlyArray<keyof ClassicSettings>) => pickEnvironment(settings, keys, (s) => settingsToEnv(s, CLASSIC_SETTINGS_SPEC));
+    return {
+        start: {
+            description: "Launches one instance per golden AMI and starts an Inspector Classic assessment run",
+            callbackFactory: startHandlerFactory,
+            environment: environment(START_SETTINGS),
+            policy: (logGroupArn) =>
+                pulumi
+                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id])
+                    .apply(([scope, subnetIds, securityGroupId]) => startPolicy(scope, { subnetIds, securityGroupId })),
+            // Agent wait (10 min by default) plus launches must fit in Lambda's 15 minutes.
+            timeoutSeconds: 900,
+            memorySizeMb: 256,
+            // A retry would launch a second set of instances; failures go to the queue and alarm instead.
+            maximumRetryAttempts: 0,
+            excludePackages: ["@aws-sdk/client-inspector2"],
+        },
+        analyze: {
+            description: "Consolidates Inspector Classic findings per golden AMI, reports, and terminates the run's instances",
+            callbackFactory: analyzeHandlerFactory,
+            environment: environment(ANALYZE_SETTINGS),
+            policy: (logGroupArn) => inputs.policyScope(logGroupArn).apply(analyzePolicy),
+            timeoutSeconds: 900,
+            memorySizeMb: 512,
+            // Idempotent (a delivered-marker guards the report), so retries are safe.
+            maximumRetryAttempts: 2,
+            excludePackages: ["@aws-sdk/client-inspector2"],
+        },
+        connect: (analyze) => {
+            new aws.lambda.Permission(
+                `${name}-analyze-from-completion`,
+                { region, action: "lambda:InvokeFunction", function: analyze.name, principal: "sns.amazonaws.com", sourceArn: infra.completionTopic.arn },
+                { parent },
+            );
+            new aws.sns.TopicSubscription(`${name}-analyze-subscription`, { region, topic: infra.completionTopic.arn, protocol: "lambda", endpoint: analyze.arn }, { parent });
+        },
+        outputs: { templateArn: infra.template.arn, targetArn: infra.target.arn, completionTopicArn: infra.completionTopic.arn },
+    };
 }

@@ -4,9 +4,10 @@
 // notifications" (the regional service account that publishes to your topic).
 // GovCloud regions have no Network Reachability package.
 
-export type RulesPackageName = "cve" | "cis" | "security-best-practices" | "network-reachability";
+import { partitionOf } from "../../components/partition";
+import type { RulesPackageName } from "../../pipeline/rulesPackages";
 
-export const RULES_PACKAGE_NAMES: readonly RulesPackageName[] = ["cve", "cis", "security-best-practices", "network-reachability"];
+export { RulesPackageName } from "../../pipeline/rulesPackages";
 
 export interface InspectorClassicRegion {
     /** The Inspector service account that publishes run notifications in this region. */
@@ -41,9 +42,7 @@ export const INSPECTOR_CLASSIC_REGIONS: Readonly<Record<string, InspectorClassic
 
 export const INSPECTOR_CLASSIC_REGION_NAMES = Object.keys(INSPECTOR_CLASSIC_REGIONS);
 
-export function partitionOf(regionName: string): "aws" | "aws-us-gov" {
-    return regionName.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
+export { partitionOf };
 
 /** The principal the completion topic policy must allow: the region's Inspector account root. */
 export function inspectorPrincipal(regionName: string): string {

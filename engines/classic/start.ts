@@ -12,12 +12,13 @@ import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun 
 import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { findGoldenAmis } from "../../pipeline/goldenAmis";
 import { errorText, terminateInstances } from "../../pipeline/instances";
-import { AmiRecord, RunManifest, runKeys } from "../../pipeline/manifest";
+import { AmiRecord, ClassicRunManifest as RunManifest, runKeys } from "./manifest";
 import { publishNotice } from "../../pipeline/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
 import { RunCleanup, terminateRunInstances } from "../../pipeline/runCleanup";
 import { makeRunId } from "../../pipeline/runId";
-import { RuntimeSettings, readSettings } from "../../pipeline/settings";
+import { readSettings } from "../../pipeline/settings";
+import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../pipeline/startNotices";
 
 export const START_SETTINGS = [
@@ -37,7 +38,7 @@ export const START_SETTINGS = [
     "reapGraceSeconds",
 ] as const;
 
-export type StartSettings = Pick<RuntimeSettings, (typeof START_SETTINGS)[number]>;
+export type StartSettings = Pick<ClassicSettings, (typeof START_SETTINGS)[number]>;
 
 /** Kept back from the Lambda timeout for starting the run, terminating and reporting after the agent wait. */
 export const LAMBDA_TIME_RESERVE_MS = 120_000;
@@ -200,6 +201,7 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
 
         const manifest: RunManifest = {
             runId,
+            engine: "classic",
             assessmentRunArn: started.assessmentRunArn,
             assessmentTemplateArn: settings.assessmentTemplateArn,
             startedAt: deps.now().toISOString(),
@@ -284,7 +286,7 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
 
 /** Runs once per container: settings and clients are shared by every invocation. */
 export function startHandlerFactory(): StartHandler {
-    const settings = readSettings(process.env, START_SETTINGS);
+    const settings = readSettings(process.env, START_SETTINGS, CLASSIC_SETTINGS_SPEC);
     return makeStartHandler({
         ec2: createEc2Client(),
         inspector: createInspectorClient(),

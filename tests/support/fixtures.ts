@@ -2,7 +2,8 @@
 // No mocks here, so benchmarks can reuse them: plug the *Response functions into any stub.
 import type { Instance } from "@aws-sdk/client-ec2";
 import type { DescribeFindingsRequest, DescribeFindingsResponse, Finding, ListFindingsRequest, ListFindingsResponse } from "@aws-sdk/client-inspector";
-import type { AmiRecord, RunManifest } from "../../pipeline/manifest";
+import type { AmiRecord } from "../../pipeline/manifest";
+import type { ClassicRunManifest as RunManifest } from "../../engines/classic/manifest";
 import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
 
 export const REGION = "us-east-1";

@@ -6,8 +6,9 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import { ANALYZE_SETTINGS, AnalyzeDeps, AnalyzeResult, AnalyzeSettings, RecordResult, analyzeHandlerFactory, makeAnalyzeHandler } from "../../../engines/classic/analyze";
 import { settingsToEnv } from "../../../pipeline/settings";
+import { CLASSIC_SETTINGS_SPEC } from "../../../engines/classic/settings";
 import { AssessmentReport } from "../../../pipeline/report";
-import { runKeys } from "../../../pipeline/manifest";
+import { runKeys } from "../../../engines/classic/manifest";
 import { SNS_MESSAGE_MAX_BYTES } from "../../../pipeline/notify";
 import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../../pipeline/tags";
 import {
@@ -578,12 +579,12 @@ describe("analyzeHandlerFactory", () => {
     afterEach(() => (process.env = savedEnv));
 
     it("reads its settings from the environment once and returns a handler", () => {
-        Object.assign(process.env, settingsToEnv(SETTINGS), { AWS_REGION: "us-east-1" });
+        Object.assign(process.env, settingsToEnv(SETTINGS, CLASSIC_SETTINGS_SPEC), { AWS_REGION: "us-east-1" });
         expect(analyzeHandlerFactory()).to.be.a("function");
     });
 
     it("fails loudly naming a missing setting", () => {
-        Object.assign(process.env, settingsToEnv(SETTINGS), { AWS_REGION: "us-east-1" });
+        Object.assign(process.env, settingsToEnv(SETTINGS, CLASSIC_SETTINGS_SPEC), { AWS_REGION: "us-east-1" });
         delete process.env.RESULTS_TOPIC_ARN;
         expect(() => analyzeHandlerFactory()).to.throw("environment variable RESULTS_TOPIC_ARN is not set");
     });

@@ -6,8 +6,9 @@ import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-
 import { expect } from "chai";
 import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
 import { EC2_TAG_LIMIT } from "../../../pipeline/launch";
-import { RunManifest, runKeys } from "../../../pipeline/manifest";
+import { ClassicRunManifest as RunManifest, runKeys } from "../../../engines/classic/manifest";
 import { settingsToEnv } from "../../../pipeline/settings";
+import { CLASSIC_SETTINGS_SPEC } from "../../../engines/classic/settings";
 import { START_SETTINGS, StartSettings, makeStartHandler, startHandlerFactory } from "../../../engines/classic/start";
 import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../../pipeline/tags";
 import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../../engines/classic/userData";
@@ -529,12 +530,12 @@ describe("startHandlerFactory", () => {
     restoreProcessEnvAfterEach();
 
     it("reads its settings from the environment once and returns a handler", () => {
-        Object.assign(process.env, settingsToEnv(SETTINGS), { AWS_REGION: "us-east-1" });
+        Object.assign(process.env, settingsToEnv(SETTINGS, CLASSIC_SETTINGS_SPEC), { AWS_REGION: "us-east-1" });
         expect(startHandlerFactory()).to.be.a("function");
     });
 
     it("fails loudly naming a missing setting", () => {
-        Object.assign(process.env, settingsToEnv({ ...SETTINGS, assessmentTargetArn: undefined }), { AWS_REGION: "us-east-1" });
+        Object.assign(process.env, settingsToEnv({ ...SETTINGS, assessmentTargetArn: undefined }, CLASSIC_SETTINGS_SPEC), { AWS_REGION: "us-east-1" });
         delete process.env.ASSESSMENT_TARGET_ARN;
         expect(() => startHandlerFactory()).to.throw(/ASSESSMENT_TARGET_ARN/);
     });

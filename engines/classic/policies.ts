@@ -1,0 +1,71 @@
+// The Classic handlers' IAM documents and the completion topic policy.
+import {
+    LaunchScope,
+    PolicyDocument,
+    PolicyScope,
+    PolicyStatement,
+    commonStatements,
+    describeStatement,
+    launchStatements,
+    reportObjects,
+    runStateStatements,
+    tagGoldenAmisStatement,
+    terminatePipelineInstances,
+} from "../../components/policies";
+
+/** Inspector Classic supports no resource-level permissions at all, so `*` is unavoidable here. */
+function inspectorStatement(actions: string[]): PolicyStatement {
+    return { Sid: "InspectorClassicHasNoResourceLevelPermissions", Effect: "Allow", Action: actions, Resource: "*" };
+}
+
+export function startPolicy(scope: PolicyScope, launch: LaunchScope): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...commonStatements(scope),
+            describeStatement(["ec2:DescribeImages", "ec2:DescribeInstances"]),
+            inspectorStatement(["inspector:ListAssessmentRuns", "inspector:PreviewAgents", "inspector:StartAssessmentRun"]),
+            ...launchStatements(scope, launch),
+            terminatePipelineInstances(scope),
+            { Sid: "WriteRunManifests", Effect: "Allow", Action: ["s3:PutObject"], Resource: reportObjects(scope) },
+        ],
+    };
+}
+
+export function analyzePolicy(scope: PolicyScope): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...commonStatements(scope),
+            describeStatement(["ec2:DescribeInstances"]),
+            inspectorStatement(["inspector:ListFindings", "inspector:DescribeFindings"]),
+            terminatePipelineInstances(scope),
+            tagGoldenAmisStatement(scope),
+            ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+        ],
+    };
+}
+
+/** Only the region's Inspector service account may publish to (and subscribe) the completion topic. */
+export function completionTopicPolicy(topicArn: string, inspectorPrincipal: string, accountId: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "InspectorClassicPublishesRunEvents",
+                Effect: "Allow",
+                Principal: { AWS: inspectorPrincipal },
+                Action: ["SNS:Publish", "SNS:Subscribe"],
+                Resource: topicArn,
+            },
+            {
+                Sid: "OwnerManagesTopic",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:DeleteTopic"],
+                Resource: topicArn,
+                Condition: { StringEquals: { "AWS:SourceOwner": accountId } },
+            },
+        ],
+    };
+}

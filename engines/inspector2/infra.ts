@@ -1,0 +1,102 @@
+// The Inspector v2 engine: no assessment runs. Instances launch with an SSM-only instance profile,
+// Inspector scans them on its own, and analyze is woken by Inspector's scan events and by a
+// short sweep schedule behind them (events are best effort).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../../components/defaults";
+import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
+import { scheduleInvocation } from "../../components/schedule";
+import { settingsToEnv } from "../../pipeline/settings";
+import { analyzeHandlerFactory, analyzeSettingsKeys } from "./analyze";
+import { EC2_ASSUME_ROLE_POLICY, analyzePolicy, startPolicy } from "./policies";
+import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
+import { startHandlerFactory, startSettingsKeys } from "./start";
+
+/** What wakes analyze: Inspector v2's scan events for EC2 instances. */
+export const SCAN_EVENT_PATTERN = {
+    source: ["aws.inspector2"],
+    "detail-type": ["Inspector2 Scan"],
+    detail: { "scan-status": ["INITIAL_SCAN_COMPLETE"] },
+};
+
+interface InstanceIdentity {
+    role: aws.iam.Role;
+    profile: aws.iam.InstanceProfile;
+}
+
+/** The instances' role: the partition's SSM core managed policy and nothing else. */
+function instanceIdentity(name: string, partition: string, parent: pulumi.Resource): InstanceIdentity {
+    const role = new aws.iam.Role(
+        `${name}-instance-role`,
+        { assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY), description: "Golden AMI assessment instances: SSM management only, so Inspector v2 can scan them" },
+        { parent },
+    );
+    new aws.iam.RolePolicyAttachment(
+        `${name}-instance-ssm`,
+        { role: role.name, policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
+        { parent },
+    );
+    const profile = new aws.iam.InstanceProfile(`${name}-instance-profile`, { role: role.name }, { parent });
+    return { role, profile };
+}
+
+export function inspector2Engine(inputs: EngineInputs): Engine {
+    const { name, region, parent, scanMode } = inputs;
+    if (inputs.enableInspector) {
+        new aws.inspector2.Enabler(`${name}-inspector2`, { region, accountIds: [inputs.accountId], resourceTypes: ["EC2"] }, { parent });
+    }
+    // An agentless-only stack launches nothing, so it has no instance role to pass.
+    const identity = scanMode === "agentless" ? undefined : instanceIdentity(name, inputs.partition, parent);
+    const settings: pulumi.Output<Inspector2Settings> = pulumi
+        .all([inputs.shared, inputs.rulesPackages, identity?.profile.arn ?? ""])
+        .apply(([shared, rulesPackages, instanceProfileArn]) => ({ ...shared, rulesPackages, scanMode, instanceProfileArn, amiScanMaxAgeDays: DEFAULTS.amiScanMaxAgeDays }));
+    const environment = (keys: ReadonlyArray<keyof Inspector2Settings>) => pickEnvironment(settings, keys, (s) => settingsToEnv(s, INSPECTOR2_SETTINGS_SPEC));
+    const v2Scope = pulumi.all([inputs.rulesPackages, identity?.role.arn]).apply(([rulesPackages, instanceRoleArn]) => ({ scanMode, rulesPackages, instanceRoleArn }));
+
+    const outputs: Record<string, pulumi.Output<string>> = {};
+    if (identity) outputs.instanceProfileArn = identity.profile.arn;
+    return {
+        start: {
+            description: "Finds golden AMIs, reads Inspector v2 AMI results or launches one SSM-managed instance per AMI for Inspector v2",
+            callbackFactory: startHandlerFactory,
+            environment: environment(startSettingsKeys(scanMode)),
+            policy: (logGroupArn) =>
+                pulumi
+                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, v2Scope])
+                    .apply(([scope, subnetIds, securityGroupId, v2]) => startPolicy(scope, { subnetIds, securityGroupId }, v2)),
+            timeoutSeconds: 300,
+            memorySizeMb: 256,
+            // A retry would launch a second set of instances; the run lock refuses it, but fail loudly instead.
+            maximumRetryAttempts: 0,
+            excludePackages: ["@aws-sdk/client-inspector"],
+        },
+        analyze: {
+            description: "Confirms Inspector v2 scans by coverage, then consolidates findings per golden AMI, reports once and terminates the run's instances",
+            callbackFactory: analyzeHandlerFactory,
+            environment: environment(analyzeSettingsKeys()),
+            policy: (logGroupArn) => pulumi.all([inputs.policyScope(logGroupArn), v2Scope]).apply(([scope, v2]) => analyzePolicy(scope, v2)),
+            timeoutSeconds: 900,
+            memorySizeMb: 512,
+            // Idempotent (markers and a claimed report), so retries are safe.
+            maximumRetryAttempts: 2,
+            excludePackages: ["@aws-sdk/client-inspector"],
+        },
+        connect: (analyze) => {
+            if (scanMode === "agentless") return; // start writes the report itself; nothing to wait for.
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-scan-events`,
+                { region, description: "Inspector v2 finished scanning an EC2 instance", eventPattern: JSON.stringify(SCAN_EVENT_PATTERN) },
+                { parent },
+            );
+            new aws.lambda.Permission(
+                `${name}-scan-events-permission`,
+                { region, action: "lambda:InvokeFunction", function: analyze.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+                { parent },
+            );
+            new aws.cloudwatch.EventTarget(`${name}-scan-events-target`, { region, rule: rule.name, arn: analyze.arn }, { parent });
+            scheduleInvocation(`${name}-sweep-schedule`, DEFAULTS.sweepSchedule, analyze, region, parent);
+            outputs.scanEventRuleArn = rule.arn;
+        },
+        outputs,
+    };
+}

@@ -1,0 +1,91 @@
+// The Inspector v2 handlers' IAM documents. Inspector v2's List/Get calls have no resource-level
+// permissions; everything that can be scoped (EC2, IAM, S3, CIS configurations by tag) is.
+import {
+    LaunchScope,
+    PolicyDocument,
+    PolicyScope,
+    PolicyStatement,
+    commonStatements,
+    describeStatement,
+    launchStatements,
+    runStateStatements,
+    tagGoldenAmisStatement,
+    terminatePipelineInstances,
+} from "../../components/policies";
+import type { RulesPackageName } from "../../pipeline/rulesPackages";
+import { PIPELINE_TAG } from "../../pipeline/tags";
+import type { ScanModeSetting } from "./settings";
+
+export interface Inspector2Scope {
+    scanMode: ScanModeSetting;
+    rulesPackages: RulesPackageName[];
+    /** The instance role; absent for an agentless-only stack, which passes no role. */
+    instanceRoleArn?: string;
+}
+
+function inspector2Reads(actions: string[]): PolicyStatement {
+    return { Sid: "Inspector2ListAndGetHaveNoResourceLevelPermissions", Effect: "Allow", Action: actions.map((a) => `inspector2:${a}`), Resource: "*" };
+}
+
+/** CIS scan configurations are taggable: created only with our tag, deleted only when they carry it. */
+function cisConfigurationStatement(scope: PolicyScope, actions: string[], tagCondition: "aws:RequestTag" | "aws:ResourceTag"): PolicyStatement {
+    return {
+        Sid: tagCondition === "aws:RequestTag" ? "CreateOnlyCisScansTaggedForThisPipeline" : "DeleteOnlyThisPipelinesCisScans",
+        Effect: "Allow",
+        Action: actions.map((a) => `inspector2:${a}`),
+        Resource: "*",
+        Condition: { StringEquals: { [`${tagCondition}/${PIPELINE_TAG}`]: scope.pipelineName } },
+    };
+}
+
+function passInstanceRole(roleArn: string): PolicyStatement {
+    return {
+        Sid: "PassOnlyTheInstanceRoleToEc2",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: roleArn,
+        Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    };
+}
+
+export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspector2Scope): PolicyDocument {
+    const launches = v2.scanMode !== "agentless";
+    const statements: PolicyStatement[] = [
+        ...commonStatements(scope),
+        describeStatement(launches ? ["ec2:DescribeImages", "ec2:DescribeInstances"] : ["ec2:DescribeImages"]),
+        inspector2Reads(["BatchGetAccountStatus"]),
+        ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+    ];
+    if (v2.scanMode !== "instance") {
+        statements.push({ Sid: "ReadInspectorsAmiScanResults", Effect: "Allow", Action: ["ec2:GetImageFindings"], Resource: `arn:${scope.partition}:ec2:${scope.region}::image/*` });
+    }
+    if (launches) {
+        if (!v2.instanceRoleArn) throw new Error("an instance role is needed to launch");
+        statements.push(...launchStatements(scope, launch), terminatePipelineInstances(scope), passInstanceRole(v2.instanceRoleArn));
+        if (v2.rulesPackages.includes("cis")) statements.push(cisConfigurationStatement(scope, ["CreateCisScanConfiguration", "TagResource"], "aws:RequestTag"));
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDocument {
+    const reads = ["ListCoverage", "ListFindings"];
+    const cis = v2.rulesPackages.includes("cis");
+    if (cis) reads.push("ListCisScans", "ListCisScanResultsAggregatedByTargetResource", "GetCisScanResultDetails");
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...commonStatements(scope),
+            describeStatement(["ec2:DescribeInstances"]),
+            inspector2Reads(reads),
+            ...(cis ? [cisConfigurationStatement(scope, ["DeleteCisScanConfiguration"], "aws:ResourceTag")] : []),
+            terminatePipelineInstances(scope),
+            tagGoldenAmisStatement(scope),
+            ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+        ],
+    };
+}
+
+export const EC2_ASSUME_ROLE_POLICY = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "Ec2AssumesRole", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+};
