@@ -33,7 +33,8 @@ export function describeAccountStatus(output: BatchGetAccountStatusResponse, reg
     const accountStatus = account.state?.status;
     const ec2 = account.resourceState?.ec2;
     if (ec2?.status === "ENABLED" && !(accountStatus && ACCOUNT_STOPPED_STATES.includes(accountStatus))) return { enabled: true };
-    const status = ec2?.status && ec2.status === "ENABLED" ? accountStatus ?? "UNKNOWN" : ec2?.status ?? "UNKNOWN";
+    // EC2 itself ENABLED here means the account is stopped: report the account status.
+    const status = ec2?.status === "ENABLED" ? accountStatus ?? "UNKNOWN" : ec2?.status ?? "UNKNOWN";
     const parts = [`EC2 scanning is ${ec2?.status ?? "not reported"}`];
     if (accountStatus && accountStatus !== ec2?.status) parts.push(`account Inspector status ${accountStatus}`);
     const errorCode = ec2?.errorCode ?? account.state?.errorCode;
