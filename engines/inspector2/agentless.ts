@@ -1,0 +1,108 @@
+// Inspector's scan results for an AMI as EC2 serves them (DescribeImages ScanResults and
+// GetImageFindings): no launch, but only there if the account has Inspector scan its AMIs.
+import { GetImageFindingsCommand } from "@aws-sdk/client-ec2";
+import type { EC2Client, GetImageFindingsResult, Image, ImageFinding } from "@aws-sdk/client-ec2";
+import { mapWithConcurrency } from "../../pipeline/concurrency";
+import type { FindingSeverity, FindingSummary } from "../../pipeline/findingModel";
+import { errorText } from "../../pipeline/instances";
+import { nvdUrl } from "./findings";
+
+export type AmiScanState = "FRESH" | "STALE" | "NEVER_SCANNED" | "ERROR";
+export type AmiScanResult = { imageId: string; state: AmiScanState; scanDate?: string; findings: FindingSummary[]; detail: string };
+
+/** GetImageFindings MaxResults is 1-1000 (client-ec2 3.1169 docs / EC2 API reference). */
+export const IMAGE_FINDINGS_PAGE_SIZE = 1000;
+/** AMIs read at once: EC2 API throttling is per account, a few in flight is plenty. */
+export const IMAGE_FINDINGS_CONCURRENCY = 4;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SEVERITIES: Record<string, FindingSeverity> = { critical: "Critical", high: "High", medium: "Medium", low: "Low", informational: "Informational" };
+const CVE_IN_TITLE = /CVE-\d{4}-\d{4,}/i;
+
+export const NEVER_SCANNED_DETAIL =
+    "Inspector has no scan results for this AMI. The account must scan AMIs: Inspector v2 EC2 scanning with the agentless or hybrid scan mode, " +
+    "or on-demand AMI scanning (inspector2 StartOnDemandScan, not yet in client-inspector2 3.1085); the SDK has no call that starts an AMI scan.";
+
+/** Pure: whether the image's EC2-side scan results are recent enough to use. */
+export function amiScanState(image: Image, now: Date, maxAgeDays: number): { state: "FRESH" | "STALE" | "NEVER_SCANNED"; scanDate?: string; detail: string } {
+    const scanDate = image.ScanResults?.FindingScanDate;
+    const time = scanDate ? new Date(scanDate).getTime() : NaN;
+    if (!image.ScanResults) return { state: "NEVER_SCANNED", detail: NEVER_SCANNED_DETAIL };
+    if (Number.isNaN(time)) return { state: "NEVER_SCANNED", detail: `ScanResults without a FindingScanDate. ${NEVER_SCANNED_DETAIL}` };
+    const iso = new Date(time).toISOString();
+    const ageDays = (now.getTime() - time) / DAY_MS;
+    if (ageDays > maxAgeDays) {
+        return { state: "STALE", scanDate: iso, detail: `last Inspector scan ${iso} is ${Math.floor(ageDays)} days old (limit ${maxAgeDays}); findings may be out of date` };
+    }
+    return { state: "FRESH", scanDate: iso, detail: `scanned by Inspector ${iso}` };
+}
+
+/** Pure: one EC2 image finding in the neutral model; the title is all that names the CVE. */
+export function imageFindingToSummary(imageId: string, finding: ImageFinding): FindingSummary {
+    const title = finding.Title ?? "untitled image finding";
+    const cveId = CVE_IN_TITLE.exec(title)?.[0]?.toUpperCase();
+    const paths = finding.Paths ?? [];
+    const recommendation = [
+        finding.FixAvailable === true ? "A fix is available: rebuild the AMI with the updated package." : finding.FixAvailable === false ? "No fix is available yet." : "",
+        paths.length > 0 ? `Affected paths: ${paths.join(", ")}` : "",
+    ]
+        .filter((part) => part)
+        .join(" ");
+    const summary: FindingSummary = {
+        // EC2 gives image findings no ID; the title and snapshot identify one within the AMI.
+        arn: `${imageId}/${title}/${finding.SnapshotId ?? ""}`,
+        severity: SEVERITIES[(finding.SeverityLabel ?? "").toLowerCase()] ?? "Undefined",
+        title,
+        recommendation,
+        rulesPackageArn: "cve",
+    };
+    if (cveId) {
+        summary.cveId = cveId;
+        summary.advisoryUrl = nvdUrl(cveId);
+    }
+    if (typeof finding.Score === "number") {
+        summary.inspectorScore = finding.Score;
+        summary.numericSeverity = finding.Score;
+    }
+    if (typeof finding.FixAvailable === "boolean") summary.fixAvailable = finding.FixAvailable ? "YES" : "NO";
+    return summary;
+}
+
+/** Every finding of one AMI, across pages, deduplicated by the stable id. */
+async function imageFindings(ec2: EC2Client, imageId: string): Promise<FindingSummary[]> {
+    const byArn = new Map<string, FindingSummary>();
+    let nextToken: string | undefined;
+    do {
+        const token = nextToken;
+        const page: GetImageFindingsResult = await ec2.send(new GetImageFindingsCommand({ ImageId: imageId, MaxResults: IMAGE_FINDINGS_PAGE_SIZE, NextToken: token }));
+        for (const finding of page.ImageFindings ?? []) {
+            const summary = imageFindingToSummary(imageId, finding);
+            if (!byArn.has(summary.arn)) byArn.set(summary.arn, summary);
+        }
+        // A repeated token would page forever.
+        if (page.NextToken && page.NextToken === token) throw new Error(`GetImageFindings returned the same NextToken twice: ${token}`);
+        nextToken = page.NextToken;
+    } while (nextToken);
+    return [...byArn.values()];
+}
+
+/**
+ * Scan state and findings per image, in input order. FRESH and STALE images get their findings
+ * read; one AMI's error becomes its ERROR result and never stops the others.
+ */
+export async function readAmiScanResults(ec2: EC2Client, images: Image[], now: Date, maxAgeDays: number): Promise<AmiScanResult[]> {
+    return mapWithConcurrency(images, IMAGE_FINDINGS_CONCURRENCY, async (image): Promise<AmiScanResult> => {
+        const imageId = image.ImageId ?? "";
+        const scan = amiScanState(image, now, maxAgeDays);
+        const base = { imageId, ...(scan.scanDate ? { scanDate: scan.scanDate } : {}) };
+        if (scan.state === "NEVER_SCANNED") return { ...base, state: scan.state, findings: [], detail: scan.detail };
+        try {
+            return { ...base, state: scan.state, findings: await imageFindings(ec2, imageId), detail: scan.detail };
+        } catch (error) {
+            return { ...base, state: "ERROR", findings: [], detail: `GetImageFindings failed (${scan.state} scan): ${errorText(error)}` };
+        }
+    });
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

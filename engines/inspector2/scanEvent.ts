@@ -1,0 +1,56 @@
+// Reading the EventBridge events that wake the v2 engine: Inspector's "Inspector2 Scan" event for
+// an instance, or the scheduled sweep. Events are best effort; the caller confirms by polling.
+
+export type ScanEvent =
+    | { kind: "scan"; instanceId: string; scanStatus: string; counts: Record<string, number> }
+    | { kind: "sweep" }
+    | { kind: "other"; reason: string };
+
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+const COUNT_KEYS = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED", "TOTAL"];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The instance an event is about: detail.instance-id, else the first resource (an ID or an instance ARN). */
+function instanceIdOf(event: Record<string, unknown>, detail: Record<string, unknown>): string | undefined {
+    const fromDetail = detail["instance-id"];
+    if (typeof fromDetail === "string" && INSTANCE_ID.test(fromDetail)) return fromDetail;
+    const resources = event.resources;
+    const first = Array.isArray(resources) ? resources[0] : undefined;
+    if (typeof first !== "string") return undefined;
+    const id = first.includes(":instance/") ? first.slice(first.lastIndexOf("/") + 1) : first;
+    return INSTANCE_ID.test(id) ? id : undefined;
+}
+
+/** Severity counts with every usual key present; missing or non-numeric counts are 0. */
+function countsOf(value: unknown): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const key of COUNT_KEYS) counts[key] = 0;
+    if (!isRecord(value)) return counts;
+    for (const [key, count] of Object.entries(value)) {
+        if (typeof count === "number" && Number.isFinite(count) && count >= 0) counts[key.toUpperCase()] = count;
+    }
+    return counts;
+}
+
+/** Pure: classifies one EventBridge event; never throws. */
+export function parseScanEvent(event: unknown): ScanEvent {
+    if (!isRecord(event)) return { kind: "other", reason: "not an object" };
+    const source = event.source;
+    const detailType = event["detail-type"];
+    if (source === "aws.events" && detailType === "Scheduled Event") return { kind: "sweep" };
+    if (source !== "aws.inspector2") return { kind: "other", reason: `source ${JSON.stringify(source)} is not aws.inspector2` };
+    if (detailType !== "Inspector2 Scan") return { kind: "other", reason: `detail-type ${JSON.stringify(detailType)} is not "Inspector2 Scan"` };
+    const detail = event.detail;
+    if (!isRecord(detail)) return { kind: "other", reason: "Inspector2 Scan event without a detail object" };
+    const scanStatus = detail["scan-status"];
+    if (typeof scanStatus !== "string" || scanStatus === "") return { kind: "other", reason: "Inspector2 Scan event without detail.scan-status" };
+    const instanceId = instanceIdOf(event, detail);
+    if (!instanceId) return { kind: "other", reason: "Inspector2 Scan event names no EC2 instance" };
+    return { kind: "scan", instanceId, scanStatus, counts: countsOf(detail["finding-severity-counts"]) };
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;
