@@ -3,7 +3,7 @@
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { UnhealthyAgent } from "../engines/classic/agents";
 import { mapWithConcurrency } from "./concurrency";
-import { planLaunch } from "./launch";
+import { LaunchProfile, planLaunch } from "./launch";
 import { tagMap } from "./tags";
 import { launchInstance } from "./launchInstance";
 import type { AmiRecord } from "./manifest";
@@ -17,6 +17,7 @@ export interface AmiLaunchOptions {
     instanceTypes: Record<string, string>;
     subnetIds: ReadonlyArray<string>;
     securityGroupId: string;
+    profile: LaunchProfile;
     /** Called as soon as an instance exists, so a caller cleaning up after a failure knows it. */
     onLaunched: (instanceId: string) => void;
 }
@@ -34,7 +35,7 @@ export function amiRecord(image: Image): Omit<AmiRecord, "status"> {
 
 /** Launches for every AMI; a failed launch is recorded as LAUNCH_FAILED with its reason, never thrown. */
 export async function launchForAmis(ec2: EC2Client, images: ReadonlyArray<Image>, options: AmiLaunchOptions): Promise<AmiRecord[]> {
-    const context = { pipelineName: options.pipelineName, runId: options.runId, instanceTypes: options.instanceTypes };
+    const context = { pipelineName: options.pipelineName, runId: options.runId, instanceTypes: options.instanceTypes, profile: options.profile };
     const placement = { runId: options.runId, subnetIds: options.subnetIds, securityGroupId: options.securityGroupId };
     return mapWithConcurrency(images, LAUNCH_CONCURRENCY, async (image): Promise<AmiRecord> => {
         const record = amiRecord(image);

@@ -65,7 +65,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     const findingsByAmi = new Map<string, FindingSummary[]>();
     const findingsByUnmappedAgent = new Map<string, FindingSummary[]>();
     for (const summary of input.findings) {
-        const imageId = summary.instanceId ? input.amiByInstance[summary.instanceId] : undefined;
+        const imageId = summary.imageId ?? (summary.instanceId ? input.amiByInstance[summary.instanceId] : undefined);
         const bucket = imageId ? findingsByAmi : findingsByUnmappedAgent;
         const key = imageId ?? (summary.instanceId || "(no agent id)");
         const list = bucket.get(key);

@@ -23,6 +23,8 @@ export interface FindingSummary {
     cveId?: string;
     /** The assessment instance it was found on. */
     instanceId?: string;
+    /** Set when the finding is about an AMI itself (Inspector's own AMI scan), with no instance. */
+    imageId?: string;
     /** v2: the Inspector score (CVSS adjusted to the environment). */
     inspectorScore?: number;
     fixAvailable?: FixAvailability;

@@ -2,7 +2,6 @@
 // and the RunInstances request itself.
 import type { Image, RunInstancesCommandInput, Tag } from "@aws-sdk/client-ec2";
 import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, TAG_PREFIX, tagMap } from "./tags";
-import { agentUserData } from "../engines/classic/userData";
 
 /** EC2 refuses more than 50 tags on one resource. */
 export const EC2_TAG_LIMIT = 50;
@@ -49,18 +48,28 @@ export function launchClientToken(runId: string, imageId: string, subnetAttempt:
     return `${runId}.${imageId}.${subnetAttempt}`.slice(0, CLIENT_TOKEN_MAX);
 }
 
+/** What the engine needs on its instances: Classic's agent via user data and IMDSv1, v2's SSM instance profile and IMDSv2. */
+export interface LaunchProfile {
+    /** Base64 user data for the AMI's platform, if the engine needs any. */
+    userData?: (platform: string | undefined) => string;
+    httpTokens: "optional" | "required";
+    instanceProfileArn?: string;
+}
+
 export interface LaunchPlan {
     imageId: string;
     instanceType: string;
     rootDeviceName: string;
     platform?: string;
     tags: Tag[];
+    profile: LaunchProfile;
 }
 
 export interface LaunchContext {
     pipelineName: string;
     runId: string;
     instanceTypes: Record<string, string>;
+    profile: LaunchProfile;
 }
 
 export type LaunchPlanResult = { plan: LaunchPlan } | { error: string };
@@ -82,6 +91,7 @@ export function planLaunch(image: Image, context: LaunchContext): LaunchPlanResu
             rootDeviceName: image.RootDeviceName,
             platform: image.Platform,
             tags: assessmentInstanceTags(ownTags, tagMap(image.Tags)),
+            profile: context.profile,
         },
     };
 }
@@ -101,15 +111,14 @@ export function runInstancesInput(plan: LaunchPlan, placement: LaunchPlacement):
         ClientToken: placement.clientToken,
         SubnetId: placement.subnetId,
         SecurityGroupIds: [placement.securityGroupId],
-        UserData: agentUserData(plan.platform),
+        ...(plan.profile.userData ? { UserData: plan.profile.userData(plan.platform) } : {}),
+        ...(plan.profile.instanceProfileArn ? { IamInstanceProfile: { Arn: plan.profile.instanceProfileArn } } : {}),
         // A forgotten instance shuts itself down for good rather than lingering stopped.
         InstanceInitiatedShutdownBehavior: "terminate",
         // Size and snapshot come from the AMI; only encryption and cleanup are imposed.
         BlockDeviceMappings: [{ DeviceName: plan.rootDeviceName, Ebs: { Encrypted: true, DeleteOnTermination: true } }],
-        // IMDSv1 must stay available: the Inspector Classic agent reads instance metadata without
-        // a session token and reports UNHEALTHY when IMDSv2 is required, so the instance could not
-        // be assessed. Explicit, because an AMI (ImdsSupport v2.0) or account default may require v2.
-        MetadataOptions: { HttpTokens: "optional", HttpEndpoint: "enabled" },
+        // Explicit, because an AMI (ImdsSupport v2.0) or account default may differ from what the engine needs.
+        MetadataOptions: { HttpTokens: plan.profile.httpTokens, HttpEndpoint: "enabled" },
         TagSpecifications: [
             { ResourceType: "instance", Tags: plan.tags },
             { ResourceType: "volume", Tags: plan.tags },

@@ -1,23 +1,32 @@
 // Pure: the full report of one run, as written to S3 (JSON) and rendered by reportText.
 import type { AmiAssessment, Consolidation, UnmappedFindings, Verdict } from "./consolidate";
 import type { UnreadFinding } from "../engines/classic/findings";
-import type { FailedRunState } from "../engines/classic/inspectorMessage";
 import type { RunManifest } from "./manifest";
-import type { Severity } from "./settings";
+import type { EngineName, Severity } from "./settings";
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+
+/**
+ * How a run ended. COMPLETED: assessed. DEADLINE_REACHED: duration ran out before every instance
+ * was confirmed scanned. INSPECTOR_NOT_ENABLED: nothing could be assessed in this account and region.
+ * Anything else: the engine's own failed run state (Classic's FAILED, ERROR, CANCELED).
+ */
+export type RunOutcome = "COMPLETED" | "DEADLINE_REACHED" | "INSPECTOR_NOT_ENABLED" | (string & {});
 
 export type ManifestStatus = { found: true; runId: string; startedAt: string } | { found: false; reason: string };
 
 export interface AssessmentReport {
     schemaVersion: number;
+    /** The only field that tells the engines apart. */
+    engine: EngineName;
     pipelineName: string;
     region: string;
     runArn: string;
-    /** The last segment of the run ARN, e.g. "0-MnOpQr56". */
+    /** The run's short id: Classic's run ARN id ("0-MnOpQr56"), or start's run id. */
     runArnId: string;
-    templateArn: string;
-    outcome: "COMPLETED" | FailedRunState;
+    /** Classic's assessment template; v2 has none. */
+    templateArn?: string;
+    outcome: RunOutcome;
     /** When Inspector says the run ended. */
     completedAt?: string;
     generatedAt: string;
@@ -41,12 +50,13 @@ export interface AssessmentReport {
 }
 
 export interface ReportParts {
+    engine: EngineName;
     pipelineName: string;
     region: string;
     runArn: string;
     runArnId: string;
-    templateArn: string;
-    outcome: AssessmentReport["outcome"];
+    templateArn?: string;
+    outcome: RunOutcome;
     completedAt?: string;
     generatedAt: Date;
     severityThreshold: Severity;
@@ -73,7 +83,13 @@ export function buildReport(parts: ReportParts): AssessmentReport {
                 "so AMIs that failed to launch or whose agent was unhealthy are not listed.",
         );
     }
-    if (parts.outcome !== "COMPLETED") notes.push(`The assessment run ended in state ${parts.outcome}; no AMI was assessed.`);
+    if (parts.outcome === "DEADLINE_REACHED") {
+        notes.push("The run's duration ran out before every instance was confirmed scanned; those AMIs are NOT ASSESSED with the reason Inspector's coverage gave.");
+    } else if (parts.outcome === "INSPECTOR_NOT_ENABLED") {
+        notes.push("Inspector could not assess anything in this account and region; no instance was launched.");
+    } else if (parts.outcome !== "COMPLETED") {
+        notes.push(`The assessment run ended in state ${parts.outcome}; no AMI was assessed.`);
+    }
     if (announced !== undefined && parts.outcome === "COMPLETED" && announced !== parts.listed) {
         notes.push(`Inspector announced ${announced} finding(s) but ListFindings returned ${parts.listed}.`);
     }
@@ -94,6 +110,7 @@ export function buildReport(parts: ReportParts): AssessmentReport {
 
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
+        engine: parts.engine,
         pipelineName: parts.pipelineName,
         region: parts.region,
         runArn: parts.runArn,

@@ -60,6 +60,11 @@ export function nextStep(ami: AmiAssessment, threshold: Severity): string {
                 `make ${ami.imageId} able to run the Inspector agent (IMDSv1 allowed, outbound HTTPS to Inspector and the agent download host): ` +
                 `${detail}; the next scheduled run tries again`
             );
+        case "NOT_SCANNED":
+            return (
+                `make ${ami.imageId} scannable by Inspector v2 (SSM agent installed and running, outbound HTTPS to the SSM endpoints, a supported OS): ` +
+                `${detail}; the next scheduled run tries again`
+            );
         case "RUN_FAILED":
             return `${detail}; check the run in the Inspector console; the next scheduled run assesses ${ami.imageId} again`;
         default:
@@ -139,6 +144,7 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
         "|---|---|",
         `| Pipeline | ${cell(report.pipelineName)} |`,
         `| Region | ${report.region} |`,
+        `| Engine | ${report.engine === "classic" ? "Amazon Inspector Classic" : "Amazon Inspector v2"} |`,
         `| Run | \`${report.runArn}\` |`,
         `| Outcome | ${report.outcome}${report.completedAt ? ` at ${report.completedAt}` : ""} |`,
         `| Verdict threshold | ${report.severityThreshold}: any finding of this severity or higher fails an AMI |`,

@@ -65,6 +65,7 @@ function amiLine(ami: AmiRecord, outcome: StartOutcome): string {
         case "LAUNCH_FAILED":
             return `- ${amiLabel(ami)}: NOT ASSESSED, launch failed: ${ami.reason ?? "unknown reason"}`;
         case "AGENT_UNHEALTHY":
+        case "NOT_SCANNED":
             return `- ${amiLabel(ami)}: NOT ASSESSED, instance ${ami.instanceId}: ${ami.reason ?? "agent not healthy"}`;
         case "ASSESSING":
             return outcome === "RUN_STARTED"

@@ -143,6 +143,7 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
         });
         const location = { bucket: settings.reportBucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown };
         const report = buildReport({
+            engine: "classic",
             pipelineName: settings.pipelineName,
             region: regionOfArn(runArn) ?? "unknown region",
             runArn,

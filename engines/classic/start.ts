@@ -7,6 +7,7 @@ import type { InspectorClient } from "@aws-sdk/client-inspector";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { waitForHealthyAgents } from "./agents";
+import { CLASSIC_LAUNCH_PROFILE } from "./launchProfile";
 import { launchForAmis, markUnhealthyAgents } from "../../pipeline/amiLaunches";
 import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun } from "./assessmentRuns";
 import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "../../pipeline/clients";
@@ -144,6 +145,7 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
             instanceTypes: settings.instanceTypes,
             subnetIds: settings.subnetIds,
             securityGroupId: settings.securityGroupId,
+            profile: CLASSIC_LAUNCH_PROFILE,
             onLaunched: (instanceId) => launchedIds.push(instanceId),
         });
         progress.amis = launched;

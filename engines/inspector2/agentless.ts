@@ -55,6 +55,7 @@ export function imageFindingToSummary(imageId: string, finding: ImageFinding): F
         title,
         recommendation,
         rulesPackageArn: "cve",
+        imageId,
     };
     if (cveId) {
         summary.cveId = cveId;

@@ -6,6 +6,7 @@ import { MOCK_ACCOUNT, Plan, PlannedResource, planIndex } from "../../scripts/mo
 const REGIONS = ["us-east-1", "eu-west-1", "us-gov-west-1"];
 const CONFIG = {
     "aws:region": "us-east-1",
+    "golden-ami-assessment:engine": "classic",
     "golden-ami-assessment:regions": JSON.stringify(REGIONS),
     "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true", team: "platform" }),
     "golden-ami-assessment:subnets": JSON.stringify({ "eu-west-1": "subnet-0123456789abcdef0" }),
@@ -18,7 +19,7 @@ const CONFIG = {
 const component = (region: string) => `gaa-test-${region}`;
 const partition = (region: string) => (region.startsWith("us-gov-") ? "aws-us-gov" : "aws");
 
-describe("GoldenAmiAssessment resource graph (3 regions incl. GovCloud)", () => {
+describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. GovCloud)", () => {
     let plan: Plan;
     before(async () => {
         plan = await planIndex({ stack: "test", config: CONFIG });

@@ -11,11 +11,12 @@ import {
 import { INSTANCE_TYPE_OVERRIDE_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../pipeline/tags";
 import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../engines/classic/userData";
 import { decodeUserData, fakeImage } from "../support/launchFixtures";
+import { CLASSIC_LAUNCH_PROFILE } from "../../engines/classic/launchProfile";
 import { tagMap } from "../../pipeline/tags";
 
 const INSTANCE_TYPES = { x86_64: "t3.medium", arm64: "t4g.medium" };
 const OWN = { [PIPELINE_TAG]: "golden", [RUN_TAG]: "2026-11-23T10-00-00Z-abc123", [SOURCE_AMI_TAG]: "ami-1" };
-const CONTEXT = { pipelineName: "golden", runId: "2026-11-23T10-00-00Z-abc123", instanceTypes: INSTANCE_TYPES };
+const CONTEXT = { pipelineName: "golden", runId: "2026-11-23T10-00-00Z-abc123", instanceTypes: INSTANCE_TYPES, profile: CLASSIC_LAUNCH_PROFILE };
 
 function manyTags(count: number): Record<string, string> {
     const tags: Record<string, string> = {};
@@ -95,6 +96,7 @@ describe("planLaunch", () => {
                 rootDeviceName: "/dev/sda1",
                 platform: undefined,
                 tags: [...Object.entries(OWN).map(([Key, Value]) => ({ Key, Value })), { Key: "Golden", Value: "true" }],
+                profile: CLASSIC_LAUNCH_PROFILE,
             },
         });
     });
@@ -108,7 +110,7 @@ describe("planLaunch", () => {
 });
 
 describe("runInstancesInput", () => {
-    const plan = { imageId: "ami-1", instanceType: "t3.medium", rootDeviceName: "/dev/xvda", tags: [{ Key: PIPELINE_TAG, Value: "golden" }] };
+    const plan = { imageId: "ami-1", instanceType: "t3.medium", rootDeviceName: "/dev/xvda", tags: [{ Key: PIPELINE_TAG, Value: "golden" }], profile: CLASSIC_LAUNCH_PROFILE };
     const placement = { subnetId: "subnet-a", securityGroupId: "sg-1", clientToken: "token-1" };
 
     it("launches exactly one instance, encrypted, self-terminating, IMDSv1 allowed, tagged with its volume", () => {
@@ -129,6 +131,13 @@ describe("runInstancesInput", () => {
                 { ResourceType: "volume", Tags: plan.tags },
             ],
         });
+    });
+
+    it("launches Inspector v2 instances with the SSM instance profile, IMDSv2 required and no user data", () => {
+        const input = runInstancesInput({ ...plan, profile: { httpTokens: "required", instanceProfileArn: "arn:aws:iam::123456789012:instance-profile/p" } }, placement);
+        expect(input.MetadataOptions).to.deep.equal({ HttpTokens: "required", HttpEndpoint: "enabled" });
+        expect(input.IamInstanceProfile).to.deep.equal({ Arn: "arn:aws:iam::123456789012:instance-profile/p" });
+        expect(input).not.to.have.property("UserData");
     });
 
     it("installs the Windows agent on a Windows AMI", () => {

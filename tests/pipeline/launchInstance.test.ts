@@ -1,9 +1,10 @@
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { launchInstance } from "../../pipeline/launchInstance";
+import { CLASSIC_LAUNCH_PROFILE } from "../../engines/classic/launchProfile";
 import { ec2Error, isolatedMock } from "../support/launchFixtures";
 
-const plan = { imageId: "ami-1", instanceType: "t3.medium", rootDeviceName: "/dev/xvda", tags: [] };
+const plan = { imageId: "ami-1", instanceType: "t3.medium", rootDeviceName: "/dev/xvda", tags: [], profile: CLASSIC_LAUNCH_PROFILE };
 const options = { runId: "run-1", subnetIds: ["subnet-a", "subnet-b", "subnet-c"], securityGroupId: "sg-1" };
 
 function setup() {

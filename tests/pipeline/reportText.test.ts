@@ -22,6 +22,7 @@ function sampleReport(findings = sampleFindings(), overrides: Partial<Parameters
         unreadFindings: 0,
     });
     return buildReport({
+        engine: "classic",
         pipelineName: "golden",
         region: "us-east-1",
         runArn: RUN_ARN,

@@ -47,6 +47,7 @@ describe("imageFindingToSummary", () => {
     it("maps title, CVE, lower-case severity, score, fix and a stable id", () => {
         expect(imageFindingToSummary("ami-1", imageFinding("CVE-2024-3094 - xz-libs"))).to.deep.equal({
             arn: "ami-1/CVE-2024-3094 - xz-libs/snap-0abc",
+            imageId: "ami-1",
             severity: "High",
             title: "CVE-2024-3094 - xz-libs",
             recommendation: "A fix is available: rebuild the AMI with the updated package. Affected paths: /usr/lib64/libssl.so.3",

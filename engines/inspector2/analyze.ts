@@ -1,0 +1,125 @@
+// Inspector v2 analyze: woken by a scan event (best effort) or by the sweep schedule, it visits
+// the open runs, confirms scans with the coverage API, records each confirmed instance once, and
+// reports a run when every instance is settled or its deadline has passed.
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { Inspector2Client } from "@aws-sdk/client-inspector2";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { errorText } from "../../pipeline/instances";
+import { deleteKey, listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
+import { readSettings } from "../../pipeline/settings";
+import { CisScanStatus, readCisResults } from "./cis";
+import { createInspector2Client } from "./client";
+import { CoverageVerdict, readCoverage } from "./coverage";
+import { FinalizeResult, finalizeRun } from "./finalize";
+import { V2RunManifest, openRunsPrefix, v2RunKeys } from "./run";
+import { parseScanEvent } from "./scanEvent";
+import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
+
+const ANALYZE_KEYS = ["engine", "pipelineName", "severityThreshold", "resultsTopicArn", "reportBucket", "reportPrefix", "rulesPackages"] as const;
+export type V2AnalyzeSettings = Pick<Inspector2Settings, (typeof ANALYZE_KEYS)[number]>;
+
+export function analyzeSettingsKeys(): (keyof Inspector2Settings)[] {
+    return [...ANALYZE_KEYS];
+}
+
+export interface V2AnalyzeDeps {
+    ec2: EC2Client;
+    inspector2: Inspector2Client;
+    s3: S3Client;
+    sns: SNSClient;
+    settings: V2AnalyzeSettings;
+    region: string;
+    now: () => Date;
+    sleep: (ms: number) => Promise<void>;
+    log?: (message: string, detail?: Record<string, unknown>) => void;
+    random?: () => number;
+}
+
+export type RunVisit =
+    | { runId: string; status: "waiting"; scanned: number; total: number; cis?: CisScanStatus }
+    | { runId: string; status: "not-this-run" | "no-manifest" | "already-reported" }
+    | FinalizeResult;
+
+export interface V2AnalyzeResult {
+    trigger: string;
+    runs: RunVisit[];
+}
+
+const SETTLED_CIS: readonly CisScanStatus[] = ["COMPLETED", "FAILED", "CANCELLED"];
+
+export function makeAnalyzeHandler(deps: V2AnalyzeDeps): (event: unknown) => Promise<V2AnalyzeResult> {
+    const { s3, settings } = deps;
+    const log = deps.log ?? ((message, detail) => console.log(JSON.stringify({ message, ...detail })));
+    return async (event) => {
+        const parsed = parseScanEvent(event);
+        if (parsed.kind === "other") return { trigger: `ignored: ${parsed.reason}`, runs: [] };
+        const prefix = openRunsPrefix(settings.reportPrefix);
+        const runIds = (await listKeys(s3, settings.reportBucket, prefix)).map((key) => key.slice(prefix.length));
+        const runs: RunVisit[] = [];
+        const errors: unknown[] = [];
+        // Every open run gets its turn; errors are rethrown at the end so Lambda retries (all steps are idempotent).
+        for (const runId of runIds) {
+            try {
+                const visit = await visitRun(deps, runId, parsed.kind === "scan" ? parsed.instanceId : undefined);
+                log(`analyze: ${visit.status}`, { ...visit });
+                runs.push(visit);
+            } catch (error) {
+                log("analyze: run failed", { runId, error: errorText(error) });
+                errors.push(error);
+            }
+        }
+        if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(errorText).join("; "));
+        return { trigger: parsed.kind === "scan" ? `scan of ${parsed.instanceId}` : "sweep", runs };
+    };
+}
+
+/** One open run: record what coverage confirms, and report when nothing more is coming. */
+export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstanceId?: string): Promise<RunVisit> {
+    const { s3, settings } = deps;
+    const keys = v2RunKeys(settings.reportPrefix, runId);
+    const manifest = (await readJson<V2RunManifest>(s3, settings.reportBucket, keys.manifest))?.value;
+    if (!manifest) return { runId, status: "no-manifest" };
+    if (eventInstanceId && !manifest.instances.some((instance) => instance.instanceId === eventInstanceId)) return { runId, status: "not-this-run" };
+    if (await readJson(s3, settings.reportBucket, keys.deliveredMarker)) {
+        await deleteKey(s3, settings.reportBucket, keys.openMarker);
+        return { runId, status: "already-reported" };
+    }
+    const recorded = new Set((await listKeys(s3, settings.reportBucket, keys.scannedPrefix)).map((key) => key.slice(keys.scannedPrefix.length).replace(/\.json$/, "")));
+    const pending = manifest.instances.filter((instance) => !recorded.has(instance.instanceId));
+    const verdicts: Record<string, CoverageVerdict> = pending.length
+        ? (await readCoverage(deps.inspector2, pending.map((i) => ({ instanceId: i.instanceId, launchedAt: new Date(i.launchedAt) })), { sleep: deps.sleep })).verdicts
+        : {};
+    for (const verdict of Object.values(verdicts)) {
+        if (verdict.state !== "SCANNED") continue;
+        await putIfAbsent(s3, settings.reportBucket, keys.scanned(verdict.instanceId), JSON.stringify(verdict));
+        recorded.add(verdict.instanceId);
+    }
+    const cis = manifest.cisScanConfigurationArn ? await readCisResults(deps.inspector2, manifest.cisScanConfigurationArn) : undefined;
+    const cisSettled = !cis || SETTLED_CIS.includes(cis.scanStatus);
+    const allSettled = manifest.instances.every((instance) => recorded.has(instance.instanceId) || verdicts[instance.instanceId]?.state === "FAILED");
+    const pastDeadline = deps.now().getTime() >= new Date(manifest.deadline).getTime();
+    if (!(allSettled && cisSettled) && !pastDeadline) {
+        return { runId, status: "waiting", scanned: recorded.size, total: manifest.instances.length, cis: cis?.scanStatus };
+    }
+    return finalizeRun(deps, manifest, { recorded, verdicts, cis, outcome: allSettled && cisSettled ? "COMPLETED" : "DEADLINE_REACHED" });
+}
+
+/** Runs once per container: settings and clients are shared by every invocation. */
+export function analyzeHandlerFactory(): (event: unknown) => Promise<V2AnalyzeResult> {
+    const settings = readSettings(process.env, ANALYZE_KEYS, INSPECTOR2_SETTINGS_SPEC);
+    return makeAnalyzeHandler({
+        ec2: createEc2Client(),
+        inspector2: createInspector2Client(),
+        s3: createS3Client(),
+        sns: createSnsClient(),
+        settings,
+        region: process.env.AWS_REGION ?? "unknown region",
+        now: () => new Date(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

@@ -1,0 +1,59 @@
+// One Inspector v2 run in the report bucket: its manifest, its markers and keys. A run is open
+// from start's manifest until analyze has published its report exactly once.
+import type { FindingSummary } from "../../pipeline/findingModel";
+import { RunManifest, runFolderKeys } from "../../pipeline/manifest";
+import type { RulesPackageName } from "../../pipeline/rulesPackages";
+import type { AmiScanResult } from "./agentless";
+
+export interface RunInstance {
+    instanceId: string;
+    imageId: string;
+    /** ISO 8601: a scan before this proves nothing about this instance. */
+    launchedAt: string;
+}
+
+export interface V2RunManifest extends RunManifest {
+    engine: "inspector2";
+    /** ISO 8601: startedAt + duration; what is not scanned by then is reported as not scanned. */
+    deadline: string;
+    rulesPackages: RulesPackageName[];
+    instances: RunInstance[];
+    /** The run's one-time CIS scan, when "cis" is asked for and it could be created. */
+    cisScanConfigurationArn?: string;
+    /** AMIs assessed from Inspector's own AMI scan results (agentless, auto), with their findings. */
+    agentless: AmiScanResult[];
+    /** Caveats found by start (a CIS scan that could not be created, ...). */
+    notes: string[];
+}
+
+export function v2RunKeys(reportPrefix: string, runId: string) {
+    const folder = runFolderKeys(reportPrefix, runId);
+    return {
+        ...folder,
+        /** One per instance, created once coverage confirms the scan. */
+        scannedPrefix: `${folder.base}scanned/`,
+        scanned: (instanceId: string) => `${folder.base}scanned/${instanceId}.json`,
+        /** The right to report; expires so that a crashed reporter's run is reported by a retry. */
+        reportClaim: `${folder.base}report.claim`,
+        /** Present while the run is open: the sweep visits these. */
+        openMarker: `${reportPrefix}open/${runId}`,
+    };
+}
+
+/** Open runs are listed by this prefix. */
+export function openRunsPrefix(reportPrefix: string): string {
+    return `${reportPrefix}open/`;
+}
+
+/** The per-pipeline start lock: one fleet at a time, released when the run is reported or expired. */
+export function startLockKey(reportPrefix: string): string {
+    return `${reportPrefix}locks/start.json`;
+}
+
+/** Agentless findings that count for the report: only fresh AMI results prove anything. */
+export function agentlessFindings(manifest: Pick<V2RunManifest, "agentless">): FindingSummary[] {
+    return manifest.agentless.filter((result) => result.state === "FRESH").flatMap((result) => result.findings);
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

@@ -1,0 +1,154 @@
+// Scheduled start for Inspector v2: find golden AMIs, use Inspector's own AMI results where the
+// scan mode allows, and launch one SSM-managed instance for each of the rest. It does not wait:
+// Inspector scans on its own, and analyze is woken by scan events and the sweep.
+import type { EC2Client, Image } from "@aws-sdk/client-ec2";
+import type { Inspector2Client } from "@aws-sdk/client-inspector2";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { amiRecord, launchForAmis } from "../../pipeline/amiLaunches";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { findGoldenAmis } from "../../pipeline/goldenAmis";
+import { errorText } from "../../pipeline/instances";
+import type { AmiRecord } from "../../pipeline/manifest";
+import { publishNotice } from "../../pipeline/notify";
+import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
+import type { RunOutcome } from "../../pipeline/report";
+import { makeRunId } from "../../pipeline/runId";
+import { claim } from "../../pipeline/runState";
+import { readSettings } from "../../pipeline/settings";
+import { noGoldenAmisNotice } from "../../pipeline/startNotices";
+import { ec2ScanningStatus } from "./accountStatus";
+import { AmiScanResult, readAmiScanResults } from "./agentless";
+import { createInspector2Client } from "./client";
+import { reportWithoutLaunch } from "./startReport";
+import { startLockKey } from "./run";
+import { launchRun } from "./startRun";
+import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings, ScanModeSetting } from "./settings";
+
+const COMMON_START_KEYS = [
+    "engine", "pipelineName", "amiTags", "amiOwners", "durationSeconds", "severityThreshold", "resultsTopicArn",
+    "reportBucket", "reportPrefix", "rulesPackages", "scanMode", "amiScanMaxAgeDays",
+] as const;
+const LAUNCH_KEYS = ["instanceTypes", "subnetIds", "securityGroupId", "instanceProfileArn", "agentWaitSeconds", "reapGraceSeconds"] as const;
+
+/** An agentless-only start launches nothing, so it is given nothing to launch with. */
+export function startSettingsKeys(scanMode: ScanModeSetting): (keyof Inspector2Settings)[] {
+    return scanMode === "agentless" ? [...COMMON_START_KEYS] : [...COMMON_START_KEYS, ...LAUNCH_KEYS];
+}
+
+export type V2StartSettings = Pick<Inspector2Settings, (typeof COMMON_START_KEYS)[number]> & Partial<Pick<Inspector2Settings, (typeof LAUNCH_KEYS)[number]>>;
+
+export interface V2StartDeps {
+    ec2: EC2Client;
+    inspector2: Inspector2Client;
+    sns: SNSClient;
+    s3: S3Client;
+    settings: V2StartSettings;
+    region: string;
+    now: () => Date;
+    sleep: (ms: number) => Promise<void>;
+    log?: (...args: unknown[]) => void;
+    random?: () => number;
+}
+
+export type V2StartOutcome = "NO_AMIS" | "REPORTED" | "RUN_IN_PROGRESS" | "RUN_STARTED";
+
+export interface V2StartResult {
+    runId: string;
+    outcome: V2StartOutcome;
+    amis: AmiRecord[];
+    /** Set when start published the run's report itself (nothing to wait for). */
+    reportOutcome?: RunOutcome;
+    manifestKey?: string;
+    reason?: string;
+    reaped?: ReapResult | { error: string };
+}
+
+/** Which AMIs Inspector's own AMI results settle, and which need an instance. */
+export interface AssessmentPlan {
+    agentless: AmiScanResult[];
+    settled: AmiRecord[];
+    toLaunch: Image[];
+}
+
+export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
+    const { scanMode, amiScanMaxAgeDays } = deps.settings;
+    if (scanMode === "instance") return { agentless: [], settled: [], toLaunch: images };
+    const agentless = await readAmiScanResults(deps.ec2, images, deps.now(), amiScanMaxAgeDays);
+    const byId = new Map(agentless.map((result) => [result.imageId, result]));
+    const settled: AmiRecord[] = [];
+    const toLaunch: Image[] = [];
+    for (const image of images) {
+        const result = byId.get(image.ImageId!);
+        if (result?.state === "FRESH") settled.push({ ...amiRecord(image), status: "ASSESSING", reason: `Inspector AMI scan of ${result.scanDate}` });
+        else if (scanMode === "auto") toLaunch.push(image);
+        else settled.push({ ...amiRecord(image), status: "NOT_SCANNED", reason: result?.detail ?? "no Inspector AMI scan result" });
+    }
+    return { agentless, settled, toLaunch };
+}
+
+export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promise<V2StartResult> {
+    const { settings } = deps;
+    const log = deps.log ?? (() => undefined);
+    return async () => {
+        const runId = makeRunId(deps.now(), deps.random);
+        log("start", runId);
+        const reaped = settings.scanMode === "agentless" ? undefined : await reapLeftovers(deps, log);
+        const images = await findGoldenAmis(deps.ec2, settings.amiTags, settings.amiOwners);
+        if (images.length === 0) {
+            const notice = noGoldenAmisNotice(settings.pipelineName, settings.amiTags, settings.amiOwners);
+            await publishNotice(deps.sns, settings.resultsTopicArn, notice.subject, notice.message);
+            return { runId, outcome: "NO_AMIS", amis: [], reaped };
+        }
+        const plan = await planAssessment(deps, images);
+        if (plan.toLaunch.length === 0) return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", [])), reaped };
+
+        // No instance is launched for nothing: without EC2 scanning Inspector would never look at it.
+        const status = await ec2ScanningStatus(deps.inspector2, deps.region);
+        if (!status.enabled) {
+            const reason = `Inspector v2 EC2 scanning is not enabled in ${deps.region} (${status.status}: ${status.reason}). ${status.howToEnable}`;
+            const unlaunched = plan.toLaunch.map((image): AmiRecord => ({ ...amiRecord(image), status: "NOT_SCANNED", reason }));
+            return { ...(await reportWithoutLaunch(deps, runId, plan, "INSPECTOR_NOT_ENABLED", unlaunched)), reason, reaped };
+        }
+
+        const maxAgeSeconds = settings.durationSeconds + (settings.agentWaitSeconds ?? 0) + (settings.reapGraceSeconds ?? 0);
+        const lock = await claim(deps.s3, settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + maxAgeSeconds * 1000).toISOString() }, deps.now());
+        if (lock.status === "held") {
+            const reason = `run ${lock.by.holder} is still open (until ${lock.by.expiresAt}); one fleet at a time`;
+            await publishNotice(deps.sns, settings.resultsTopicArn, `[${settings.pipelineName}] previous assessment still running; this one skipped`, `${reason}. The next scheduled start tries again.`);
+            return { runId, outcome: "RUN_IN_PROGRESS", amis: [], reason, reaped };
+        }
+        return { ...(await launchRun(deps, runId, plan, log)), reaped };
+    };
+}
+
+async function reapLeftovers(deps: V2StartDeps, log: (...args: unknown[]) => void): Promise<ReapResult | { error: string }> {
+    const { settings } = deps;
+    try {
+        const reapSettings = { ...settings, agentWaitSeconds: settings.agentWaitSeconds ?? 0, reapGraceSeconds: settings.reapGraceSeconds ?? 0 };
+        return await reapStaleInstances(deps.ec2, deps.sns, reapSettings, deps.now());
+    } catch (error) {
+        log("reaping leftovers failed; continuing", errorText(error));
+        return { error: errorText(error) };
+    }
+}
+
+/** Runs once per container: settings and clients are shared by every invocation. */
+export function startHandlerFactory(): (event?: unknown) => Promise<V2StartResult> {
+    const scanMode = (process.env.SCAN_MODE ?? "instance") as ScanModeSetting;
+    const settings = readSettings(process.env, startSettingsKeys(scanMode), INSPECTOR2_SETTINGS_SPEC) as V2StartSettings;
+    return makeStartHandler({
+        ec2: createEc2Client(),
+        inspector2: createInspector2Client(),
+        sns: createSnsClient(),
+        s3: createS3Client(),
+        settings,
+        region: process.env.AWS_REGION ?? "unknown region",
+        now: () => new Date(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: console.log,
+    });
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

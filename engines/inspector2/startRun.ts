@@ -1,0 +1,107 @@
+// Launching an Inspector v2 run: instances with the SSM-only profile and IMDSv2, the run's CIS
+// scan if asked for, then the manifest that opens the run. Once the manifest is written the run
+// belongs to analyze; before that, any failure terminates what was launched and frees the lock.
+import type { Image } from "@aws-sdk/client-ec2";
+import { launchForAmis } from "../../pipeline/amiLaunches";
+import { errorText } from "../../pipeline/instances";
+import type { LaunchProfile } from "../../pipeline/launch";
+import type { AmiRecord } from "../../pipeline/manifest";
+import { publishNotice } from "../../pipeline/notify";
+import { terminateRunInstances } from "../../pipeline/runCleanup";
+import { putJson, release } from "../../pipeline/runState";
+import { startReportNotice } from "../../pipeline/startNotices";
+import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/tags";
+import { createRunCisScan, deleteCisScan } from "./cis";
+import { withRetry } from "./retry";
+import { reportWithoutLaunch } from "./startReport";
+import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
+import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./start";
+
+/** Inspector v2 needs SSM on the instance: the SSM-only role, IMDSv2 (SSM is fine with it), no user data. */
+export function v2LaunchProfile(instanceProfileArn: string): LaunchProfile {
+    return { httpTokens: "required", instanceProfileArn };
+}
+
+/** The CIS scan targets the run's instances by run tag; a failure is a note, not a failed run. */
+async function createCisScan(deps: V2StartDeps, runId: string, notes: string[]): Promise<string | undefined> {
+    if (!deps.settings.rulesPackages.includes("cis")) return undefined;
+    try {
+        return await createRunCisScan(deps.inspector2, {
+            scanName: `${deps.settings.pipelineName}-${runId}`.slice(0, 128),
+            tagKey: RUN_TAG,
+            tagValue: runId,
+            tags: { [PIPELINE_TAG]: deps.settings.pipelineName },
+        });
+    } catch (error) {
+        notes.push(`The CIS scan could not be created (${errorText(error)}); CIS results are missing from this report.`);
+        return undefined;
+    }
+}
+
+export async function launchRun(deps: V2StartDeps, runId: string, plan: AssessmentPlan, log: (...args: unknown[]) => void): Promise<V2StartResult> {
+    const { settings, s3 } = deps;
+    const lockKey = startLockKey(settings.reportPrefix);
+    const launchedIds: string[] = [];
+    let cisArn: string | undefined;
+    try {
+        const launched = await launchImages(deps, runId, plan.toLaunch, launchedIds);
+        const amis = [...plan.settled, ...launched];
+        if (launchedIds.length === 0) {
+            await release(s3, settings.reportBucket, lockKey, runId);
+            return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", launched)), reason: "no instance could be launched" };
+        }
+        const notes: string[] = [];
+        cisArn = await createCisScan(deps, runId, notes);
+        const startedAt = deps.now();
+        const manifest: V2RunManifest = {
+            runId,
+            engine: "inspector2",
+            startedAt: startedAt.toISOString(),
+            deadline: new Date(startedAt.getTime() + settings.durationSeconds * 1000).toISOString(),
+            rulesPackages: settings.rulesPackages,
+            amis,
+            instances: launched.filter((ami) => ami.instanceId).map((ami): RunInstance => ({ instanceId: ami.instanceId!, imageId: ami.imageId, launchedAt: startedAt.toISOString() })),
+            cisScanConfigurationArn: cisArn,
+            agentless: plan.agentless,
+            notes,
+        };
+        const keys = v2RunKeys(settings.reportPrefix, runId);
+        await withRetry(() => putJson(s3, settings.reportBucket, keys.manifest, manifest), { sleep: deps.sleep });
+        // From here the run is open; a failure below must not undo it, the sweep finds the manifest's run by this marker.
+        await withRetry(() => putJson(s3, settings.reportBucket, keys.openMarker, { runId, deadline: manifest.deadline }), { sleep: deps.sleep });
+        log("run started", runId, JSON.stringify(manifest.instances));
+        await notifyStart(deps, runId, amis, "RUN_STARTED").catch((error) => log("could not publish the start notice", errorText(error)));
+        return { runId, outcome: "RUN_STARTED", amis, manifestKey: keys.manifest };
+    } catch (error) {
+        const cleanup = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, launchedIds);
+        if (cisArn) await deleteCisScan(deps.inspector2, cisArn).catch(() => undefined);
+        await release(s3, settings.reportBucket, lockKey, runId).catch(() => undefined);
+        log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
+        throw error;
+    }
+}
+
+async function launchImages(deps: V2StartDeps, runId: string, images: Image[], launchedIds: string[]): Promise<AmiRecord[]> {
+    const { settings } = deps;
+    if (!settings.instanceProfileArn || !settings.subnetIds || !settings.securityGroupId || !settings.instanceTypes) {
+        throw new Error("scan mode launches instances, but the instance profile, subnets, security group or instance types are not configured");
+    }
+    return launchForAmis(deps.ec2, images, {
+        pipelineName: settings.pipelineName,
+        runId,
+        instanceTypes: settings.instanceTypes,
+        subnetIds: settings.subnetIds,
+        securityGroupId: settings.securityGroupId,
+        profile: v2LaunchProfile(settings.instanceProfileArn),
+        onLaunched: (instanceId) => launchedIds.push(instanceId),
+    });
+}
+
+/** Says only what needs saying: AMIs that could not be launched (the report covers the rest). */
+async function notifyStart(deps: V2StartDeps, runId: string, amis: AmiRecord[], outcome: "RUN_STARTED"): Promise<void> {
+    const notice = startReportNotice({ pipelineName: deps.settings.pipelineName, runId, outcome, amis });
+    if (notice) await publishNotice(deps.sns, deps.settings.resultsTopicArn, notice.subject, notice.message);
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;
