@@ -190,8 +190,6 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 timeoutSeconds: 300,
                 memorySizeMb: 256,
                 maximumRetryAttempts: 0,
-                // The reaper only talks to EC2 and SNS, which the runtime provides.
-                excludePackages: ["@aws-sdk/client-inspector"],
             },
             this,
         );
