@@ -37,8 +37,6 @@ export interface EngineHandler {
     memorySizeMb: number;
     /** Async retries: 0 where a retry could double the work (launching instances). */
     maximumRetryAttempts: number;
-    /** Packages the handler does not use, left out of its archive. */
-    excludePackages?: string[];
 }
 
 export interface Engine {

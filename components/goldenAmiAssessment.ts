@@ -175,7 +175,6 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 timeoutSeconds: 300,
                 memorySizeMb: 256,
                 maximumRetryAttempts: 0,
-                excludePackages: ["@aws-sdk/client-inspector", "@aws-sdk/client-inspector2"],
             },
             this,
         );

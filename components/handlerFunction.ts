@@ -6,9 +6,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { LAMBDA_ASSUME_ROLE_POLICY, PolicyDocument } from "./policies";
 import { HANDLER_ENTRY, handlerArchive } from "./serializedHandler";
 
-/** Provided by the nodejs22.x runtime, so never shipped in the code archive. */
-export const RUNTIME_PROVIDED_PACKAGES = ["@aws-sdk/client-ec2", "@aws-sdk/client-sns", "@aws-sdk/client-s3"];
-
 export interface HandlerFunctionArgs {
     region: string;
     /** Serialized into the code archive; reads its settings from the environment once per container. */
@@ -20,8 +17,6 @@ export interface HandlerFunctionArgs {
     memorySizeMb: number;
     /** Async retries: 0 where a retry could double the work (launching instances). */
     maximumRetryAttempts: number;
-    /** Packages the handler does not use, left out of its archive. */
-    excludePackages?: string[];
     logRetentionDays: number;
     failedInvocationsQueue: aws.sqs.Queue;
     alarmTopicArn: pulumi.Input<string>;
@@ -57,7 +52,7 @@ export function handlerFunction(name: string, args: HandlerFunctionArgs, parent:
             architectures: ["arm64"],
             role: role.arn,
             handler: HANDLER_ENTRY,
-            code: handlerArchive(args.callbackFactory, [...RUNTIME_PROVIDED_PACKAGES, ...(args.excludePackages ?? [])]),
+            code: handlerArchive(args.callbackFactory),
             environment: { variables: args.environment },
             timeout: args.timeoutSeconds,
             memorySize: args.memorySizeMb,

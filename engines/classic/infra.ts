@@ -86,7 +86,6 @@ export function classicEngine(inputs: EngineInputs): Engine {
             memorySizeMb: 256,
             // A retry would launch a second set of instances; failures go to the queue and alarm instead.
             maximumRetryAttempts: 0,
-            excludePackages: ["@aws-sdk/client-inspector2"],
         },
         analyze: {
             description: "Consolidates Inspector Classic findings per golden AMI, reports, and terminates the run's instances",
@@ -97,7 +96,6 @@ export function classicEngine(inputs: EngineInputs): Engine {
             memorySizeMb: 512,
             // Idempotent (a delivered-marker guards the report), so retries are safe.
             maximumRetryAttempts: 2,
-            excludePackages: ["@aws-sdk/client-inspector2"],
         },
         connect: (analyze) => {
             new aws.lambda.Permission(

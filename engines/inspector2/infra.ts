@@ -68,7 +68,6 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
             memorySizeMb: 256,
             // A retry would launch a second set of instances; the run lock refuses it, but fail loudly instead.
             maximumRetryAttempts: 0,
-            excludePackages: ["@aws-sdk/client-inspector"],
         },
         analyze: {
             description: "Confirms Inspector v2 scans by coverage, then consolidates findings per golden AMI, reports once and terminates the run's instances",
@@ -79,7 +78,6 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
             memorySizeMb: 512,
             // Idempotent (markers and a claimed report), so retries are safe.
             maximumRetryAttempts: 2,
-            excludePackages: ["@aws-sdk/client-inspector"],
         },
         connect: (analyze) => {
             if (scanMode === "agentless") return; // start writes the report itself; nothing to wait for.

@@ -1,107 +1,74 @@
-// The Lambda code archives are serialized and self-contained: what Pulumi would upload holds the
-// handlers inlined plus only the packages the nodejs22.x runtime lacks, and it runs in a fresh
-// process that sees nothing but the archive and the runtime's SDK clients. Proven twice: for this
-// project's stack (index.ts under mocks) and for a consumer installing the `npm pack` tarball.
+// The Lambda code archives are bundled and self-contained: what Pulumi would upload is one
+// minified __index.js per function, with the handler and the SDK clients it uses, and it runs in a
+// fresh process that sees nothing but that file (no NODE_PATH, no node_modules, no runtime SDK).
+// Proven twice: for this project's stack (index.ts under mocks) and for a consumer installing the
+// `npm pack` tarball.
 import { expect } from "chai";
+import { builtinModules } from "module";
 import * as fs from "fs";
 import * as path from "path";
-import { RUNTIME_PROVIDED_PACKAGES } from "../../components/handlerFunction";
 import { planIndex } from "../../scripts/mockRuntime";
-import { ArchiveEntries, archiveEntries, indexJs, listPackages, makeTempDir, materializeArchive, removeDir, requiredModules } from "../support/archive";
+import { ArchiveFiles, archiveFiles, makeTempDir, removeDir, requiredModules, writeArchive } from "../support/archive";
 import { Consumer, createConsumer, packProject, planConsumer } from "../support/consumer";
-import { FreshRun, LAMBDA_RUNTIME_CLIENTS, PROJECT_NODE_MODULES, callNames, makeRuntimeDir, runHandler } from "../support/freshProcess";
+import { FreshRun, PROJECT_NODE_MODULES, assertIsolated, callNames, runHandler } from "../support/freshProcess";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
-const INSPECTOR_CLIENT = "@aws-sdk/client-inspector";
-const INSPECTOR_VERSION: string = OWN_PACKAGE.pulumi.runtimeDependencies[INSPECTOR_CLIENT];
 
 type Role = "start" | "analyze" | "reaper";
 const ROLES: Role[] = ["start", "analyze", "reaper"];
 
-/** The SDK clients each handler's __index.js requires (nothing else may be required). */
-const REQUIRED_CLIENTS: Record<Role, string[]> = {
-    start: ["@aws-sdk/client-ec2", INSPECTOR_CLIENT, "@aws-sdk/client-s3", "@aws-sdk/client-sns"],
-    analyze: ["@aws-sdk/client-ec2", INSPECTOR_CLIENT, "@aws-sdk/client-s3", "@aws-sdk/client-sns"],
-    reaper: ["@aws-sdk/client-ec2", "@aws-sdk/client-sns"],
+/** SDK client classes each handler bundles (keepNames keeps them by name); the rest must be absent. */
+const CLIENTS: Record<Role, string[]> = {
+    start: ["EC2Client", "InspectorClient", "S3Client", "SNSClient"],
+    analyze: ["EC2Client", "InspectorClient", "S3Client", "SNSClient"],
+    reaper: ["EC2Client", "SNSClient"],
 };
-/** Text only the inlined handler code contains (Pulumi keeps function names as comments). */
+const ALL_CLIENTS = ["EC2Client", "InspectorClient", "Inspector2Client", "S3Client", "SNSClient"];
+/** Names only the inlined handler code has (Pulumi names its wrappers __<function>; keepNames keeps them). */
 const HANDLER_MARKERS: Record<Role, string[]> = {
-    start: ["/*startHandlerFactory*/", "/*waitForHealthyAgents*/", "/*launchInstance*/", "exports.handler = "],
-    analyze: ["/*analyzeHandlerFactory*/", "/*listFindingArns*/", "/*describeFindings*/", "/*consolidate*/", "exports.handler = "],
-    reaper: ["/*reaperHandlerFactory*/", "/*reapStaleInstances*/", "exports.handler = "],
+    start: ["__startHandlerFactory", "__waitForHealthyAgents", "__launchInstance"],
+    analyze: ["__analyzeHandlerFactory", "__listFindingArns", "__describeFindings", "__consolidate"],
+    reaper: ["__reaperHandlerFactory", "__reapStaleInstances"],
 };
-
-/** Build and test tools: none may ever ship in a Lambda archive. */
-const TOOLS = new Set([
-    ...Object.keys(OWN_PACKAGE.devDependencies ?? {}).filter((name) => !name.startsWith("@pulumi/")),
-    "mocha",
-    "chai",
-    "ts-node",
-    "typescript",
-    "aws-sdk-client-mock",
-    "sinon",
-    "js-yaml",
-    "@npmcli/arborist",
-    "protobufjs",
-    "@grpc/grpc-js",
-]);
+/** Optional SDK signers, required inside try/catch only for SigV4a (multi-region) requests, which no handler makes. */
+const OPTIONAL_REQUIRES = ["@aws-sdk/signature-v4-crt", "@aws-sdk/signature-v4a"];
+const BUILTINS = new Set(builtinModules);
 
 interface BuiltFunction {
-    role: Role;
+    role?: Role;
     name: string;
     region: string;
     env: Record<string, string>;
-    entries: ArchiveEntries;
+    files: ArchiveFiles;
     dir: string;
 }
 
-function roleOf(name: string): Role {
-    const role = ROLES.find((r) => name.endsWith(`-${r}`));
-    if (!role) throw new Error(`not a handler function: ${name}`);
-    return role;
+/** The handler's role by name suffix; undefined for a function this suite has no scenario for. */
+function roleOf(name: string): Role | undefined {
+    return ROLES.find((r) => name.endsWith(`-${r}`));
 }
-
-const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 
 // ---------------------------------------------------------------- static checks of one archive
 
-function checkArchiveContents(fn: BuiltFunction): void {
-    const packages = listPackages(fn.dir);
-    const names = packages.map((p) => p.name);
-    expect(names.filter((n) => n.startsWith("@pulumi/")), `${fn.name}: @pulumi packages`).to.deep.equal([]);
-    expect(names.filter((n) => TOOLS.has(n) || n.startsWith("@types/")), `${fn.name}: build/test tools`).to.deep.equal([]);
-    expect(names.filter((n) => LAMBDA_RUNTIME_CLIENTS.includes(n)), `${fn.name}: runtime-provided clients`).to.deep.equal([]);
-    expect(
-        packages.filter((p) => p.name === OWN_PACKAGE.name).map((p) => p.path),
-        `${fn.name}: our own package is in the archive (was its package.json "pulumi" section ignored?)`,
-    ).to.deep.equal([]);
-    const topLevel = fs.readdirSync(fn.dir).sort();
-    expect(topLevel, `${fn.name}: archive root`).to.deep.equal(fn.role === "reaper" ? ["__index.js"] : ["__index.js", "node_modules"]);
-    if (fn.role === "reaper") {
-        // EC2 and SNS come from the runtime: the reaper ships nothing but its code.
-        expect(packages, `${fn.name}: packages`).to.deep.equal([]);
-    } else {
-        const inspector = packages.find((p) => p.path === `node_modules/${INSPECTOR_CLIENT}`);
-        expect(inspector, `${fn.name}: bundles ${INSPECTOR_CLIENT}`).to.not.equal(undefined);
-        expect(inspector!.version).to.equal(INSPECTOR_VERSION);
-        expect(fs.existsSync(path.join(fn.dir, "node_modules", INSPECTOR_CLIENT, "dist-cjs", "index.js"))).to.equal(true);
+function checkArchive(fn: BuiltFunction): void {
+    expect(Object.keys(fn.files), `${fn.name}: archive files`).to.deep.equal(["__index.js"]);
+    expect(fs.readdirSync(fn.dir), `${fn.name}: archive root`).to.deep.equal(["__index.js"]);
+    const code = fn.files["__index.js"];
+    // Minified: long lines (template literals keep their own line breaks).
+    expect(code.length / code.split("\n").length, `${fn.name}: minified`).to.be.greaterThan(2000);
+    for (const specifier of requiredModules(code)) {
+        const builtin = specifier.startsWith("node:") || BUILTINS.has(specifier.split("/")[0]);
+        expect(builtin || OPTIONAL_REQUIRES.includes(specifier), `${fn.name}: requires ${specifier}`).to.equal(true);
     }
-}
-
-function checkIndexJs(fn: BuiltFunction): void {
-    const code = indexJs(fn.dir);
-    const required = requiredModules(code);
-    for (const specifier of required) {
-        expect(specifier, `${fn.name}: relative or absolute require`).to.match(/^[@a-z]/);
-        expect(specifier, `${fn.name}: requires Pulumi`).to.not.match(/^@pulumi\//);
-        expect(specifier, `${fn.name}: requires our package`).to.not.contain(OWN_PACKAGE.name);
-        expect(specifier, `${fn.name}: requires our sources`).to.not.match(/(^|\/)(callbacks|components|bin)(\/|$)/);
-    }
-    expect([...new Set(required.map(packageOf))].sort(), `${fn.name}: required packages`).to.deep.equal([...REQUIRED_CLIENTS[fn.role]].sort());
     expect(code, `${fn.name}: mentions the project path`).to.not.contain(PROJECT_ROOT);
-    expect(code, `${fn.name}: mentions node_modules/${OWN_PACKAGE.name}`).to.not.contain(`node_modules/${OWN_PACKAGE.name}`);
-    for (const marker of HANDLER_MARKERS[fn.role]) expect(code, `${fn.name}: inlined handler code`).to.contain(marker);
+    expect(code, `${fn.name}: mentions node_modules`).to.not.contain("node_modules/");
+    expect(code, `${fn.name}: exports the handler`).to.match(/\bhandler\b/);
+    if (!fn.role) return;
+    for (const marker of HANDLER_MARKERS[fn.role]) expect(code, `${fn.name}: inlined handler code`).to.contain(`"${marker}"`);
+    for (const client of ALL_CLIENTS) {
+        expect(code.includes(`"${client}"`), `${fn.name}: bundles ${client}`).to.equal(CLIENTS[fn.role].includes(client));
+    }
 }
 
 // ---------------------------------------------------------------- fresh-process scenarios
@@ -116,23 +83,15 @@ function expectRan(run: FreshRun, expectedCalls: string[]): void {
     expect(callNames(run), `calls${context}`).to.deep.equal(expectedCalls);
 }
 
-/** Where each SDK client module came from: the bundled one from the archive, the rest from the runtime dir. */
-function expectClientOrigins(run: FreshRun, fn: BuiltFunction): void {
-    const archiveReal = fs.realpathSync(fn.dir) + path.sep;
-    const projectReal = fs.realpathSync(PROJECT_NODE_MODULES) + path.sep;
-    for (const client of REQUIRED_CLIENTS[fn.role]) {
-        const load = run.loads.find((l) => packageOf(l.request) === client);
-        expect(load, `${fn.name}: ${client} loaded`).to.not.equal(undefined);
-        if (client === INSPECTOR_CLIENT) {
-            expect(load!.filename, `${fn.name}: ${client} from the archive`).to.satisfy((f: string) => f.startsWith(archiveReal));
-        } else {
-            // Through the runtime dir's symlink to our copy: not shipped in the archive.
-            expect(load!.filename, `${fn.name}: ${client} from the runtime`).to.satisfy((f: string) => !f.startsWith(archiveReal) && f.startsWith(projectReal));
-        }
-    }
+/** The handler ran on the clients bundled in its archive: nothing loaded from outside, no network. */
+function expectSelfContained(run: FreshRun, fn: BuiltFunction): void {
+    expect(run.loads, `${fn.name}: modules loaded from outside the archive`).to.deep.equal([]);
+    expect(run.network, `${fn.name}: network requests`).to.deep.equal([]);
+    const clients = new Set(run.calls.map((c) => c.client));
+    for (const client of clients) expect(run.clients, `${fn.name}: ${client} defined by the bundle`).to.include(client);
 }
 
-async function runReaper(fn: BuiltFunction, runtime: string): Promise<void> {
+async function runReaper(fn: BuiltFunction): Promise<void> {
     const pipelineTag = "golden-ami-assessment:pipeline";
     const instance = (id: string, launchTime: string) => ({
         InstanceId: id,
@@ -146,7 +105,6 @@ async function runReaper(fn: BuiltFunction, runtime: string): Promise<void> {
     });
     const run = await runHandler({
         archiveDir: fn.dir,
-        runtimeNodeModules: runtime,
         env: fn.env,
         region: fn.region,
         event: { "detail-type": "Scheduled Event", source: "aws.events", detail: {} },
@@ -158,7 +116,7 @@ async function runReaper(fn: BuiltFunction, runtime: string): Promise<void> {
         },
     });
     expectRan(run, ["DescribeInstancesCommand", "TerminateInstancesCommand", "PublishCommand"]);
-    expectClientOrigins(run, fn);
+    expectSelfContained(run, fn);
     const [describe, terminate, publish] = run.calls;
     expect(describe.client).to.equal("EC2Client");
     expect(describe.input.Filters).to.deep.include({ Name: `tag:${pipelineTag}`, Values: [fn.env.PIPELINE_NAME] });
@@ -171,7 +129,7 @@ async function runReaper(fn: BuiltFunction, runtime: string): Promise<void> {
     expect(run.result.notified).to.equal(true);
 }
 
-async function runAnalyze(fn: BuiltFunction, runtime: string): Promise<void> {
+async function runAnalyze(fn: BuiltFunction): Promise<void> {
     const templateArn = fn.env.ASSESSMENT_TEMPLATE_ARN;
     const runArn = `${templateArn}/run/0-fresh001`;
     const region = templateArn.split(":")[3];
@@ -218,7 +176,6 @@ async function runAnalyze(fn: BuiltFunction, runtime: string): Promise<void> {
     });
     const run = await runHandler({
         archiveDir: fn.dir,
-        runtimeNodeModules: runtime,
         env: fn.env,
         region: fn.region,
         event: { Records: [{ EventSource: "aws:sns", Sns: { MessageId: "sns-1", Message: message } }] },
@@ -246,7 +203,7 @@ async function runAnalyze(fn: BuiltFunction, runtime: string): Promise<void> {
         "CreateTagsCommand",
         "CreateTagsCommand",
     ]);
-    expectClientOrigins(run, fn);
+    expectSelfContained(run, fn);
     const byName = (name: string) => run.calls.filter((c) => c.command === name);
     expect(byName("GetObjectCommand")[0].input).to.deep.equal({ Bucket: fn.env.REPORT_BUCKET, Key: `${fn.env.REPORT_PREFIX}runs/0-fresh001/manifest.json` });
     expect(byName("TerminateInstancesCommand")[0].input.InstanceIds.sort()).to.deep.equal([instA, instB]);
@@ -268,7 +225,7 @@ async function runAnalyze(fn: BuiltFunction, runtime: string): Promise<void> {
     expect(record.verdicts).to.deep.equal({ FAIL: 1, "NOT ASSESSED": 0, PASS: 1 });
 }
 
-async function runStart(fn: BuiltFunction, runtime: string): Promise<void> {
+async function runStart(fn: BuiltFunction): Promise<void> {
     const templateArn = fn.env.ASSESSMENT_TEMPLATE_ARN;
     const runArn = `${templateArn}/run/0-started1`;
     const image = (id: string, architecture: string) => ({
@@ -283,7 +240,6 @@ async function runStart(fn: BuiltFunction, runtime: string): Promise<void> {
     });
     const run = await runHandler({
         archiveDir: fn.dir,
-        runtimeNodeModules: runtime,
         env: fn.env,
         region: fn.region,
         event: { "detail-type": "Scheduled Event", source: "aws.events", detail: {} },
@@ -318,7 +274,7 @@ async function runStart(fn: BuiltFunction, runtime: string): Promise<void> {
         "PutObjectCommand",
         "PublishCommand",
     ]);
-    expectClientOrigins(run, fn);
+    expectSelfContained(run, fn);
     const byName = (name: string) => run.calls.filter((c) => c.command === name);
     expect(byName("DescribeImagesCommand")[0].input.Owners).to.deep.equal(JSON.parse(fn.env.AMI_OWNERS));
     expect(byName("DescribeImagesCommand")[0].input.Filters).to.deep.include({ Name: "tag:golden", Values: ["true"] });
@@ -350,27 +306,37 @@ async function runStart(fn: BuiltFunction, runtime: string): Promise<void> {
     expect(run.result.assessmentRunArn).to.equal(runArn);
 }
 
-const SCENARIOS: Record<Role, (fn: BuiltFunction, runtime: string) => Promise<void>> = { start: runStart, analyze: runAnalyze, reaper: runReaper };
+const SCENARIOS: Record<Role, (fn: BuiltFunction) => Promise<void>> = { start: runStart, analyze: runAnalyze, reaper: runReaper };
 
 // ---------------------------------------------------------------- the suites
 
-describe("Lambda code archives: serialized and self-contained", function () {
+function built(name: string, region: string, env: Record<string, string>, files: ArchiveFiles, tempDirs: string[]): BuiltFunction {
+    const dir = writeArchive(files);
+    tempDirs.push(dir);
+    return { role: roleOf(name), name, region, env, files, dir };
+}
+
+/** The suites for one set of functions: static checks for all, scenarios for the roles known here. */
+function archiveSuites(functions: () => BuiltFunction[]): void {
+    it("has a start, an analyze and a reaper function; each archive is one minified __index.js with only what its handler uses", () => {
+        expect(functions().map((f) => f.role).filter(Boolean).sort()).to.deep.equal([...ROLES].sort());
+        for (const fn of functions()) checkArchive(fn);
+    });
+    for (const role of ROLES) {
+        it(`${role}: runs in a fresh node with nothing but its archive, against stubbed AWS`, async () => {
+            await SCENARIOS[role](functions().find((f) => f.role === role)!);
+        });
+    }
+}
+
+describe("Lambda code archives: bundled and self-contained", function () {
     this.timeout(300_000);
     const tempDirs: string[] = [];
-    let runtime: string;
-
-    before(() => {
-        runtime = makeRuntimeDir();
-        tempDirs.push(path.dirname(runtime));
-    });
     after(() => tempDirs.forEach(removeDir));
 
-    it("models the runtime with exactly the clients the component leaves out", () => {
-        expect([...RUNTIME_PROVIDED_PACKAGES].sort()).to.deep.equal([...LAMBDA_RUNTIME_CLIENTS].sort());
-    });
-
     describe("this project's stack (index.ts under mocks, one region)", () => {
-        const functions = {} as Record<Role, BuiltFunction>;
+        const functions: BuiltFunction[] = [];
+        const reaper = () => functions.find((f) => f.role === "reaper")!;
 
         before(async () => {
             const plan = await planIndex({
@@ -382,70 +348,39 @@ describe("Lambda code archives: serialized and self-contained", function () {
                     "golden-ami-assessment:notificationEmails": JSON.stringify(["secops@example.com"]),
                 },
             });
-            const lambdas = plan.resources.filter((r) => r.type === "aws:lambda/function:Function");
-            expect(lambdas.map((r) => roleOf(r.name)).sort()).to.deep.equal([...ROLES].sort());
-            for (const resource of lambdas) {
-                const entries = await archiveEntries(resource.inputs.code);
-                const dir = materializeArchive(entries);
-                tempDirs.push(dir);
-                const role = roleOf(resource.name);
-                functions[role] = { role, name: resource.name, region: resource.inputs.region, env: resource.inputs.environment.variables, entries, dir };
+            for (const r of plan.resources.filter((r) => r.type === "aws:lambda/function:Function")) {
+                functions.push(built(r.name, r.inputs.region, r.inputs.environment.variables, await archiveFiles(r.inputs.code), tempDirs));
             }
         });
 
-        for (const role of ROLES) {
-            it(`${role}: ships no Pulumi, no tools, no runtime-provided client; ${role === "reaper" ? "nothing but __index.js" : `bundles ${INSPECTOR_CLIENT}`}`, () => {
-                checkArchiveContents(functions[role]);
-            });
-            it(`${role}: __index.js inlines our code and requires only the SDK clients`, () => {
-                checkIndexJs(functions[role]);
-            });
-            it(`${role}: runs in a fresh node with only the archive and the runtime's clients, against stubbed AWS`, async () => {
-                await SCENARIOS[role](functions[role], runtime);
-            });
-        }
+        archiveSuites(() => functions);
 
-        it("start cannot load without its bundled Classic client (the archive provides it, not our node_modules)", async () => {
-            expect(fs.existsSync(path.join(PROJECT_NODE_MODULES, INSPECTOR_CLIENT, "package.json")), "our node_modules has it").to.equal(true);
-            const bundled = path.join(functions.start.dir, "node_modules", INSPECTOR_CLIENT);
-            const aside = path.join(functions.start.dir, "inspector-set-aside");
-            fs.renameSync(bundled, aside);
-            let run: FreshRun;
-            try {
-                run = await runHandler({ archiveDir: functions.start.dir, runtimeNodeModules: runtime, env: functions.start.env, region: functions.start.region, event: {}, script: {} });
-            } finally {
-                fs.renameSync(aside, bundled);
-            }
-            expect(run.ok).to.equal(false);
-            expect(run.phase).to.equal("load");
-            expect(run.error?.code).to.equal("MODULE_NOT_FOUND");
-            expect(run.error?.message).to.contain(`Cannot find module '${INSPECTOR_CLIENT}/`);
-            expect(run.calls).to.deep.equal([]);
-        });
-
-        it("reaper cannot load without the runtime's clients (they come only from NODE_PATH)", async () => {
-            const emptyRuntime = path.join(makeTempDir("gaa-empty-runtime"), "node_modules");
-            tempDirs.push(path.dirname(emptyRuntime));
-            fs.mkdirSync(emptyRuntime);
-            const run = await runHandler({ archiveDir: functions.reaper.dir, runtimeNodeModules: emptyRuntime, env: functions.reaper.env, region: functions.reaper.region, event: {}, script: {} });
-            expect(run.ok).to.equal(false);
-            expect(run.phase).to.equal("load");
-            expect(run.error?.code).to.equal("MODULE_NOT_FOUND");
-            expect(run.error?.message).to.contain("Cannot find module '@aws-sdk/client-");
+        it("nothing outside the archive is resolvable from it: not the SDK, not our package", async () => {
+            expect(fs.existsSync(path.join(PROJECT_NODE_MODULES, "@aws-sdk", "client-ec2", "package.json")), "our node_modules has it").to.equal(true);
+            const fn = reaper();
+            assertIsolated(fn.dir);
+            fs.writeFileSync(path.join(fn.dir, "probe.js"), "for (const m of process.argv.slice(2)) { try { require.resolve(m); console.log('resolved ' + m); } catch { console.log('missing ' + m); } }");
+            const probes = ["@aws-sdk/client-ec2", "@aws-sdk/client-sns", "@smithy/core", OWN_PACKAGE.name];
+            const { spawnSync } = await import("child_process");
+            const out = spawnSync(process.execPath, ["probe.js", ...probes], { cwd: fn.dir, env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" });
+            fs.rmSync(path.join(fn.dir, "probe.js"));
+            expect(out.stdout.trim().split("\n")).to.deep.equal(probes.map((m) => `missing ${m}`));
         });
 
         it("reaper fails loudly in a container missing its settings", async () => {
-            const env = { ...functions.reaper.env };
+            const fn = reaper();
+            const env = { ...fn.env };
             delete env.RESULTS_TOPIC_ARN;
-            const run = await runHandler({ archiveDir: functions.reaper.dir, runtimeNodeModules: runtime, env, region: functions.reaper.region, event: {}, script: {} });
+            const run = await runHandler({ archiveDir: fn.dir, env, region: fn.region, event: {}, script: {} });
             expect(run.ok).to.equal(false);
             expect(run.phase).to.equal("load");
             expect(run.error?.message).to.equal("environment variable RESULTS_TOPIC_ARN is not set");
+            expect(run.error?.stack, "keepNames: readable stack").to.contain("readSettings");
         });
     });
 
     describe("a consumer installing the npm pack tarball", () => {
-        const functions = {} as Record<Role, BuiltFunction>;
+        const functions: BuiltFunction[] = [];
         let consumer: Consumer;
 
         before(async function () {
@@ -455,38 +390,19 @@ describe("Lambda code archives: serialized and self-contained", function () {
             consumer = createConsumer(tarball, { forceFallback: process.env.GAA_CONSUMER_INSTALL === "link" });
             tempDirs.push(consumer.dir);
             console.log(`      consumer installed by ${consumer.install.method} (${consumer.install.note})`);
-            const built = planConsumer(consumer.dir);
-            expect(built.map((f) => roleOf(f.name)).sort()).to.deep.equal([...ROLES].sort());
-            for (const fn of built) {
-                const dir = materializeArchive(fn.entries);
-                tempDirs.push(dir);
-                const role = roleOf(fn.name);
-                functions[role] = { role, name: fn.name, region: fn.region, env: fn.env, entries: fn.entries, dir };
-            }
+            for (const fn of planConsumer(consumer.dir)) functions.push(built(fn.name, fn.region, fn.env, fn.files, tempDirs));
         });
 
-        it("uses the package from the tarball, and archives built from the consumer's own node_modules", () => {
+        it("uses the package from the tarball, with esbuild installed as its dependency", () => {
             const installed = path.join(consumer.dir, "node_modules", OWN_PACKAGE.name);
             expect(fs.lstatSync(installed).isSymbolicLink()).to.equal(false);
             expect(fs.existsSync(path.join(installed, OWN_PACKAGE.main))).to.equal(true);
-            const consumerReal = fs.realpathSync(consumer.dir) + path.sep;
-            for (const fn of Object.values(functions)) {
-                for (const [key, entry] of Object.entries(fn.entries)) {
-                    if (entry.kind !== "text") expect(fs.realpathSync(entry.path), `${fn.name} ${key}`).to.satisfy((p: string) => p.startsWith(consumerReal));
-                }
-            }
+            const esbuild = path.join(consumer.dir, "node_modules", "esbuild");
+            expect(fs.existsSync(path.join(esbuild, "package.json")), "esbuild installed").to.equal(true);
+            if (consumer.install.method === "npm install --offline") expect(fs.lstatSync(esbuild).isSymbolicLink(), "esbuild installed by npm").to.equal(false);
+            expect(fs.existsSync(path.join(consumer.dir, "node_modules", ".cache")), "no staging").to.equal(false);
         });
 
-        for (const role of ROLES) {
-            it(`${role}: ships no Pulumi, no tools, no runtime-provided client, not our package; ${role === "reaper" ? "nothing but __index.js" : `bundles ${INSPECTOR_CLIENT}`}`, () => {
-                checkArchiveContents(functions[role]);
-            });
-            it(`${role}: __index.js has our code inlined, no require of ${OWN_PACKAGE.name}`, () => {
-                checkIndexJs(functions[role]);
-            });
-            it(`${role}: runs in a fresh node against stubbed AWS`, async () => {
-                await SCENARIOS[role](functions[role], runtime);
-            });
-        }
+        archiveSuites(() => functions);
     });
 });

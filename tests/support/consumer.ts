@@ -3,7 +3,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ArchiveEntries, makeTempDir } from "./archive";
+import { ArchiveFiles, makeTempDir } from "./archive";
 import { PROJECT_NODE_MODULES } from "./freshProcess";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
@@ -13,7 +13,7 @@ export interface ConsumerFunction {
     name: string;
     region: string;
     env: Record<string, string>;
-    entries: ArchiveEntries;
+    files: ArchiveFiles;
 }
 
 export interface Consumer {
@@ -48,8 +48,7 @@ function installedVersion(name: string): string {
  * Creates the consumer: package.json depending on the tarball and on the @pulumi packages (the
  * versions installed here), then `npm install --offline` from the npm cache. If the cache cannot
  * serve that (a machine whose cache lacks the registry metadata), falls back to extracting the
- * tarball into node_modules, linking the deployment-time packages and copying the package's
- * runtime dependency (the Classic client) with everything it needs.
+ * tarball into node_modules and linking its dependencies and the @pulumi packages.
  */
 export function createConsumer(tarball: string, options: { forceFallback?: boolean } = {}): Consumer {
     const dir = makeTempDir("gaa-consumer");
@@ -83,60 +82,24 @@ export function createConsumer(tarball: string, options: { forceFallback?: boole
     return { dir, tarball, install: { method: "extract + link", note: `forced; ${NO_HIDDEN_LOCKFILE}` } };
 }
 
-/**
- * Without npm's hidden lockfile (node_modules/.package-lock.json), Pulumi's arborist walk reads
- * each package.json; with it, it reads the lockfile's copy, which lacks the "pulumi" section.
- */
-const NO_HIDDEN_LOCKFILE = "no npm hidden lockfile, so Pulumi reads package.json files as yarn/pnpm-style trees would";
+const NO_HIDDEN_LOCKFILE = "dependencies linked to this project's node_modules";
 
 function lastLines(text: string, count: number): string {
     return text.trim().split("\n").slice(-count).join(" | ");
 }
 
-function linkInstall(dir: string, tarball: string, ownPackage: { name: string; dependencies: Record<string, string>; pulumi: { runtimeDependencies: Record<string, string> } }): void {
+function linkInstall(dir: string, tarball: string, ownPackage: { name: string; dependencies: Record<string, string> }): void {
     const nodeModules = path.join(dir, "node_modules");
     const target = path.join(nodeModules, ...ownPackage.name.split("/"));
     fs.mkdirSync(target, { recursive: true });
     const extracted = run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"], dir, 60_000);
     if (!extracted.ok) throw new Error(`tar failed:\n${extracted.output}`);
-    // Deployment-time packages and the clients the runtime provides: links are enough (Node resolves them by real path).
-    const runtimeDeps = Object.keys(ownPackage.pulumi.runtimeDependencies);
-    const linked = ["@pulumi/pulumi", "@pulumi/aws", ...Object.keys(ownPackage.dependencies).filter((name) => !runtimeDeps.includes(name))];
-    for (const name of linked) {
+    // esbuild bundles from wherever Node resolves the packages, so links are enough.
+    for (const name of ["@pulumi/pulumi", "@pulumi/aws", ...Object.keys(ownPackage.dependencies)]) {
         const link = path.join(nodeModules, ...name.split("/"));
         fs.mkdirSync(path.dirname(link), { recursive: true });
         fs.symlinkSync(path.join(PROJECT_NODE_MODULES, ...name.split("/")), link, "dir");
     }
-    // The runtime dependency ends up in the Lambda archive, so it must be real files in the
-    // consumer's tree (Pulumi walks it with arborist): copy its whole dependency closure, same layout.
-    for (const topLevel of topLevelClosure(runtimeDeps)) {
-        fs.cpSync(path.join(PROJECT_NODE_MODULES, ...topLevel.split("/")), path.join(nodeModules, ...topLevel.split("/")), { recursive: true, dereference: true });
-    }
-}
-
-/** Top-level package dirs of our node_modules that the given packages need at run time (Node's resolution). */
-function topLevelClosure(roots: string[]): string[] {
-    const seen = new Set<string>();
-    const topLevel = new Set<string>();
-    const resolveFrom = (fromDir: string, name: string): string => {
-        let dir = fromDir;
-        for (;;) {
-            const candidate = path.join(dir, "node_modules", ...name.split("/"));
-            if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
-            if (dir === path.dirname(PROJECT_NODE_MODULES) || dir === path.dirname(dir)) throw new Error(`cannot resolve ${name} from ${fromDir}`);
-            dir = path.dirname(dir);
-        }
-    };
-    const visit = (packageDir: string) => {
-        if (seen.has(packageDir)) return;
-        seen.add(packageDir);
-        const relative = path.relative(PROJECT_NODE_MODULES, packageDir).split(path.sep);
-        topLevel.add(relative[0].startsWith("@") ? `${relative[0]}/${relative[1]}` : relative[0]);
-        const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8"));
-        for (const dep of Object.keys(manifest.dependencies ?? {})) visit(resolveFrom(packageDir, dep));
-    };
-    for (const root of roots) visit(resolveFrom(path.dirname(PROJECT_NODE_MODULES), root));
-    return [...topLevel].sort();
 }
 
 /** Runs the consumer program under Pulumi mocks in a child node (cwd = consumer); returns its functions. */

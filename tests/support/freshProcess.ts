@@ -1,35 +1,15 @@
 // Runs a materialized Lambda archive the way the nodejs22.x runtime would, in a fresh `node`
-// (no ts-node, no project node_modules): cwd = the archive, NODE_PATH = a "runtime" directory
-// that holds only the SDK clients Lambda provides, AWS stubbed by a preload script.
+// (no ts-node, no project node_modules, no NODE_PATH, no SDK of the runtime's): cwd = the archive,
+// AWS stubbed by a preload script (freshProcess/awsStub.js).
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { makeTempDir } from "./archive";
 
-/** The SDK v3 clients the nodejs22.x runtime provides that our handlers use (it does not carry Inspector Classic). */
-export const LAMBDA_RUNTIME_CLIENTS = ["@aws-sdk/client-ec2", "@aws-sdk/client-sns", "@aws-sdk/client-s3"];
-
 export const PROJECT_NODE_MODULES = path.resolve(__dirname, "../../node_modules");
 
 const STUB_PRELOAD = path.join(__dirname, "freshProcess", "awsStub.js");
 const INVOKE_SCRIPT = path.join(__dirname, "freshProcess", "invokeHandler.js");
-
-/**
- * A directory standing in for the Lambda runtime's node_modules: symlinks to our copies of the
- * given packages. A symlinked package resolves its own dependencies from its real location, but
- * code outside it (the archive's __index.js) sees nothing else.
- */
-export function makeRuntimeDir(packages: string[] = LAMBDA_RUNTIME_CLIENTS, sourceNodeModules = PROJECT_NODE_MODULES): string {
-    const dir = makeTempDir("gaa-runtime");
-    for (const name of packages) {
-        const source = path.join(sourceNodeModules, ...name.split("/"));
-        if (!fs.existsSync(path.join(source, "package.json"))) throw new Error(`${name} is not installed in ${sourceNodeModules}`);
-        const link = path.join(dir, "node_modules", ...name.split("/"));
-        fs.mkdirSync(path.dirname(link), { recursive: true });
-        fs.symlinkSync(source, link, "dir");
-    }
-    return path.join(dir, "node_modules");
-}
 
 /**
  * Node also looks in node_modules of every ancestor of the archive dir; a stray /tmp/node_modules
@@ -58,10 +38,10 @@ export interface StubCall {
     unscripted?: boolean;
 }
 
+/** A require of something that is not a Node built-in, made by the archive's code. */
 export interface ModuleLoad {
     request: string;
-    /** Real path of the file the request resolved to. */
-    filename?: string;
+    from?: string;
 }
 
 export interface FreshRun {
@@ -71,6 +51,10 @@ export interface FreshRun {
     error?: { name?: string; message: string; code?: string; stack?: string };
     calls: StubCall[];
     loads: ModuleLoad[];
+    /** The SDK client classes the stub patched, by name. */
+    clients: string[];
+    /** HTTP(S) requests attempted (all refused). */
+    network: unknown[];
     exitCode: number | null;
     stdout: string;
     stderr: string;
@@ -78,8 +62,6 @@ export interface FreshRun {
 
 export interface RunHandlerOptions {
     archiveDir: string;
-    /** NODE_PATH: the runtime's node_modules (see makeRuntimeDir). */
-    runtimeNodeModules: string;
     /** The function's environment variables, as the component sets them. */
     env: Record<string, string>;
     region: string;
@@ -106,7 +88,6 @@ export async function runHandler(options: RunHandlerOptions): Promise<FreshRun> 
         const env: Record<string, string> = {
             PATH: process.env.PATH ?? "/usr/bin:/bin",
             HOME: work,
-            NODE_PATH: options.runtimeNodeModules,
             AWS_REGION: options.region,
             AWS_DEFAULT_REGION: options.region,
             AWS_ACCESS_KEY_ID: "AKIASTUBSTUBSTUBSTUB",
@@ -124,12 +105,12 @@ export async function runHandler(options: RunHandlerOptions): Promise<FreshRun> 
             .filter(Boolean)
             .map((line) => JSON.parse(line));
         const calls: StubCall[] = records.filter((r) => r.type === "call").map(({ type, ...call }) => call);
-        const loads: ModuleLoad[] = records.filter((r) => r.type === "load").map((r) => ({ request: r.request, filename: r.filename }));
-        if (!fs.existsSync(resultFile)) {
-            return { ok: false, error: { message: `no result (exit ${exitCode}): ${stderr}` }, calls, loads, exitCode, stdout, stderr };
-        }
-        const outcome = JSON.parse(fs.readFileSync(resultFile, "utf8"));
-        return { ...outcome, calls, loads, exitCode, stdout, stderr };
+        const loads: ModuleLoad[] = records.filter((r) => r.type === "load").map((r) => ({ request: r.request, from: r.from }));
+        const clients: string[] = records.filter((r) => r.type === "client").map((r) => r.name);
+        const network = records.filter((r) => r.type === "network");
+        const seen = { calls, loads, clients, network, exitCode, stdout, stderr };
+        if (!fs.existsSync(resultFile)) return { ok: false, error: { message: `no result (exit ${exitCode}): ${stderr}` }, ...seen };
+        return { ...JSON.parse(fs.readFileSync(resultFile, "utf8")), ...seen };
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }

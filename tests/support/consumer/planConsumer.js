@@ -2,7 +2,7 @@
 // Copied into a throw-away consumer project and run there (cwd = the consumer, so Pulumi's code
 // paths come from the consumer's package.json). Creates one GoldenAmiAssessment from the installed
 // package under Pulumi mocks and writes, per Lambda function, its environment and its code
-// archive's entries: {functions: [{name, region, env, entries: {path: {kind, text|path}}}]}.
+// archive's files: {functions: [{name, region, env, files: {path: text}}]}.
 // Plain JS, resolving only from the consumer's node_modules.
 // Usage: node planConsumer.js <out.json>
 const fs = require("fs");
@@ -63,16 +63,12 @@ pulumi.runtime.setMocks(
     true,
 );
 
-async function entriesOf(archive, prefix, out) {
-    const assets = await archive.assets;
-    for (const [key, value] of Object.entries(assets)) {
-        const archivePath = prefix ? `${prefix}/${key}` : key;
-        // isInstance is inherited from Asset/Archive (it answers for any asset or archive), so tell kinds apart by shape.
-        if (pulumi.asset.Archive.isInstance(value) && "assets" in value) await entriesOf(value, archivePath, out);
-        else if (pulumi.asset.Archive.isInstance(value) && "path" in value) out[archivePath] = { kind: "dir", path: path.resolve(await value.path) };
-        else if (pulumi.asset.Asset.isInstance(value) && "text" in value) out[archivePath] = { kind: "text", text: await value.text };
-        else if (pulumi.asset.Asset.isInstance(value) && "path" in value) out[archivePath] = { kind: "file", path: path.resolve(await value.path) };
-        else throw new Error(`${archivePath}: unsupported asset`);
+/** The archive's files (path -> text): bundled code archives hold StringAssets only. */
+async function filesOf(archive) {
+    const out = {};
+    for (const [key, value] of Object.entries(await archive.assets)) {
+        if (!pulumi.asset.Asset.isInstance(value) || !("text" in value)) throw new Error(`${key}: not a StringAsset`);
+        out[key] = await value.text;
     }
     return out;
 }
@@ -94,7 +90,7 @@ async function main() {
     if (errors.length > 0) throw errors[0];
     const out = [];
     for (const fn of functions) {
-        out.push({ name: fn.name, region: fn.inputs.region, env: fn.inputs.environment.variables, entries: await entriesOf(fn.inputs.code, "", {}) });
+        out.push({ name: fn.name, region: fn.inputs.region, env: fn.inputs.environment.variables, files: await filesOf(fn.inputs.code) });
     }
     fs.writeFileSync(process.argv[2], JSON.stringify({ functions: out }));
 }

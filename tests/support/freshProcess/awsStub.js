@@ -1,19 +1,22 @@
 "use strict";
-// Preloaded with `node -r` into the fresh process that runs a Lambda archive. Stubs AWS: whenever
-// an @aws-sdk/client-* module is loaded, every exported *Client class gets a `send` that answers
-// from a script (command name -> response, or a list of responses used in turn, the last one
-// repeated) and records each call. Nothing reaches the network. Plain JS, Node built-ins only:
-// it must not resolve anything from the project.
+// Preloaded with `node -r` into the fresh process that runs a Lambda archive. The archive bundles
+// its SDK clients, so nothing is loaded from outside it; the stub finds the clients as the bundle
+// defines them: keepNames (components/bundle/) gives every class its name through
+// Object.defineProperty(cls, "name", ...), and each class named *Client with a `send` gets a
+// `send` that answers from a script (command name -> response, or a list used in turn, the last
+// repeated) and records each call. HTTP(S) requests fail and are recorded: nothing reaches a
+// network. Every non-built-in require is recorded too. Plain JS, Node built-ins only.
 //
 // Script values: {"$error": {name, message, ...}} throws an error with those properties;
 // {"$text": "..."} becomes an S3-style body (transformToString); {"$date": "ISO"} a Date.
 const Module = require("module");
 const fs = require("fs");
+const http = require("http");
+const https = require("https");
 
 const config = JSON.parse(fs.readFileSync(process.env.GAA_STUB_CONFIG, "utf8"));
 const script = config.script || {};
 const used = Object.create(null);
-const seenLoads = new Set();
 const patched = new WeakSet();
 
 function record(entry) {
@@ -49,9 +52,8 @@ function respond(commandName) {
         response = response[Math.min(index, response.length - 1)];
     }
     if (response && typeof response === "object" && response.$error) {
-        const spec = response.$error;
-        const error = new Error(spec.message || spec.name);
-        Object.assign(error, spec);
+        const error = new Error(response.$error.message || response.$error.name);
+        Object.assign(error, response.$error);
         throw error;
     }
     return revive(response === undefined ? {} : response);
@@ -70,38 +72,31 @@ function stubSend(command) {
     }
 }
 
-function patchClients(exported) {
-    if (!exported || (typeof exported !== "object" && typeof exported !== "function")) return;
-    for (const key of Object.keys(exported)) {
-        if (!/Client$/.test(key)) continue;
-        let value;
-        try {
-            value = exported[key];
-        } catch {
-            continue;
-        }
-        if (typeof value !== "function" || !value.prototype || typeof value.prototype.send !== "function" || patched.has(value)) continue;
-        Object.defineProperty(value.prototype, "send", { value: stubSend, writable: true, configurable: true });
-        patched.add(value);
+const defineProperty = Object.defineProperty;
+Object.defineProperty = function (target, key, descriptor) {
+    const result = defineProperty.apply(this, arguments);
+    const named = key === "name" && typeof target === "function" && descriptor && typeof descriptor.value === "string";
+    if (named && /Client$/.test(descriptor.value) && target.prototype && typeof target.prototype.send === "function" && !patched.has(target)) {
+        defineProperty(target.prototype, "send", { value: stubSend, writable: true, configurable: true });
+        patched.add(target);
+        record({ type: "client", name: descriptor.value });
+    }
+    return result;
+};
+
+for (const [name, mod] of [["http", http], ["https", https]]) {
+    for (const method of ["request", "get"]) {
+        mod[method] = function (...args) {
+            record({ type: "network", module: name, method });
+            throw new Error(`the stub allows no ${name}.${method}`);
+        };
     }
 }
 
 const originalLoad = Module._load;
-Module._load = function (request, parent, isMain) {
-    const exported = originalLoad.apply(this, arguments);
-    if (/^@aws-sdk\/client-[a-z0-9-]+(\/|$)/.test(request)) {
-        let filename;
-        try {
-            filename = fs.realpathSync(Module._resolveFilename(request, parent, isMain));
-        } catch {
-            filename = undefined;
-        }
-        const key = `${request}\n${filename}`;
-        if (!seenLoads.has(key)) {
-            seenLoads.add(key);
-            record({ type: "load", request, filename, from: parent && parent.filename });
-        }
-        patchClients(exported);
-    }
-    return exported;
+Module._load = function (request, parent) {
+    const builtin = request.startsWith("node:") || Module.builtinModules.includes(request.split("/")[0]);
+    // The invoke script itself (the main module) and its require of __index.js are not the archive's.
+    if (!builtin && parent && !/invokeHandler\.js$/.test(parent.filename || "")) record({ type: "load", request, from: parent && parent.filename });
+    return originalLoad.apply(this, arguments);
 };
