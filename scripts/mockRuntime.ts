@@ -54,6 +54,10 @@ function computedState(type: string, name: string, inputs: any): Record<string, 
             const roleName = `${name}-${shortId(name, 7)}`;
             return { name: roleName, arn: `arn:${partitionOf(region)}:iam::${MOCK_ACCOUNT}:role/${roleName}` };
         }
+        case "aws:iam/instanceProfile:InstanceProfile": {
+            const profileName = `${name}-${shortId(name, 7)}`;
+            return { name: profileName, arn: `arn:${partitionOf(region)}:iam::${MOCK_ACCOUNT}:instance-profile/${profileName}` };
+        }
         case "aws:lambda/function:Function": {
             const functionName = `${name}-${shortId(name, 7)}`;
             return { name: functionName, arn: arn("lambda", `function:${functionName}`) };

@@ -25,7 +25,7 @@ async function errorOf(args: Partial<GoldenAmiAssessmentArgs>): Promise<string> 
 
 describe("GoldenAmiAssessment arguments", () => {
     it("accepts Inputs and applies secure defaults", async () => {
-        const plan = await planComponent({ amiTags: pulumi.output({ golden: "true" }), duration: pulumi.output("15m"), severityThreshold: "Low" });
+        const plan = await planComponent({ engine: "classic", amiTags: pulumi.output({ golden: "true" }), duration: pulumi.output("15m"), severityThreshold: "Low" });
         const template = plan.resources.find((r) => r.type === "aws:inspector/assessmentTemplate:AssessmentTemplate")!;
         expect(template.inputs.duration).to.equal(900);
         expect(template.inputs.rulesPackageArns).to.have.length(3);
@@ -38,8 +38,33 @@ describe("GoldenAmiAssessment arguments", () => {
         expect(plan.exports.bucketName).to.match(/^golden-amis-reports-/);
     });
 
+    it("defaults to Inspector v2: no Classic resources, the v2 settings in the environment", async () => {
+        const plan = await planComponent({});
+        expect(plan.resources.filter((r) => r.type.startsWith("aws:inspector/"))).to.deep.equal([]);
+        const start = plan.resources.find((r) => r.name === "golden-amis-start")!;
+        expect(start.inputs.environment.variables).to.include({ ENGINE: "inspector2", SCAN_MODE: "instance", RULES_PACKAGES: '["cve"]' });
+        expect(plan.resources.some((r) => r.type === "aws:inspector2/enabler:Enabler"), "no Enabler unless opted in").to.equal(false);
+        expect(plan.exports.templateArn).to.equal(undefined);
+    });
+
+    it("enables Inspector v2 for EC2 only when asked", async () => {
+        const plan = await planComponent({ enableInspector: true });
+        const enabler = plan.resources.find((r) => r.type === "aws:inspector2/enabler:Enabler")!;
+        expect(enabler.inputs.resourceTypes).to.deep.equal(["EC2"]);
+    });
+
+    it("rejects a package Inspector v2 cannot serve, naming package and engine", async () => {
+        const message = await errorOf({ rulesPackages: ["cve", "security-best-practices"] });
+        expect(message).to.contain("argument rulesPackages").and.contain('"security-best-practices"').and.contain("engine inspector2");
+    });
+
+    it("rejects an unknown engine at once", async () => {
+        const message = await errorOf({ engine: "v3" as any });
+        expect(message).to.contain('argument engine = "v3"').and.contain("inspector2, classic");
+    });
+
     it("rejects a region without Inspector Classic at once", async () => {
-        const message = await errorOf({ region: "ca-central-1" });
+        const message = await errorOf({ engine: "classic", region: "ca-central-1" });
         expect(message).to.contain('GoldenAmiAssessment "golden-amis" argument region = "ca-central-1"').and.contain("eu-west-1");
     });
 
@@ -54,7 +79,7 @@ describe("GoldenAmiAssessment arguments", () => {
     });
 
     it("rejects a rules package the region lacks", async () => {
-        const message = await errorOf({ region: "us-gov-west-1", rulesPackages: ["network-reachability"] });
+        const message = await errorOf({ engine: "classic", region: "us-gov-west-1", rulesPackages: ["network-reachability"] });
         expect(message).to.contain("argument rulesPackages").and.contain("not available in us-gov-west-1");
     });
 });

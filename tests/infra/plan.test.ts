@@ -20,17 +20,19 @@ function plan(...args: string[]) {
 }
 
 describe("npm run plan", () => {
-    it("prints every resource and the security documents of the dev stack, per region", () => {
+    it("prints every resource and the security documents of the dev stack (Inspector v2), per region", () => {
         const { status, stdout, stderr } = plan();
         expect(status, stderr).to.equal(0);
         for (const region of ["us-east-1", "eu-west-1"]) {
-            expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 43 resources`);
+            expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 45 resources`);
             expect(stdout).to.contain(`--- IAM policy: gaa-dev-${region}-start-policy`);
-            expect(stdout).to.contain(`--- Topic policy: gaa-dev-${region}-completion-policy`);
+            expect(stdout).to.contain(`gaa-dev-${region}-scan-events`);
+            expect(stdout).to.contain(`gaa-dev-${region}-instance-profile`);
             expect(stdout).to.contain(`--- Schedule: gaa-dev-${region}-schedule\nrate(7 days)`);
         }
-        expect(stdout).to.contain('"AWS": "arn:aws:iam::357557129151:root"');
-        expect(stdout).to.contain("InspectorClassicHasNoResourceLevelPermissions");
+        expect(stdout).not.to.contain("aws:inspector/");
+        expect(stdout).to.contain("PassOnlyTheInstanceRoleToEc2");
+        expect(stdout).not.to.contain("InspectorClassicHasNoResourceLevelPermissions");
     });
 
     it("prints JSON with --json for another stack file", () => {
@@ -38,7 +40,7 @@ describe("npm run plan", () => {
         const file = path.join(dir, "Pulumi.gov.yaml");
         fs.writeFileSync(
             file,
-            ["config:", "  aws:region: us-gov-west-1", "  golden-ami-assessment:amiTags:", '    golden: "yes"', "  golden-ami-assessment:duration: 15m"].join("\n"),
+            ["config:", "  aws:region: us-gov-west-1", "  golden-ami-assessment:engine: classic", "  golden-ami-assessment:amiTags:", '    golden: "yes"', "  golden-ami-assessment:duration: 15m"].join("\n"),
         );
         const { status, stdout, stderr } = plan("--stack", "gov", "--config-file", file, "--json");
         expect(status, stderr).to.equal(0);
@@ -55,7 +57,7 @@ describe("npm run plan", () => {
     it("exits non-zero with the config error, naming key, value and what is allowed", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaa-plan-"));
         const file = path.join(dir, "Pulumi.bad.yaml");
-        fs.writeFileSync(file, ["config:", "  aws:region: us-gov-east-1", "  golden-ami-assessment:amiTags:", '    golden: "true"', "  golden-ami-assessment:rulesPackages: [cve, network-reachability]"].join("\n"));
+        fs.writeFileSync(file, ["config:", "  aws:region: us-gov-east-1", "  golden-ami-assessment:engine: classic", "  golden-ami-assessment:amiTags:", '    golden: "true"', "  golden-ami-assessment:rulesPackages: [cve, network-reachability]"].join("\n"));
         const { status, stdout, stderr } = plan("--config-file", file);
         expect(status).to.equal(1);
         expect(stdout).to.equal("");

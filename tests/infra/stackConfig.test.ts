@@ -24,10 +24,13 @@ describe("stack config", () => {
     it("applies the documented defaults", () => {
         const config = read({});
         expect(config).to.deep.equal({
+            engine: "inspector2",
+            scanMode: "instance",
+            enableInspector: false,
             regions: ["us-east-1"],
             amiTags: { golden: "true" },
             amiOwners: ["self"],
-            rulesPackages: ["cve", "cis", "security-best-practices"],
+            rulesPackages: ["cve"],
             durationSeconds: 3600,
             schedule: "rate(7 days)",
             instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
@@ -38,7 +41,39 @@ describe("stack config", () => {
         });
     });
 
+    it("defaults the rules packages per engine", () => {
+        expect(read({ engine: "classic" }).rulesPackages).to.deep.equal(["cve", "cis", "security-best-practices"]);
+    });
+
+    describe("engine", () => {
+        it("accepts inspector2 and classic", () => {
+            expect(read({ engine: "inspector2" }).engine).to.equal("inspector2");
+            expect(read({ engine: "classic" }).engine).to.equal("classic");
+        });
+        it("rejects anything else, naming the allowed values", () =>
+            expectError({ engine: "inspector3" }, "golden-ami-assessment:engine", '"inspector3"', "inspector2, classic"));
+        it("refuses a package v2 cannot serve, naming the package and the engine, at preview", () =>
+            expectError({ rulesPackages: '["cve","security-best-practices"]' }, "golden-ami-assessment:rulesPackages", '"security-best-practices"', "engine inspector2"));
+        it("accepts cis and network-reachability on inspector2, also in GovCloud", () =>
+            expect(read({ regions: '["us-gov-west-1"]', rulesPackages: '["cve","cis","network-reachability"]' }).rulesPackages).to.deep.equal(["cve", "cis", "network-reachability"]));
+    });
+
+    describe("scanMode and enableInspector", () => {
+        it("accepts instance, agentless and auto on inspector2", () => {
+            for (const mode of ["instance", "agentless", "auto"]) expect(read({ scanMode: mode }).scanMode).to.equal(mode);
+        });
+        it("rejects an unknown scan mode", () => expectError({ scanMode: "snapshot" }, "golden-ami-assessment:scanMode", '"snapshot"', "instance, agentless, auto"));
+        it("rejects agentless on classic", () => expectError({ engine: "classic", scanMode: "agentless" }, "golden-ami-assessment:scanMode", "classic"));
+        it("takes enableInspector as a boolean", () => expect(read({ enableInspector: "true" }).enableInspector).to.equal(true));
+        it("rejects enableInspector on classic", () => expectError({ engine: "classic", enableInspector: "true" }, "golden-ami-assessment:enableInspector", "inspector2"));
+        it("rejects a non-boolean enableInspector", () => expectError({ enableInspector: '"yes"' }, "golden-ami-assessment:enableInspector", "true or false"));
+    });
+
     describe("regions", () => {
+        it("validates against the Inspector v2 regions by default", () => {
+            expect(read({ regions: '["ca-central-1","us-gov-east-1"]' }).regions).to.deep.equal(["ca-central-1", "us-gov-east-1"]);
+            expectError({ regions: '["us-east-1","cn-north-1"]' }, "golden-ami-assessment:regions", '"cn-north-1"', "Amazon Inspector v2");
+        });
         it("defaults to aws:region and fails when neither is set", () => {
             let message = "";
             try {
@@ -48,13 +83,13 @@ describe("stack config", () => {
             }
             expect(message).to.contain("golden-ami-assessment:regions").and.contain("aws:region");
         });
-        it("rejects a region without Inspector Classic", () =>
-            expectError({ regions: '["us-east-1","ca-central-1"]' }, "golden-ami-assessment:regions", '"ca-central-1"', "us-gov-west-1"));
+        it("rejects a region without Inspector Classic on classic", () =>
+            expectError({ engine: "classic", regions: '["us-east-1","ca-central-1"]' }, "golden-ami-assessment:regions", '"ca-central-1"', "us-gov-west-1"));
         it("rejects duplicates", () => expectError({ regions: '["eu-west-1","eu-west-1"]' }, "golden-ami-assessment:regions", "listed twice"));
         it("rejects an empty list", () => expectError({ regions: "[]" }, "golden-ami-assessment:regions", "non-empty"));
         it("accepts all 14 Inspector Classic regions", () => {
             const all = ["us-east-2", "us-east-1", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-2", "ap-southeast-2", "ap-northeast-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-north-1", "us-gov-east-1", "us-gov-west-1"];
-            expect(read({ regions: JSON.stringify(all) }).regions).to.deep.equal(all);
+            expect(read({ engine: "classic", regions: JSON.stringify(all) }).regions).to.deep.equal(all);
         });
     });
 
@@ -62,7 +97,9 @@ describe("stack config", () => {
         it("is required", () => expectError({ amiTags: undefined }, "golden-ami-assessment:amiTags", "(not set)", "at least one tag"));
         it("may not be empty (never assess all AMIs)", () => expectError({ amiTags: "{}" }, "golden-ami-assessment:amiTags", "{}", "every AMI"));
         it("rejects aws: tag keys", () => expectError({ amiTags: '{"aws:foo":"x"}' }, "golden-ami-assessment:amiTags", "aws:"));
-        it("rejects non-string values", () => expectError({ amiTags: '{"golden":true}' }, "golden-ami-assessment:amiTags", '"golden"', "string"));
+        it("takes booleans and numbers as their string form (what `pulumi config set --path ... true` stores)", () =>
+            expect(read({ amiTags: '{"golden":true,"generation":2}' }).amiTags).to.deep.equal({ golden: "true", generation: "2" }));
+        it("rejects other non-string values", () => expectError({ amiTags: '{"golden":{"a":1}}' }, "golden-ami-assessment:amiTags", '"golden"', "string"));
     });
 
     describe("amiOwners", () => {
@@ -75,7 +112,7 @@ describe("stack config", () => {
             expectError({ rulesPackages: '["cve","runtime-behavior-analysis"]' }, "golden-ami-assessment:rulesPackages", '"runtime-behavior-analysis"', "network-reachability"));
         it("rejects a package the region lacks, naming the region", () =>
             expectError(
-                { regions: '["us-east-1","us-gov-east-1"]', rulesPackages: '["cve","network-reachability"]' },
+                { engine: "classic", regions: '["us-east-1","us-gov-east-1"]', rulesPackages: '["cve","network-reachability"]' },
                 "golden-ami-assessment:rulesPackages",
                 "network-reachability is not available in us-gov-east-1",
             ));
@@ -125,9 +162,9 @@ describe("stack config", () => {
 
     describe("severityThreshold", () => {
         it("accepts each level", () => {
-            for (const level of ["High", "Medium", "Low", "Informational"]) expect(read({ severityThreshold: level }).severityThreshold).to.equal(level);
+            for (const level of ["Critical", "High", "Medium", "Low", "Informational"]) expect(read({ severityThreshold: level }).severityThreshold).to.equal(level);
         });
-        it("rejects anything else", () => expectError({ severityThreshold: "Critical" }, "golden-ami-assessment:severityThreshold", '"Critical"', "High, Medium, Low, Informational"));
+        it("rejects anything else", () => expectError({ severityThreshold: "Severe" }, "golden-ami-assessment:severityThreshold", '"Severe"', "Critical, High, Medium, Low, Informational"));
     });
 
     describe("reportRetentionDays", () => {

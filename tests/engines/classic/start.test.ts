@@ -178,6 +178,7 @@ describe("start handler", () => {
                 runId: result.runId,
                 assessmentRunArn: RUN_ARN,
                 assessmentTemplateArn: TEMPLATE_ARN,
+                engine: "classic",
                 startedAt: NOW.toISOString(),
                 amis: [
                     { imageId: "ami-1", name: "base-linux", architecture: "x86_64", platform: "Linux/UNIX", tags: { Golden: "true" }, status: "ASSESSING", instanceId: "i-1" },
