@@ -279,6 +279,7 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
         expect(Object.keys(assessments)).to.deep.equal(REGIONS);
         for (const region of REGIONS) {
             expect(assessments[region]).to.deep.equal({
+                engine: "classic",
                 resultsTopicArn: one(region, "aws:sns/topic:Topic", "results").state.arn,
                 startFunctionName: one(region, "aws:lambda/function:Function", "start").state.name,
                 templateArn: one(region, "aws:inspector/assessmentTemplate:AssessmentTemplate", "template").state.arn,

@@ -1,0 +1,119 @@
+// The Inspector v2 resource graph under Pulumi's mock runtime: no Classic resources, the scan-event
+// rule and sweep behind it, an SSM-only instance profile, and exactly the grants each scan mode needs.
+import { expect } from "chai";
+import { PolicyDocument, PolicyStatement } from "../../components/policies";
+import { SCAN_EVENT_PATTERN } from "../../engines/inspector2/infra";
+import { Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
+
+const REGIONS = ["us-east-1", "us-gov-west-1"];
+
+function config(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+        "aws:region": "us-east-1",
+        "golden-ami-assessment:regions": JSON.stringify(REGIONS),
+        "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }),
+        "golden-ami-assessment:rulesPackages": JSON.stringify(["cve", "cis"]),
+        ...extra,
+    };
+}
+
+const component = (region: string) => `gaa-v2-${region}`;
+const partition = (region: string) => (region.startsWith("us-gov-") ? "aws-us-gov" : "aws");
+
+function find(plan: Plan, type: string, name: string): PlannedResource {
+    const found = plan.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} ${name}`);
+    return found;
+}
+
+function policyOf(plan: Plan, name: string): PolicyDocument {
+    return JSON.parse(find(plan, "aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
+}
+
+const actionsOf = (doc: PolicyDocument) => doc.Statement.flatMap((s: PolicyStatement) => s.Action);
+
+describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", () => {
+    let plan: Plan;
+    before(async () => {
+        plan = await planIndex({ stack: "v2", config: config() });
+    });
+
+    it("creates no Classic resources, and the v2 ones in every region, parented to the component", () => {
+        expect(plan.resources.filter((r) => r.type.startsWith("aws:inspector/"))).to.deep.equal([]);
+        expect(plan.resources.filter((r) => r.type === "aws:sns/topic:Topic").map((r) => r.name).sort()).to.deep.equal(REGIONS.map((r) => `${component(r)}-results`).sort());
+        for (const region of REGIONS) {
+            for (const [type, suffix] of [
+                ["aws:cloudwatch/eventRule:EventRule", "scan-events"],
+                ["aws:cloudwatch/eventRule:EventRule", "sweep-schedule"],
+                ["aws:iam/instanceProfile:InstanceProfile", "instance-profile"],
+            ]) {
+                expect(find(plan, type, `${component(region)}-${suffix}`).urn).to.contain("golden-ami-assessment:index:GoldenAmiAssessment$");
+            }
+        }
+    });
+
+    it("wakes analyze on Inspector v2 scan events, and sweeps every few minutes behind them", () => {
+        for (const region of REGIONS) {
+            const rule = find(plan, "aws:cloudwatch/eventRule:EventRule", `${component(region)}-scan-events`);
+            expect(JSON.parse(rule.inputs.eventPattern)).to.deep.equal(SCAN_EVENT_PATTERN);
+            const target = find(plan, "aws:cloudwatch/eventTarget:EventTarget", `${component(region)}-scan-events-target`);
+            expect(target.inputs.arn).to.equal(find(plan, "aws:lambda/function:Function", `${component(region)}-analyze`).state.arn);
+            const permission = find(plan, "aws:lambda/permission:Permission", `${component(region)}-scan-events-permission`);
+            expect(permission.inputs.sourceArn).to.equal(rule.state.arn);
+            expect(find(plan, "aws:cloudwatch/eventRule:EventRule", `${component(region)}-sweep-schedule`).inputs.scheduleExpression).to.equal("rate(5 minutes)");
+        }
+    });
+
+    it("gives the instances the partition's SSM core policy and nothing else", () => {
+        for (const region of REGIONS) {
+            const attachments = plan.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name.startsWith(component(region)));
+            expect(attachments.map((a) => a.inputs.policyArn)).to.deep.equal([`arn:${partition(region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`]);
+            const role = find(plan, "aws:iam/role:Role", `${component(region)}-instance-role`);
+            expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
+            expect(plan.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.id)).to.deep.equal([]);
+        }
+    });
+
+    it("lets start pass exactly the instance role, to EC2 only", () => {
+        for (const region of REGIONS) {
+            const role = find(plan, "aws:iam/role:Role", `${component(region)}-instance-role`);
+            const passes = policyOf(plan, `${component(region)}-start-policy`).Statement.filter((s) => s.Action.includes("iam:PassRole"));
+            expect(passes).to.deep.equal([
+                { Sid: "PassOnlyTheInstanceRoleToEc2", Effect: "Allow", Action: ["iam:PassRole"], Resource: role.state.arn, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } },
+            ]);
+            for (const name of ["analyze", "reaper"]) expect(actionsOf(policyOf(plan, `${component(region)}-${name}-policy`))).not.to.include("iam:PassRole");
+        }
+    });
+
+    it("grants the v2 reads and the CIS scan lifecycle only where they are used, CIS scoped by the pipeline tag", () => {
+        const start = policyOf(plan, `${component("us-east-1")}-start-policy`);
+        const analyze = policyOf(plan, `${component("us-east-1")}-analyze-policy`);
+        expect(actionsOf(start)).to.include.members(["inspector2:BatchGetAccountStatus", "inspector2:CreateCisScanConfiguration", "ec2:RunInstances"]);
+        expect(actionsOf(start)).not.to.include.members(["inspector2:ListFindings", "ec2:GetImageFindings"]);
+        expect(actionsOf(analyze)).to.include.members(["inspector2:ListCoverage", "inspector2:ListFindings", "inspector2:DeleteCisScanConfiguration"]);
+        expect(actionsOf(analyze)).not.to.include("ec2:RunInstances");
+        const create = start.Statement.find((s) => s.Action.includes("inspector2:CreateCisScanConfiguration"))!;
+        expect(create.Condition).to.deep.equal({ StringEquals: { "aws:RequestTag/golden-ami-assessment:pipeline": component("us-east-1") } });
+    });
+
+    it("hands each handler its v2 settings", () => {
+        const start = find(plan, "aws:lambda/function:Function", `${component("us-east-1")}-start`).inputs.environment.variables;
+        expect(start).to.include({ ENGINE: "inspector2", SCAN_MODE: "instance", RULES_PACKAGES: '["cve","cis"]' });
+        expect(start.INSTANCE_PROFILE_ARN).to.match(/:instance-profile\//);
+        const analyze = find(plan, "aws:lambda/function:Function", `${component("us-east-1")}-analyze`).inputs.environment.variables;
+        expect(analyze).to.include({ ENGINE: "inspector2" });
+        expect(analyze).not.to.have.property("INSTANCE_PROFILE_ARN");
+    });
+});
+
+describe("GoldenAmiAssessment, engine inspector2, scanMode agentless", () => {
+    it("launches nothing: no RunInstances, no PassRole, no instance role, no scan-event rule", async () => {
+        const plan = await planIndex({ stack: "v2", config: config({ "golden-ami-assessment:scanMode": "agentless", "golden-ami-assessment:rulesPackages": '["cve"]' }) });
+        const actions = plan.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").flatMap((r) => actionsOf(JSON.parse(r.inputs.policy)));
+        expect(actions).not.to.include.members(["ec2:RunInstances"]);
+        expect(actions).not.to.include("iam:PassRole");
+        expect(actions).to.include("ec2:GetImageFindings");
+        expect(plan.resources.filter((r) => r.type === "aws:iam/instanceProfile:InstanceProfile")).to.deep.equal([]);
+        expect(plan.resources.filter((r) => r.name.endsWith("-scan-events"))).to.deep.equal([]);
+    });
+});
