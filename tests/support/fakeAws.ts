@@ -1,0 +1,503 @@
+// A stateful fake of the AWS services the Inspector v2 engine talks to: EC2 (images, instances,
+// tags, image findings), Inspector v2 (account status, coverage, findings), S3 (objects with
+// ETags and conditional writes) and SNS (recorded messages). The real handlers run against it
+// through aws-sdk-client-mock; the test moves the world (scans, findings, the clock) and injects
+// faults (throttling N times, an error, or a hang that stands for the Lambda dying mid-step).
+import {
+    CreateTagsCommand,
+    DescribeImagesCommand,
+    DescribeInstancesCommand,
+    EC2Client,
+    EC2ServiceException,
+    Filter,
+    GetImageFindingsCommand,
+    Image,
+    ImageFinding,
+    Instance,
+    RunInstancesCommand,
+    RunInstancesCommandInput,
+    Tag,
+    TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import {
+    BatchGetAccountStatusCommand,
+    CoveredResource,
+    Finding,
+    GetConfigurationCommand,
+    Inspector2Client,
+    Inspector2ServiceException,
+    ListCoverageCommand,
+    ListFindingsCommand,
+    StringFilter,
+} from "@aws-sdk/client-inspector2";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { isolatedMock } from "./launchFixtures";
+
+export const FAKE_REGION = "us-east-1";
+export const FAKE_ACCOUNT = "111122223333";
+
+/** One injected fault: the next `times` calls of `command` matching `when` throw `error()` (or never answer, `hang`). */
+export interface Fault {
+    command: string;
+    when?: (input: any) => boolean;
+    times: number;
+    error?: () => Error;
+    /** The call never answers: the invocation is dead at this step (a Lambda timeout or crash). */
+    hang?: boolean;
+    /** How many times it fired. */
+    fired: number;
+}
+
+export interface FakeInstance {
+    instanceId: string;
+    imageId: string;
+    state: "pending" | "running" | "shutting-down" | "terminated";
+    launchTime: Date;
+    tags: Tag[];
+    clientToken?: string;
+    input: RunInstancesCommandInput;
+}
+
+export interface S3Object {
+    body: string;
+    etag: string;
+}
+
+export interface PublishedMessage {
+    topicArn?: string;
+    subject?: string;
+    message: string;
+    at: Date;
+}
+
+export function throttlingError(message = "Rate exceeded"): Error {
+    return new Inspector2ServiceException({ name: "ThrottlingException", $fault: "client", $metadata: { httpStatusCode: 400 }, message });
+}
+
+export function ec2ThrottlingError(): Error {
+    return new EC2ServiceException({ name: "RequestLimitExceeded", $fault: "client", $metadata: { httpStatusCode: 503 }, message: "Request limit exceeded." });
+}
+
+export function ec2ErrorNamed(name: string, message = `${name} (fake)`): Error {
+    return new EC2ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: 400 }, message });
+}
+
+export function s3Error(name: string, httpStatusCode: number, message = `${name} (fake)`): Error {
+    return new S3ServiceException({ name, $fault: httpStatusCode >= 500 ? "server" : "client", $metadata: { httpStatusCode }, message });
+}
+
+/** A crash that is not transient: nothing retries it. */
+export function crashError(step: string): Error {
+    const error = new Error(`injected crash at ${step}`);
+    error.name = "InjectedCrash";
+    return error;
+}
+
+function stringFilterMatches(filters: StringFilter[] | undefined, value: string | undefined, label: string): boolean {
+    if (!filters || filters.length === 0) return true;
+    if (filters.length > 10) throw new Error(`fake: ${label} filter list has ${filters.length} entries; the API allows at most 10`);
+    const equals = filters.filter((f) => f.comparison === "EQUALS");
+    const notEquals = filters.filter((f) => f.comparison === "NOT_EQUALS");
+    const prefixes = filters.filter((f) => f.comparison === "PREFIX");
+    if (notEquals.some((f) => f.value === value)) return false;
+    if (equals.length === 0 && prefixes.length === 0) return true;
+    return equals.some((f) => f.value === value) || prefixes.some((f) => value !== undefined && value.startsWith(f.value ?? ""));
+}
+
+function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+    return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+function ec2FilterMatches(filters: Filter[] | undefined, tags: Tag[] | undefined, extra: Record<string, string | undefined>): boolean {
+    return (filters ?? []).every((filter) => {
+        const values = filter.Values ?? [];
+        if (filter.Name?.startsWith("tag:")) {
+            const value = tagValue(tags, filter.Name.slice(4));
+            return value !== undefined && values.includes(value);
+        }
+        if (filter.Name && filter.Name in extra) return values.includes(extra[filter.Name] ?? "");
+        throw new Error(`fake EC2 does not know filter ${filter.Name}`);
+    });
+}
+
+export class FakeAws {
+    // --- clock -------------------------------------------------------------------------------
+    ms: number;
+    readonly sleeps: number[] = [];
+    now = (): Date => new Date(this.ms);
+    /** deps.sleep: advances the fake clock at once. */
+    sleep = async (ms: number): Promise<void> => {
+        this.sleeps.push(ms);
+        this.ms += ms;
+    };
+    advance(ms: number): void {
+        this.ms += ms;
+    }
+    advanceSeconds(seconds: number): void {
+        this.ms += seconds * 1000;
+    }
+
+    // --- state -------------------------------------------------------------------------------
+    images: Image[] = [];
+    imageFindings: Record<string, ImageFinding[]> = {};
+    instances: FakeInstance[] = [];
+    accountEc2Status = "ENABLED";
+    accountStatus = "ENABLED";
+    coverage = new Map<string, CoveredResource>();
+    findings: Finding[] = [];
+    objects = new Map<string, S3Object>();
+    /** Every successful PutObject, in order (key, body). */
+    puts: { key: string; body: string }[] = [];
+    published: PublishedMessage[] = [];
+    faults: Fault[] = [];
+    /** Commands called, in order, with a short note. */
+    calls: string[] = [];
+
+    // Small pages force every reader to page.
+    imagePageSize = 2;
+    coveragePageSize = 2;
+    findingsPageSize = 3;
+    imageFindingsPageSize = 2;
+    s3ListPageSize = 2;
+
+    private instanceCounter = 0x10000;
+    private etagCounter = 0;
+    private findingCounter = 0;
+
+    readonly ec2 = new EC2Client({ region: FAKE_REGION });
+    readonly inspector2 = new Inspector2Client({ region: FAKE_REGION });
+    readonly s3 = new S3Client({ region: FAKE_REGION });
+    readonly sns = new SNSClient({ region: FAKE_REGION });
+
+    constructor(start: Date) {
+        this.ms = start.getTime();
+        this.wireEc2();
+        this.wireInspector2();
+        this.wireS3();
+        this.wireSns();
+    }
+
+    // --- faults ------------------------------------------------------------------------------
+    /** The next `times` calls of `command` (matching `when`) fail with `error`. */
+    failNext(command: string, times: number, error: () => Error, when?: (input: any) => boolean): Fault {
+        const fault: Fault = { command, times, error, when, fired: 0 };
+        this.faults.push(fault);
+        return fault;
+    }
+    throttle(command: string, times: number, when?: (input: any) => boolean): Fault {
+        return this.failNext(command, times, command.startsWith("RunInstances") || command.startsWith("Describe") ? ec2ThrottlingError : throttlingError, when);
+    }
+    /** The next matching call never answers: the invocation that made it is dead from here on. */
+    hangAt(command: string, when?: (input: any) => boolean): Fault {
+        const fault: Fault = { command, times: 1, hang: true, when, fired: 0 };
+        this.faults.push(fault);
+        return fault;
+    }
+    clearFaults(): void {
+        this.faults = [];
+    }
+
+    private async enter(command: string, input: any, note = ""): Promise<void> {
+        // Let concurrent invocations interleave at every call, as real network calls do.
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const fault of this.faults) {
+            if (fault.command !== command || fault.times <= 0 || (fault.when && !fault.when(input))) continue;
+            fault.times--;
+            fault.fired++;
+            this.calls.push(`${command} ${note} FAULT${fault.hang ? " (hang)" : ""}`);
+            if (fault.hang) await new Promise<never>(() => undefined);
+            throw fault.error!();
+        }
+        this.calls.push(`${command} ${note}`.trim());
+    }
+
+    callCount(command: string): number {
+        return this.calls.filter((call) => call.split(" ")[0] === command).length;
+    }
+
+    // --- EC2 ---------------------------------------------------------------------------------
+    addImage(imageId: string, options: { tags?: Record<string, string>; architecture?: string; scanResults?: Image["ScanResults"]; name?: string } = {}): Image {
+        const image: Image = {
+            ImageId: imageId,
+            Name: options.name ?? `golden-${imageId}`,
+            Architecture: (options.architecture ?? "x86_64") as Image["Architecture"],
+            PlatformDetails: "Linux/UNIX",
+            RootDeviceName: "/dev/xvda",
+            RootDeviceType: "ebs",
+            State: "available",
+            OwnerId: FAKE_ACCOUNT,
+            Tags: Object.entries(options.tags ?? { Golden: "true" }).map(([Key, Value]) => ({ Key, Value })),
+            ...(options.scanResults ? { ScanResults: options.scanResults } : {}),
+        };
+        this.images.push(image);
+        return image;
+    }
+
+    imageTags(imageId: string): Record<string, string> {
+        const image = this.images.find((i) => i.ImageId === imageId);
+        return Object.fromEntries((image?.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ""]));
+    }
+
+    liveInstances(): FakeInstance[] {
+        return this.instances.filter((instance) => instance.state === "pending" || instance.state === "running");
+    }
+
+    instanceFor(imageId: string, runId?: string): FakeInstance {
+        const found = this.instances.filter((i) => i.imageId === imageId && (!runId || tagValue(i.tags, "golden-ami-assessment:run-id") === runId));
+        if (found.length === 0) throw new Error(`fake: no instance launched from ${imageId}`);
+        return found[found.length - 1];
+    }
+
+    private wireEc2(): void {
+        const mock = isolatedMock(this.ec2);
+        mock.on(DescribeImagesCommand).callsFake(async (input) => {
+            await this.enter("DescribeImages", input);
+            const owners: string[] = input.Owners ?? [];
+            const matching = this.images.filter(
+                (image) =>
+                    (owners.length === 0 || owners.includes("self") || owners.includes(image.OwnerId ?? "")) &&
+                    ec2FilterMatches(input.Filters, image.Tags, { state: image.State }),
+            );
+            const offset = input.NextToken ? Number(input.NextToken) : 0;
+            const size = Math.min(this.imagePageSize, input.MaxResults ?? Infinity);
+            const page = matching.slice(offset, offset + size).map((image) => structuredClone(image));
+            return { Images: page, NextToken: offset + size < matching.length ? String(offset + size) : undefined };
+        });
+        mock.on(RunInstancesCommand).callsFake(async (input: RunInstancesCommandInput) => {
+            await this.enter("RunInstances", input, input.ImageId);
+            if (input.ClientToken) {
+                const existing = this.instances.find((i) => i.clientToken === input.ClientToken);
+                if (existing) {
+                    if (existing.imageId !== input.ImageId) throw ec2ErrorNamed("IdempotentParameterMismatch");
+                    return { Instances: [{ InstanceId: existing.instanceId, ImageId: existing.imageId }] };
+                }
+            }
+            const image = this.images.find((i) => i.ImageId === input.ImageId);
+            if (!image) throw ec2ErrorNamed("InvalidAMIID.NotFound", `The image id '[${input.ImageId}]' does not exist`);
+            const instanceId = `i-${(this.instanceCounter++).toString(16).padStart(17, "0")}`;
+            const tags = input.TagSpecifications?.find((spec) => spec.ResourceType === "instance")?.Tags ?? [];
+            this.instances.push({ instanceId, imageId: input.ImageId!, state: "running", launchTime: this.now(), tags: [...tags], clientToken: input.ClientToken, input });
+            return { Instances: [{ InstanceId: instanceId, ImageId: input.ImageId }] };
+        });
+        mock.on(DescribeInstancesCommand).callsFake(async (input) => {
+            await this.enter("DescribeInstances", input);
+            const ids: string[] | undefined = input.InstanceIds;
+            const found = this.instances.filter(
+                (i) => (!ids || ids.includes(i.instanceId)) && ec2FilterMatches(input.Filters, i.tags, { "instance-state-name": i.state, "instance-id": i.instanceId }),
+            );
+            const instances: Instance[] = found.map((i) => ({
+                InstanceId: i.instanceId,
+                ImageId: i.imageId,
+                State: { Name: i.state },
+                LaunchTime: i.launchTime,
+                Tags: structuredClone(i.tags),
+            }));
+            return { Reservations: instances.length ? [{ Instances: instances }] : [] };
+        });
+        mock.on(TerminateInstancesCommand).callsFake(async (input) => {
+            const ids: string[] = input.InstanceIds ?? [];
+            await this.enter("TerminateInstances", input, ids.join(","));
+            const unknown = ids.find((id) => !this.instances.some((i) => i.instanceId === id));
+            if (unknown) throw ec2ErrorNamed("InvalidInstanceID.NotFound", `The instance ID '${unknown}' does not exist`);
+            for (const id of ids) this.terminate(id);
+            return { TerminatingInstances: ids.map((InstanceId) => ({ InstanceId, CurrentState: { Name: "shutting-down" as const } })) };
+        });
+        mock.on(CreateTagsCommand).callsFake(async (input) => {
+            await this.enter("CreateTags", input, (input.Resources ?? []).join(","));
+            for (const resource of input.Resources ?? []) {
+                const image = this.images.find((i) => i.ImageId === resource);
+                if (!image) throw ec2ErrorNamed("InvalidAMIID.NotFound", `The image id '[${resource}]' does not exist`);
+                for (const tag of input.Tags ?? []) {
+                    image.Tags = [...(image.Tags ?? []).filter((t) => t.Key !== tag.Key), { Key: tag.Key, Value: tag.Value }];
+                }
+            }
+            return {};
+        });
+        mock.on(GetImageFindingsCommand).callsFake(async (input) => {
+            await this.enter("GetImageFindings", input, input.ImageId);
+            const all = this.imageFindings[input.ImageId!] ?? [];
+            const offset = input.NextToken ? Number(input.NextToken) : 0;
+            const size = Math.min(this.imageFindingsPageSize, input.MaxResults ?? Infinity);
+            return { ImageFindings: all.slice(offset, offset + size), NextToken: offset + size < all.length ? String(offset + size) : undefined };
+        });
+    }
+
+    /** What EC2 and Inspector do when an instance goes: its findings close, its coverage row says so. */
+    private terminate(instanceId: string): void {
+        const instance = this.instances.find((i) => i.instanceId === instanceId)!;
+        if (instance.state === "terminated" || instance.state === "shutting-down") return;
+        instance.state = "terminated";
+        for (const finding of this.findings) {
+            if (finding.resources?.some((r) => r.id === instanceId) && finding.status === "ACTIVE") finding.status = "CLOSED";
+        }
+        const row = this.coverage.get(instanceId);
+        if (row) row.scanStatus = { statusCode: "INACTIVE", reason: "RESOURCE_TERMINATED" };
+    }
+
+    // --- Inspector v2 ------------------------------------------------------------------------
+    /** Sets the instance's PACKAGE coverage row as Inspector would report it. */
+    scan(instanceId: string, options: { reason?: string; at?: Date; statusCode?: "ACTIVE" | "INACTIVE"; scanMode?: string } = {}): void {
+        const reason = options.reason ?? "SUCCESSFUL";
+        const instance = this.instances.find((i) => i.instanceId === instanceId);
+        if (!instance) throw new Error(`fake: scan of unknown instance ${instanceId}`);
+        const active = reason === "SUCCESSFUL" || reason.startsWith("DEEP_INSPECTION_");
+        this.coverage.set(instanceId, {
+            resourceType: "AWS_EC2_INSTANCE",
+            resourceId: instanceId,
+            accountId: FAKE_ACCOUNT,
+            scanType: "PACKAGE",
+            scanStatus: { statusCode: options.statusCode ?? (active ? "ACTIVE" : "INACTIVE"), reason: reason as any },
+            resourceMetadata: { ec2: { amiId: instance.imageId, platform: "LINUX" } },
+            ...(active || options.at ? { lastScannedAt: options.at ?? this.now() } : {}),
+            scanMode: (options.scanMode ?? "EC2_SSM_AGENT_BASED") as any,
+        });
+    }
+
+    /** One ACTIVE package finding on the instance. */
+    addFinding(instanceId: string, severity: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL", cveId?: string): Finding {
+        const instance = this.instances.find((i) => i.instanceId === instanceId);
+        if (!instance) throw new Error(`fake: finding on unknown instance ${instanceId}`);
+        const n = ++this.findingCounter;
+        const cve = cveId ?? `CVE-2026-${String(10000 + n)}`;
+        const at = this.now();
+        const finding: Finding = {
+            findingArn: `arn:aws:inspector2:${FAKE_REGION}:${FAKE_ACCOUNT}:finding/f${n.toString(16).padStart(8, "0")}`,
+            awsAccountId: FAKE_ACCOUNT,
+            type: "PACKAGE_VULNERABILITY",
+            title: `${cve} - openssl`,
+            description: `fake finding ${n}`,
+            severity,
+            status: "ACTIVE",
+            firstObservedAt: at,
+            lastObservedAt: at,
+            remediation: { recommendation: { text: "Update openssl." } },
+            resources: [{ type: "AWS_EC2_INSTANCE", id: instanceId, details: { awsEc2Instance: { imageId: instance.imageId } } }],
+            packageVulnerabilityDetails: { vulnerabilityId: cve, source: "NVD", vulnerablePackages: [{ name: "openssl", version: "1.0.2k" }] },
+            inspectorScore: severity === "CRITICAL" ? 9.8 : severity === "HIGH" ? 7.5 : 5,
+        };
+        this.findings.push(finding);
+        return finding;
+    }
+
+    private wireInspector2(): void {
+        const mock = isolatedMock(this.inspector2);
+        mock.on(BatchGetAccountStatusCommand).callsFake(async (input) => {
+            await this.enter("BatchGetAccountStatus", input);
+            return {
+                accounts: [
+                    {
+                        accountId: FAKE_ACCOUNT,
+                        state: { status: this.accountStatus },
+                        resourceState: { ec2: { status: this.accountEc2Status }, ecr: { status: "DISABLED" } },
+                    },
+                ],
+                failedAccounts: [],
+            } as any;
+        });
+        mock.on(GetConfigurationCommand).callsFake(async (input) => {
+            await this.enter("GetConfiguration", input);
+            return { ec2Configuration: { scanModeState: { scanMode: "EC2_HYBRID", scanModeStatus: "SUCCESS" } } } as any;
+        });
+        mock.on(ListCoverageCommand).callsFake(async (input) => {
+            await this.enter("ListCoverage", input);
+            const criteria = input.filterCriteria ?? {};
+            const rows = [...this.coverage.values()].filter(
+                (row) =>
+                    stringFilterMatches(criteria.resourceId, row.resourceId, "resourceId") &&
+                    stringFilterMatches(criteria.resourceType, row.resourceType, "resourceType") &&
+                    stringFilterMatches(criteria.scanType, row.scanType, "scanType"),
+            );
+            const offset = input.nextToken ? Number(input.nextToken.replace("cov-", "")) : 0;
+            const size = Math.min(this.coveragePageSize, input.maxResults ?? Infinity);
+            return { coveredResources: rows.slice(offset, offset + size).map((row) => structuredClone(row)), nextToken: offset + size < rows.length ? `cov-${offset + size}` : undefined };
+        });
+        mock.on(ListFindingsCommand).callsFake(async (input) => {
+            await this.enter("ListFindings", input);
+            const criteria = input.filterCriteria ?? {};
+            const matching = this.findings.filter(
+                (finding) =>
+                    stringFilterMatches(criteria.resourceId, finding.resources?.[0]?.id, "resourceId") &&
+                    stringFilterMatches(criteria.findingStatus, finding.status, "findingStatus") &&
+                    stringFilterMatches(criteria.findingType, finding.type, "findingType"),
+            );
+            const offset = input.nextToken ? Number(input.nextToken.replace("fnd-", "")) : 0;
+            const size = Math.min(this.findingsPageSize, input.maxResults ?? Infinity);
+            return { findings: matching.slice(offset, offset + size).map((f) => structuredClone(f)), nextToken: offset + size < matching.length ? `fnd-${offset + size}` : undefined };
+        });
+    }
+
+    // --- S3 ----------------------------------------------------------------------------------
+    object(key: string): S3Object | undefined {
+        return this.objects.get(key);
+    }
+    json<T = any>(key: string): T | undefined {
+        const object = this.objects.get(key);
+        return object ? (JSON.parse(object.body) as T) : undefined;
+    }
+    keys(prefix = ""): string[] {
+        return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+    }
+    putsOf(key: string): number {
+        return this.puts.filter((put) => put.key === key).length;
+    }
+
+    private wireS3(): void {
+        const mock = isolatedMock(this.s3);
+        mock.on(PutObjectCommand).callsFake(async (input) => {
+            await this.enter("PutObject", input, input.Key);
+            const key: string = input.Key;
+            const existing = this.objects.get(key);
+            if (input.IfNoneMatch === "*" && existing) throw s3Error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
+            if (input.IfMatch !== undefined) {
+                if (!existing) throw s3Error("NoSuchKey", 404, "The specified key does not exist.");
+                if (existing.etag !== input.IfMatch) throw s3Error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
+            }
+            const body = typeof input.Body === "string" ? input.Body : Buffer.from(input.Body as Uint8Array).toString("utf8");
+            const etag = `"etag-${++this.etagCounter}"`;
+            this.objects.set(key, { body, etag });
+            this.puts.push({ key, body });
+            return { ETag: etag };
+        });
+        mock.on(GetObjectCommand).callsFake(async (input) => {
+            await this.enter("GetObject", input, input.Key);
+            const object = this.objects.get(input.Key);
+            if (!object) throw s3Error("NoSuchKey", 404, "The specified key does not exist.");
+            const body = object.body;
+            return { Body: { transformToString: async () => body } as any, ETag: object.etag };
+        });
+        mock.on(ListObjectsV2Command).callsFake(async (input) => {
+            await this.enter("ListObjectsV2", input, input.Prefix);
+            const keys = this.keys(input.Prefix ?? "");
+            const offset = input.ContinuationToken ? Number(input.ContinuationToken.replace("list-", "")) : 0;
+            const size = Math.min(this.s3ListPageSize, input.MaxKeys ?? Infinity);
+            const truncated = offset + size < keys.length;
+            return {
+                Contents: keys.slice(offset, offset + size).map((Key) => ({ Key, ETag: this.objects.get(Key)!.etag })),
+                KeyCount: Math.min(size, keys.length - offset),
+                IsTruncated: truncated,
+                NextContinuationToken: truncated ? `list-${offset + size}` : undefined,
+            };
+        });
+        mock.on(DeleteObjectCommand).callsFake(async (input) => {
+            await this.enter("DeleteObject", input, input.Key);
+            this.objects.delete(input.Key);
+            return {};
+        });
+    }
+
+    // --- SNS ---------------------------------------------------------------------------------
+    /** Report summaries (not start notices): their subject starts "Golden AMI assessment". */
+    reportMessages(): PublishedMessage[] {
+        return this.published.filter((message) => message.subject?.startsWith("Golden AMI assessment"));
+    }
+
+    private wireSns(): void {
+        const mock = isolatedMock(this.sns);
+        mock.on(PublishCommand).callsFake(async (input) => {
+            await this.enter("Publish", input, input.Subject);
+            this.published.push({ topicArn: input.TopicArn, subject: input.Subject, message: input.Message ?? "", at: this.now() });
+            return { MessageId: `msg-${this.published.length}` };
+        });
+    }
+}
