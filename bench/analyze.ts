@@ -119,6 +119,7 @@ async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
     snsMock.on(PublishCommand).callsFake(slow("Publish", () => ({ MessageId: "bench" })));
 
     const settings: AnalyzeSettings = {
+        engine: "classic",
         pipelineName: PIPELINE_NAME,
         assessmentTemplateArn: TEMPLATE_ARN,
         severityThreshold: "High",

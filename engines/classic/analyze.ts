@@ -22,6 +22,7 @@ import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis
 import { RUN_TAG } from "../../pipeline/tags";
 
 export const ANALYZE_SETTINGS = [
+    "engine",
     "pipelineName",
     "assessmentTemplateArn",
     "severityThreshold",

@@ -23,6 +23,7 @@ import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../pipeline/startNotices";
 
 export const START_SETTINGS = [
+    "engine",
     "pipelineName",
     "amiTags",
     "amiOwners",

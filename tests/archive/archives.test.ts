@@ -18,17 +18,25 @@ const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.
 type Role = "start" | "analyze" | "reaper";
 const ROLES: Role[] = ["start", "analyze", "reaper"];
 
+/** A handler is known by its engine and role; the reaper is the same on both engines. */
+type HandlerKey = "classic:start" | "classic:analyze" | "inspector2:start" | "inspector2:analyze" | "reaper";
+const keyOf = (fn: BuiltFunction): HandlerKey => (fn.role === "reaper" ? "reaper" : (`${fn.env.ENGINE}:${fn.role}` as HandlerKey));
+
 /** SDK client classes each handler bundles (keepNames keeps them by name); the rest must be absent. */
-const CLIENTS: Record<Role, string[]> = {
-    start: ["EC2Client", "InspectorClient", "S3Client", "SNSClient"],
-    analyze: ["EC2Client", "InspectorClient", "S3Client", "SNSClient"],
+const CLIENTS: Record<HandlerKey, string[]> = {
+    "classic:start": ["EC2Client", "InspectorClient", "S3Client", "SNSClient"],
+    "classic:analyze": ["EC2Client", "InspectorClient", "S3Client", "SNSClient"],
+    "inspector2:start": ["EC2Client", "Inspector2Client", "S3Client", "SNSClient"],
+    "inspector2:analyze": ["EC2Client", "Inspector2Client", "S3Client", "SNSClient"],
     reaper: ["EC2Client", "SNSClient"],
 };
 const ALL_CLIENTS = ["EC2Client", "InspectorClient", "Inspector2Client", "S3Client", "SNSClient"];
 /** Names only the inlined handler code has (Pulumi names its wrappers __<function>; keepNames keeps them). */
-const HANDLER_MARKERS: Record<Role, string[]> = {
-    start: ["__startHandlerFactory", "__waitForHealthyAgents", "__launchInstance"],
-    analyze: ["__analyzeHandlerFactory", "__listFindingArns", "__describeFindings", "__consolidate"],
+const HANDLER_MARKERS: Record<HandlerKey, string[]> = {
+    "classic:start": ["__startHandlerFactory", "__waitForHealthyAgents", "__launchInstance"],
+    "classic:analyze": ["__analyzeHandlerFactory", "__listFindingArns", "__describeFindings", "__consolidate"],
+    "inspector2:start": ["__startHandlerFactory", "__ec2ScanningStatus", "__launchRun", "__launchInstance"],
+    "inspector2:analyze": ["__analyzeHandlerFactory", "__readCoverage", "__listActiveFindings", "__finalizeRun", "__consolidate"],
     reaper: ["__reaperHandlerFactory", "__reapStaleInstances"],
 };
 /** Optional SDK signers, required inside try/catch only for SigV4a (multi-region) requests, which no handler makes. */
@@ -65,9 +73,9 @@ function checkArchive(fn: BuiltFunction): void {
     expect(code, `${fn.name}: mentions node_modules`).to.not.contain("node_modules/");
     expect(code, `${fn.name}: exports the handler`).to.match(/\bhandler\b/);
     if (!fn.role) return;
-    for (const marker of HANDLER_MARKERS[fn.role]) expect(code, `${fn.name}: inlined handler code`).to.contain(`"${marker}"`);
+    for (const marker of HANDLER_MARKERS[keyOf(fn)]) expect(code, `${fn.name}: inlined handler code`).to.contain(`"${marker}"`);
     for (const client of ALL_CLIENTS) {
-        expect(code.includes(`"${client}"`), `${fn.name}: bundles ${client}`).to.equal(CLIENTS[fn.role].includes(client));
+        expect(code.includes(`"${client}"`), `${fn.name}: bundles ${client}`).to.equal(CLIENTS[keyOf(fn)].includes(client));
     }
 }
 
@@ -306,7 +314,56 @@ async function runStart(fn: BuiltFunction): Promise<void> {
     expect(run.result.assessmentRunArn).to.equal(runArn);
 }
 
-const SCENARIOS: Record<Role, (fn: BuiltFunction) => Promise<void>> = { start: runStart, analyze: runAnalyze, reaper: runReaper };
+/** Inspector v2 start in an account where v2 is not enabled: it launches nothing and reports why. */
+async function runStartV2(fn: BuiltFunction): Promise<void> {
+    const image = { ImageId: "ami-0aaaaaaaaaaaaaaaa", Name: "golden-x86", Architecture: "x86_64", RootDeviceName: "/dev/xvda", RootDeviceType: "ebs", State: "available", Tags: [{ Key: "golden", Value: "true" }] };
+    const run = await runHandler({
+        archiveDir: fn.dir,
+        env: fn.env,
+        region: fn.region,
+        event: { "detail-type": "Scheduled Event", source: "aws.events", detail: {} },
+        script: {
+            DescribeInstancesCommand: { Reservations: [] },
+            DescribeImagesCommand: { Images: [image] },
+            BatchGetAccountStatusCommand: { accounts: [{ accountId: "123456789012", state: { status: "DISABLED" }, resourceState: { ec2: { status: "DISABLED" } } }], failedAccounts: [] },
+            GetConfigurationCommand: {},
+            PutObjectCommand: {},
+            PublishCommand: { MessageId: "m-v2" },
+        },
+    });
+    expect(run.ok, `handler failed: ${JSON.stringify(run.error)} calls ${callNames(run).join(", ")}`).to.equal(true);
+    expectSelfContained(run, fn);
+    expect(callNames(run)).not.to.include("RunInstancesCommand");
+    const report = JSON.parse(run.calls.find((c) => c.command === "PutObjectCommand" && c.input.Key.endsWith("report.json"))!.input.Body);
+    expect(report.engine).to.equal("inspector2");
+    expect(report.outcome).to.equal("INSPECTOR_NOT_ENABLED");
+    expect(report.amis[0].verdict).to.equal("NOT ASSESSED");
+    expect(report.amis[0].notAssessed.detail).to.contain("aws inspector2 enable");
+    expect(run.result.outcome).to.equal("REPORTED");
+}
+
+/** Inspector v2 analyze on a sweep with no open run: it looks, finds nothing to do, and says so. */
+async function runAnalyzeV2(fn: BuiltFunction): Promise<void> {
+    const run = await runHandler({
+        archiveDir: fn.dir,
+        env: fn.env,
+        region: fn.region,
+        event: { "detail-type": "Scheduled Event", source: "aws.events", detail: {} },
+        script: { ListObjectsV2Command: { Contents: [], IsTruncated: false } },
+    });
+    expectRan(run, ["ListObjectsV2Command"]);
+    expectSelfContained(run, fn);
+    expect(run.calls[0].input.Prefix).to.equal(`${fn.env.REPORT_PREFIX}open/`);
+    expect(run.result).to.deep.equal({ trigger: "sweep", runs: [] });
+}
+
+const SCENARIOS: Record<HandlerKey, (fn: BuiltFunction) => Promise<void>> = {
+    "classic:start": runStart,
+    "classic:analyze": runAnalyze,
+    "inspector2:start": runStartV2,
+    "inspector2:analyze": runAnalyzeV2,
+    reaper: runReaper,
+};
 
 // ---------------------------------------------------------------- the suites
 
@@ -324,7 +381,8 @@ function archiveSuites(functions: () => BuiltFunction[]): void {
     });
     for (const role of ROLES) {
         it(`${role}: runs in a fresh node with nothing but its archive, against stubbed AWS`, async () => {
-            await SCENARIOS[role](functions().find((f) => f.role === role)!);
+            const fn = functions().find((f) => f.role === role)!;
+            await SCENARIOS[keyOf(fn)](fn);
         });
     }
 }
@@ -334,7 +392,25 @@ describe("Lambda code archives: bundled and self-contained", function () {
     const tempDirs: string[] = [];
     after(() => tempDirs.forEach(removeDir));
 
-    describe("this project's stack (index.ts under mocks, one region)", () => {
+    describe("this project's stack, engine inspector2 (index.ts under mocks, one region)", () => {
+        const functions: BuiltFunction[] = [];
+        before(async () => {
+            const plan = await planIndex({
+                stack: "test",
+                config: {
+                    "aws:region": "us-east-1",
+                    "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }),
+                    "golden-ami-assessment:rulesPackages": JSON.stringify(["cve", "cis"]),
+                },
+            });
+            for (const r of plan.resources.filter((r) => r.type === "aws:lambda/function:Function")) {
+                functions.push(built(r.name, r.inputs.region, r.inputs.environment.variables, await archiveFiles(r.inputs.code), tempDirs));
+            }
+        });
+        archiveSuites(() => functions);
+    });
+
+    describe("this project's stack, engine classic (index.ts under mocks, one region)", () => {
         const functions: BuiltFunction[] = [];
         const reaper = () => functions.find((f) => f.role === "reaper")!;
 
@@ -343,6 +419,7 @@ describe("Lambda code archives: bundled and self-contained", function () {
                 stack: "test",
                 config: {
                     "aws:region": "us-east-1",
+                    "golden-ami-assessment:engine": "classic",
                     "golden-ami-assessment:regions": JSON.stringify(["us-east-1"]),
                     "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }),
                     "golden-ami-assessment:notificationEmails": JSON.stringify(["secops@example.com"]),

@@ -48,6 +48,7 @@ const KEYS = runKeys(PREFIX, RUN_ARN);
 const TOPIC = "arn:aws:sns:us-east-1:111122223333:results";
 const NOW = new Date("2026-03-30T13:21:00.000Z");
 const SETTINGS: AnalyzeSettings = {
+    engine: "classic",
     pipelineName: PIPELINE_NAME,
     assessmentTemplateArn: TEMPLATE_ARN,
     severityThreshold: "Medium",

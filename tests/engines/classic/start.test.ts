@@ -35,6 +35,7 @@ const PreviewAgentsCommand = inspectorSdk.PreviewAgentsCommand as any;
 const StartAssessmentRunCommand = inspectorSdk.StartAssessmentRunCommand as any;
 
 const SETTINGS: StartSettings = {
+    engine: "classic",
     pipelineName: PIPELINE,
     amiTags: { Golden: "true", Env: "prod" },
     amiOwners: ["self", "123456789012"],
