@@ -158,7 +158,8 @@ export function failsThreshold(severity: FindingSeverity, threshold: Severity): 
 }
 
 export function emptyCounts(): SeverityCounts {
-    return { High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 };
+    // Type-only stopgap until consolidation learns Critical (v2 engine branch): runtime counts unchanged.
+    return { High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 } as SeverityCounts;
 }
 
 export function countBySeverity(findings: FindingSummary[]): SeverityCounts {

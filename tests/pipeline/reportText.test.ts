@@ -135,7 +135,7 @@ describe("report text", () => {
         expect(report.manifest).to.deep.equal({ found: false, reason: "no manifest at s3://b/k" });
         expect(report.notes[0]).to.match(/^The run manifest was not available \(no manifest at s3:\/\/b\/k\)/);
         expect(report.notes).to.include("Inspector announced 9 finding(s) but ListFindings returned 7.");
-        expect(countsText({ High: 1, Medium: 2, Low: 3, Informational: 4, Undefined: 5 })).to.equal("1 High, 2 Medium, 3 Low, 4 Informational, 5 Undefined");
+        expect(countsText({ Critical: 0, High: 1, Medium: 2, Low: 3, Informational: 4, Undefined: 5 })).to.equal("1 High, 2 Medium, 3 Low, 4 Informational, 5 Undefined");
     });
 });
 
@@ -151,8 +151,8 @@ describe("AMI tags", () => {
     });
 
     it("adds Undefined to the counts only when there are some", () => {
-        expect(countsTagValue({ High: 3, Medium: 1, Low: 0, Informational: 2, Undefined: 0 })).to.equal("H3 M1 L0 I2");
-        expect(countsTagValue({ High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 1 })).to.equal("H0 M0 L0 I0 U1");
+        expect(countsTagValue({ Critical: 0, High: 3, Medium: 1, Low: 0, Informational: 2, Undefined: 0 })).to.equal("H3 M1 L0 I2");
+        expect(countsTagValue({ Critical: 0, High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 1 })).to.equal("H0 M0 L0 I0 U1");
     });
 
     it("keeps tag values to allowed characters and 256 characters", () => {
