@@ -61,7 +61,7 @@ describe("mock runtime harness", () => {
         try {
             await runUnderMocks(
                 () => {
-                    const bad = pulumi.output("x").apply((v) => {
+                    const bad = pulumi.output("x").apply((v): string => {
                         throw new Error(`Invalid test:key = "${v}": must be y`);
                     });
                     new aws.sns.Topic("t", { region: "eu-west-1", displayName: bad });
