@@ -81,7 +81,9 @@ export function validateRegions(key: string, value: unknown): string[] {
 export function validateAmiTags(key: string, value: unknown): Record<string, string> {
     const allowed = 'must map at least one tag key to a value, e.g. {"golden": "true"}; an empty filter would assess every AMI the owners have';
     if (!isPlainObject(value) || Object.keys(value).length === 0) throw new ConfigError(key, value, allowed);
-    for (const [tagKey, tagValue] of Object.entries(value)) {
+    // `pulumi config set --path 'ns:amiTags.golden' true` stores a boolean (numbers likewise): tag values are strings.
+    const tags = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "boolean" || typeof v === "number" ? String(v) : v]));
+    for (const [tagKey, tagValue] of Object.entries(tags)) {
         if (tagKey.trim() === "" || tagKey.length > 128 || tagKey.startsWith("aws:")) {
             throw new ConfigError(key, value, `tag key ${show(tagKey)} must be 1-128 characters and not start with "aws:"`);
         }
@@ -89,7 +91,7 @@ export function validateAmiTags(key: string, value: unknown): Record<string, str
             throw new ConfigError(key, value, `the value of tag ${show(tagKey)} must be a string of at most 256 characters`);
         }
     }
-    return value as Record<string, string>;
+    return tags as Record<string, string>;
 }
 
 export function validateAmiOwners(key: string, value: unknown): string[] {

@@ -9,8 +9,10 @@ import * as path from "path";
 
 export const HANDLER_ENTRY = "__index.handler";
 
-/** This package: its code is inlined into __index.js, so its folder is never shipped. */
-const OWN_PACKAGE = "golden-ami-assessment";
+/** This package (package.json "name"): its code is inlined into __index.js, so its folder is never shipped. */
+const OWN_PACKAGE = "@golden-ami-assessment/pulumi";
+/** Where trimmed copies of bundled packages are staged, under node_modules/.cache. */
+const CACHE_FOLDER = "golden-ami-assessment";
 /** Not provided by the Lambda runtime, so shipped wherever a handler is not told to leave it out. */
 const BUNDLED_PACKAGES = ["@aws-sdk/client-inspector"];
 
@@ -60,7 +62,7 @@ async function runtimeModules(excluded: string[]): Promise<CodePaths> {
         extraExcludePackages: excluded,
         extraIncludePackages: BUNDLED_PACKAGES.filter((name) => !excluded.includes(name)),
     });
-    const stage = path.join("node_modules", ".cache", OWN_PACKAGE, createHash("sha1").update(excluded.join(",")).digest("hex").slice(0, 12));
+    const stage = path.join("node_modules", ".cache", CACHE_FOLDER, createHash("sha1").update(excluded.join(",")).digest("hex").slice(0, 12));
     const folders: string[] = [];
     for (const entry of paths.values()) {
         // computeCodePaths gives a FileArchive per package folder (a FileAsset per lone file).

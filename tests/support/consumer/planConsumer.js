@@ -80,7 +80,7 @@ async function entriesOf(archive, prefix, out) {
 async function main() {
     const errors = [];
     process.on("unhandledRejection", (reason) => errors.push(reason));
-    const { GoldenAmiAssessment } = require("golden-ami-assessment");
+    const { GoldenAmiAssessment } = require("@golden-ami-assessment/pulumi");
     const assessment = new GoldenAmiAssessment("gaa-consumer", {
         region: REGION,
         amiTags: { golden: "true" },
