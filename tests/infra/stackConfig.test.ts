@@ -62,7 +62,9 @@ describe("stack config", () => {
         it("is required", () => expectError({ amiTags: undefined }, "golden-ami-assessment:amiTags", "(not set)", "at least one tag"));
         it("may not be empty (never assess all AMIs)", () => expectError({ amiTags: "{}" }, "golden-ami-assessment:amiTags", "{}", "every AMI"));
         it("rejects aws: tag keys", () => expectError({ amiTags: '{"aws:foo":"x"}' }, "golden-ami-assessment:amiTags", "aws:"));
-        it("rejects non-string values", () => expectError({ amiTags: '{"golden":true}' }, "golden-ami-assessment:amiTags", '"golden"', "string"));
+        // `pulumi config set --path '...amiTags.golden' true` stores a boolean; a tag value is its string form.
+        it("reads boolean and number values as strings", () => expect(read({ amiTags: '{"golden":true,"tier":2}' }).amiTags).to.deep.equal({ golden: "true", tier: "2" }));
+        it("rejects other non-string values", () => expectError({ amiTags: '{"golden":{"a":1}}' }, "golden-ami-assessment:amiTags", '"golden"', "string"));
     });
 
     describe("amiOwners", () => {
