@@ -9,7 +9,7 @@ export const MOCK_ACCOUNT = "123456789012";
 export interface PlannedResource {
     type: string;
     name: string;
-    /** URN of the parent resource (the stack for top-level resources). */
+    /** URN of the parent resource (the stack's `pulumi:pulumi:Stack` for top-level resources). */
     parent: string;
     urn: string;
     id: string;
@@ -20,6 +20,8 @@ export interface PlannedResource {
 export interface Plan {
     resources: PlannedResource[];
     exports: Record<string, unknown>;
+    /** Things the harness could not model (e.g. a data source without a mock). */
+    warnings: string[];
 }
 
 export interface MockCloud {
@@ -83,7 +85,7 @@ function resourceId(type: string, name: string): string {
     return `${name}-id`;
 }
 
-function mockedCall(token: string, args: any, cloud: MockCloud): Record<string, unknown> {
+function mockedCall(token: string, args: any, cloud: MockCloud, warnings: string[]): Record<string, unknown> {
     const region: string = args.region ?? "us-east-1";
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -94,23 +96,51 @@ function mockedCall(token: string, args: any, cloud: MockCloud): Record<string, 
             return { ids: [`subnet-${shortId(`${region}a`, 17)}`, `subnet-${shortId(`${region}b`, 17)}`], id: region };
         case "aws:ec2/getSubnet:getSubnet":
             return { id: args.id, vpcId: `vpc-${shortId(`custom-${args.id}`, 17)}` };
+        case "aws:index/getPartition:getPartition": {
+            const partition = partitionOf(region);
+            return { partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: partition };
+        }
+        case "aws:index/getRegion:getRegion": {
+            const name = args.name ?? args.region ?? region;
+            return { name, region: name, id: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
+        }
         default:
-            throw new Error(`no mock for ${token}`);
+            // A data source this harness does not know yet (another engine may use one): an empty
+            // result the program may or may not cope with, and a warning the plan prints.
+            warnings.push(`no mock for ${token}; it returned {} (the plan may show placeholders where its result is used)`);
+            return {};
     }
+}
+
+interface Registered {
+    resource: pulumi.Resource;
+    type: string;
+    name: string;
+    parent?: pulumi.Resource;
+}
+
+/** The value of an Output through the public API (apply), without `promise()`. */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
 /**
  * Runs `program` (which returns the stack's exports) under mocks with the given config
  * ("namespace:key" -> raw string, as Pulumi stores it). Rejects with the program's first error.
+ *
+ * Only Pulumi's public API is used: `setMocks` for resources and data sources,
+ * `runInPulumiStack` for the stack root and its outputs, `registerStackTransformation` to see
+ * every resource object and its parent as it is constructed (the mock API gives neither parent
+ * nor URN), and each resource's own `urn` output, which resolves once the mock has registered it.
  */
 export async function runUnderMocks(
     program: () => Record<string, unknown>,
     options: { project?: string; stack: string; config: Record<string, string>; cloud?: MockCloud },
 ): Promise<Plan> {
-    const resources: PlannedResource[] = [];
-    const parents = new Map<string, string>();
-    const urns = new Map<string, string>();
-    // Errors inside apply() reach Pulumi's log, not the caller: surface the first one as ours.
+    const mocked = new Map<string, { id: string; inputs: any; state: any }[]>();
+    const registered: Registered[] = [];
+    const warnings: string[] = [];
+    // An error inside apply() rejects a registration nobody awaits: surface the first one as ours.
     let fail: (error: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined);
@@ -120,76 +150,78 @@ export async function runUnderMocks(
     // source-mapped, which was 40% of planning time. Plain V8 traces are enough here.
     const prepareStackTrace = Error.prepareStackTrace;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
-    const log = require("@pulumi/pulumi/log");
-    const logError = log.error;
-    log.error = (message: string) => {
-        fail(new Error(cleanLoggedError(message)));
-        return Promise.resolve();
-    };
     try {
         pulumi.runtime.setAllConfig(options.config);
         await pulumi.runtime.setMocks(
             {
                 newResource: (args) => {
                     const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
-                    const key = `${args.type}::${args.name}`;
                     const id = resourceId(args.type, args.name) || (state as any).bucket;
-                    resources.push({ type: args.type, name: args.name, parent: parents.get(key) ?? "", urn: "", id, inputs: args.inputs, state });
+                    const key = `${args.type}::${args.name}`;
+                    mocked.set(key, [...(mocked.get(key) ?? []), { id, inputs: args.inputs, state }]);
                     return { id, state };
                 },
-                call: (args) => mockedCall(args.token, args.inputs, options.cloud ?? {}),
+                call: (args) => mockedCall(args.token, args.inputs, options.cloud ?? {}, warnings),
             },
             options.project ?? "golden-ami-assessment",
             options.stack,
             true,
         );
-        recordParentsAndUrns(parents, urns);
-        const exports = program();
-        const resolved = await Promise.race([
-            failed,
-            new Promise<Record<string, unknown>>((resolve) => pulumi.output(exports).apply((v) => resolve(v as any))),
-        ]);
-        await Promise.race([failed, waitForRegistrations()]);
-        for (const r of resources) r.urn = urns.get(`${r.type}::${r.name}`) ?? "";
-        return { resources, exports: resolved };
+        const outputs = pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                registered.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent });
+                return undefined;
+            });
+            return program();
+        });
+        const exports = (await Promise.race([failed, outputs])) ?? {};
+        const stackUrn = await Promise.race([failed, valueOf(pulumi.runtime.getStackResource()!.urn)]);
+        // Every resource is registered once its URN resolves; resources created inside apply()
+        // may appear meanwhile, so wait until no new ones do.
+        const urns = new Map<Registered, string>();
+        for (let seen = 0; seen < registered.length; ) {
+            const batch = registered.slice(seen);
+            seen = registered.length;
+            const resolved = await Promise.race([failed, Promise.all(batch.map((r) => valueOf(r.resource.urn)))]);
+            batch.forEach((r, i) => urns.set(r, resolved[i]));
+        }
+        const taken = new Map<string, number>();
+        const resources: PlannedResource[] = [];
+        for (const r of registered) {
+            const key = `${r.type}::${r.name}`;
+            const index = taken.get(key) ?? 0;
+            taken.set(key, index + 1);
+            const mock = mocked.get(key)?.[index];
+            if (!mock) continue;
+            const urn = urns.get(r)!;
+            const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
+            resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state });
+        }
+        return { resources, exports: exports as Record<string, unknown>, warnings };
     } catch (error) {
-        // A failed program leaves promises that never settle; Pulumi would report them as leaks at exit.
-        const store = require("@pulumi/pulumi/runtime/state").getStore();
-        store.leakCandidates.clear();
-        store.logErrorCount++;
-        throw error;
+        const message = cleanError(error);
+        // Tell Pulumi the program failed (as its own runner does), so that the promises a failed
+        // program leaves unsettled are not reported as leaks when the process exits. Without an
+        // engine, log.error also prints to the console; the caller reports the error itself.
+        const consoleError = console.error;
+        console.error = () => undefined;
+        try {
+            await pulumi.log.error(message);
+        } finally {
+            console.error = consoleError;
+        }
+        throw error instanceof Error && error.message === message ? error : new Error(message);
     } finally {
         process.off("unhandledRejection", onRejection);
-        log.error = logError;
         Error.prepareStackTrace = prepareStackTrace;
     }
 }
 
-/** Pulumi wraps an apply() error in serialization context; the config error inside is what users need. */
-function cleanLoggedError(message: string): string {
+/** Pulumi may wrap an apply() error in serialization context; the config error inside is what users need. */
+function cleanError(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
     const invalid = /Invalid [\s\S]*$/.exec(message);
     return (invalid ? invalid[0] : message).split("\n")[0];
-}
-
-/** The mock API does not show parents; the mock monitor's requests do. */
-function recordParentsAndUrns(parents: Map<string, string>, urns: Map<string, string>): void {
-    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
-        const key = `${req.getType()}::${req.getName()}`;
-        parents.set(key, req.getParent());
-        return register(req, (err: unknown, resp: any) => {
-            if (resp) urns.set(key, resp.getUrn());
-            callback(err, resp);
-        });
-    };
-}
-
-/** Waits until every resource registration (and the closure serialization behind it) is done. */
-async function waitForRegistrations(): Promise<void> {
-    // waitForRPCs is Pulumi's own "all registrations settled" signal (internal, but stable for years).
-    const settings = require("@pulumi/pulumi/runtime/settings");
-    await settings.waitForRPCs();
 }
 
 /** Runs this project's index.ts afresh under mocks. */

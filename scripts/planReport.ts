@@ -1,37 +1,138 @@
-// Turns a mocked plan into what a reviewer needs: per region, every resource and the
-// security-relevant documents in full.
+// Turns a mocked plan into what a reviewer needs. The summary (default) says per region what
+// will run, on what, where results go, what each role may do (one line per statement) and
+// what to watch out for; --details adds every resource and document in full.
+// Everything is read from the resources generically: an unknown resource type is counted and
+// listed, never a reason to fail.
+import { INSPECTOR_CLASSIC_REGIONS } from "../engines/classic/regions";
 import { componentName } from "../components/stackConfig";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mockRuntime";
 
+export const COMPONENT_TYPE = "golden-ami-assessment:index:GoldenAmiAssessment";
+
+export interface Trigger {
+    /** The rule or topic, relative to the component. */
+    source: string;
+    kind: "schedule" | "event pattern" | "sns";
+    /** Schedule expression, compact event pattern, or empty for SNS. */
+    expression: string;
+    /** Functions (or other targets) it invokes, relative to the component. */
+    targets: string[];
+}
+
+export interface RoleSummary {
+    role: string;
+    assumedBy: string[];
+    /** Instance profiles that carry the role. */
+    instanceProfiles: string[];
+    managedPolicies: string[];
+    /** One line per statement: "Sid: actions on resources [conditions]". */
+    statements: string[];
+}
+
+export interface RegionSummary {
+    component: string;
+    engine: { name: string; source: string };
+    triggers: Trigger[];
+    amiFilter: { tags?: unknown; owners?: unknown };
+    rulesPackages?: string[];
+    durationSeconds?: number;
+    reports: { bucket: string; prefix?: string; retentionDays?: number; forceDestroy: boolean }[];
+    emails: string[];
+    resourceCounts: Record<string, number>;
+    roles: RoleSummary[];
+    warnings: string[];
+}
+
 export interface RegionPlan {
     component: string;
+    summary: RegionSummary;
     resources: { type: string; name: string }[];
     iamPolicies: Record<string, unknown>;
     assumeRolePolicies: Record<string, unknown>;
     topicPolicies: Record<string, unknown>;
     bucketPolicies: Record<string, unknown>;
     schedules: Record<string, string>;
+    eventPatterns: Record<string, unknown>;
     lambdaPermissions: Record<string, { principal: string; sourceArn: string }>;
     securityGroups: Record<string, { ingress: unknown; egress: unknown }>;
+    assessmentTemplates: Record<string, { rulesPackageArns: unknown; duration: unknown; eventSubscriptions: unknown }>;
+    emailSubscriptions: Record<string, { topic: string; endpoint: string }>;
+    functions: Record<string, { runtime: unknown; architectures: unknown; timeout: unknown; memorySize: unknown; environment: unknown }>;
 }
 
-const parse = (doc: unknown) => (typeof doc === "string" ? JSON.parse(doc) : doc);
+export interface PlanReportOptions {
+    /** The subnet configured per region, if any (the mock cannot see its routes). */
+    subnets?: Record<string, string>;
+    /** Notes about the config (secrets planned with placeholders). */
+    configNotes?: string[];
+}
 
-export function regionPlans(plan: Plan, stack: string, regions: string[]): Record<string, RegionPlan> {
+const parse = (doc: unknown) => {
+    if (typeof doc !== "string") return doc;
+    try {
+        return JSON.parse(doc);
+    } catch {
+        return doc;
+    }
+};
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const envOf = (r: PlannedResource): Record<string, string> => r.inputs?.environment?.variables ?? {};
+
+/** The resources of one region: the component and its descendants, anything named after it, and its provider. */
+export function regionResources(plan: Plan, component: string, region: string): PlannedResource[] {
+    const root = plan.resources.find((r) => r.type === COMPONENT_TYPE && r.name === component);
+    const inTree = new Set<string>();
+    if (root) {
+        inTree.add(root.urn);
+        for (let grew = true; grew; ) {
+            grew = false;
+            for (const r of plan.resources) {
+                if (!inTree.has(r.urn) && inTree.has(r.parent)) {
+                    inTree.add(r.urn);
+                    grew = true;
+                }
+            }
+        }
+    }
+    return plan.resources.filter(
+        (r) => inTree.has(r.urn) || r.name === component || r.name.startsWith(`${component}-`) || (r.type === "pulumi:providers:aws" && r.name === `aws-${region}`),
+    );
+}
+
+export function regionPlans(plan: Plan, stack: string, regions: string[], options: PlanReportOptions = {}): Record<string, RegionPlan> {
     const byRegion: Record<string, RegionPlan> = {};
     for (const region of regions) {
         const component = componentName(stack, region);
-        const mine = plan.resources.filter((r) => r.name === component || r.name.startsWith(`${component}-`) || r.name === `aws-${region}`);
+        const mine = regionResources(plan, component, region).sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
         byRegion[region] = {
             component,
-            resources: mine.map((r) => ({ type: r.type, name: r.name })).sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type)),
+            summary: summarize(mine, component, region, options),
+            resources: mine.map((r) => ({ type: r.type, name: r.name })),
             iamPolicies: documents(mine, "aws:iam/rolePolicy:RolePolicy", (r) => parse(r.inputs.policy)),
             assumeRolePolicies: documents(mine, "aws:iam/role:Role", (r) => parse(r.inputs.assumeRolePolicy)),
             topicPolicies: documents(mine, "aws:sns/topicPolicy:TopicPolicy", (r) => parse(r.inputs.policy)),
             bucketPolicies: documents(mine, "aws:s3/bucketPolicy:BucketPolicy", (r) => parse(r.inputs.policy)),
-            schedules: documents(mine, "aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.scheduleExpression),
+            schedules: documents(mine.filter((r) => r.inputs.scheduleExpression), "aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.scheduleExpression),
+            eventPatterns: documents(mine.filter((r) => r.inputs.eventPattern), "aws:cloudwatch/eventRule:EventRule", (r) => parse(r.inputs.eventPattern)),
             lambdaPermissions: documents(mine, "aws:lambda/permission:Permission", (r) => ({ principal: r.inputs.principal, sourceArn: r.inputs.sourceArn })),
             securityGroups: documents(mine, "aws:ec2/securityGroup:SecurityGroup", (r) => ({ ingress: r.inputs.ingress ?? [], egress: r.inputs.egress ?? [] })),
+            assessmentTemplates: documents(mine, "aws:inspector/assessmentTemplate:AssessmentTemplate", (r) => ({
+                rulesPackageArns: r.inputs.rulesPackageArns,
+                duration: r.inputs.duration,
+                eventSubscriptions: r.inputs.eventSubscriptions ?? [],
+            })),
+            emailSubscriptions: documents(
+                mine.filter((r) => r.inputs.protocol === "email" || r.inputs.protocol === "email-json"),
+                "aws:sns/topicSubscription:TopicSubscription",
+                (r) => ({ topic: r.inputs.topic, endpoint: r.inputs.endpoint }),
+            ),
+            functions: documents(mine, "aws:lambda/function:Function", (r) => ({
+                runtime: r.inputs.runtime,
+                architectures: r.inputs.architectures,
+                timeout: r.inputs.timeout,
+                memorySize: r.inputs.memorySize,
+                environment: envOf(r),
+            })),
         };
     }
     return byRegion;
@@ -41,12 +142,243 @@ function documents<T>(resources: PlannedResource[], type: string, pick: (r: Plan
     return Object.fromEntries(resources.filter((r) => r.type === type).map((r) => [r.name, pick(r)]));
 }
 
-export function renderText(stack: string, plans: Record<string, RegionPlan>): string {
-    const lines: string[] = [
-        `Offline plan for stack "${stack}" (Pulumi mock runtime; no AWS calls were made).`,
-        `Account ${MOCK_ACCOUNT}, ARNs and IDs below are placeholders for what AWS assigns; everything else is what pulumi up sends.`,
-        "",
+/** "aws:lambda/function:Function" -> "lambda/Function"; other shapes as they are. */
+export function shortType(type: string): string {
+    const m = /^[^:]+:([^/:]+)\/[^:]+:(.+)$/.exec(type);
+    return m ? `${m[1]}/${m[2]}` : type;
+}
+
+function summarize(mine: PlannedResource[], component: string, region: string, options: PlanReportOptions): RegionSummary {
+    const rel = (name: string) => (name.startsWith(`${component}-`) ? name.slice(component.length + 1) : name);
+    const ofType = (type: string) => mine.filter((r) => r.type === type);
+    const functions = ofType("aws:lambda/function:Function");
+    const byArn = new Map<string, string>();
+    // Only resources whose ARN is their own (an EventTarget's or TopicPolicy's `arn` input names another).
+    for (const r of mine) if (typeof r.state?.arn === "string" && r.inputs?.arn === undefined) byArn.set(r.state.arn, rel(r.name));
+    const nameOfArn = (arn: unknown) => (typeof arn === "string" ? byArn.get(arn) ?? arn : String(arn));
+
+    // Engine: an ENGINE variable on the functions when present; otherwise what the resources say.
+    const engines = [...new Set(functions.map((f) => envOf(f).ENGINE).filter((e): e is string => typeof e === "string" && e !== ""))];
+    const hasClassic = mine.some((r) => r.type.startsWith("aws:inspector/"));
+    const engine = engines.length
+        ? { name: engines.join(", "), source: "ENGINE on the functions" }
+        : hasClassic
+          ? { name: "classic", source: "inferred: aws:inspector/* resources present" }
+          : { name: "inspector2", source: "inferred: no aws:inspector/* resources" };
+
+    // Triggers: event rules (schedule or pattern) with their targets, and SNS subscriptions to functions.
+    const targets = ofType("aws:cloudwatch/eventTarget:EventTarget");
+    const triggers: Trigger[] = ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => ({
+        source: rel(rule.name),
+        kind: rule.inputs.scheduleExpression ? "schedule" : "event pattern",
+        expression: rule.inputs.scheduleExpression ?? brief(compact(parse(rule.inputs.eventPattern)), 110),
+        targets: targets.filter((t) => t.inputs.rule === rule.state?.name || t.inputs.rule === rule.id).map((t) => nameOfArn(t.inputs.arn)),
+    }));
+    for (const sub of ofType("aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "lambda")) {
+        triggers.push({ source: nameOfArn(sub.inputs.topic), kind: "sns", expression: "", targets: [nameOfArn(sub.inputs.endpoint)] });
+    }
+
+    // The AMI filter and the assessment, from the functions' settings and the Classic template.
+    const env = (name: string) => functions.map((f) => envOf(f)[name]).find((v) => v !== undefined);
+    const json = (raw: string | undefined) => (raw === undefined ? undefined : parse(raw));
+    const template = ofType("aws:inspector/assessmentTemplate:AssessmentTemplate")[0];
+    const rulesPackages = template
+        ? list<string>(template.inputs.rulesPackageArns).map((arn) => rulesPackageName(region, arn))
+        : (json(env("RULES_PACKAGES")) as string[] | undefined);
+    const durationRaw = template?.inputs.duration ?? env("DURATION_SECONDS");
+    const durationSeconds = durationRaw === undefined ? undefined : Number(durationRaw);
+
+    // Reports.
+    const lifecycles = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+    const reports = ofType("aws:s3/bucket:Bucket").map((b) => {
+        const bucket = b.state?.bucket ?? b.id;
+        const days = lifecycles.filter((l) => l.inputs.bucket === bucket || l.inputs.bucket === b.id).flatMap((l) => list<any>(l.inputs.rules)).map((rule) => rule?.expiration?.days)[0];
+        const prefix = functions.map((f) => envOf(f)).find((e) => e.REPORT_BUCKET === bucket)?.REPORT_PREFIX;
+        return { bucket, prefix, retentionDays: days, forceDestroy: b.inputs.forceDestroy === true };
+    });
+
+    const subscriptions = ofType("aws:sns/topicSubscription:TopicSubscription");
+    const emails = subscriptions.filter((s) => s.inputs.protocol === "email" || s.inputs.protocol === "email-json").map((s) => String(s.inputs.endpoint));
+
+    const resourceCounts: Record<string, number> = {};
+    for (const r of mine) resourceCounts[r.type] = (resourceCounts[r.type] ?? 0) + 1;
+
+    const roles = roleSummaries(mine, rel);
+    const warnings = regionWarnings({ mine, region, engine: engine.name, subscriptions, reports, nameOfArn, subnet: options.subnets?.[region] });
+
+    return {
+        component,
+        engine,
+        triggers,
+        amiFilter: { tags: json(env("AMI_TAGS")), owners: json(env("AMI_OWNERS")) },
+        rulesPackages,
+        durationSeconds: Number.isFinite(durationSeconds) ? durationSeconds : undefined,
+        reports,
+        emails,
+        resourceCounts,
+        roles,
+        warnings,
+    };
+}
+
+function rulesPackageName(region: string, arn: string): string {
+    const ids = INSPECTOR_CLASSIC_REGIONS[region]?.rulesPackageIds ?? {};
+    const id = /rulespackage\/([^/]+)$/.exec(arn)?.[1];
+    return Object.entries(ids).find(([, v]) => v === id)?.[0] ?? id ?? arn;
+}
+
+function roleSummaries(mine: PlannedResource[], rel: (name: string) => string): RoleSummary[] {
+    const ofType = (type: string) => mine.filter((r) => r.type === type);
+    const refersTo = (value: unknown, role: PlannedResource) =>
+        value === role.id || value === role.state?.name || value === role.state?.arn || value === role.name;
+    return ofType("aws:iam/role:Role").map((role) => {
+        const trust = parse(role.inputs.assumeRolePolicy) as any;
+        const assumedBy = list<any>(trust?.Statement).flatMap((s) =>
+            typeof s?.Principal === "string" ? [s.Principal] : Object.values(s?.Principal ?? {}).flatMap((p) => list<string>(p as any)),
+        );
+        const inline = [
+            ...ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => refersTo(p.inputs.role, role)).map((p) => parse(p.inputs.policy)),
+            ...list<any>(role.inputs.inlinePolicies).map((p) => parse(p?.policy)),
+        ];
+        return {
+            role: rel(role.name),
+            assumedBy: [...new Set(assumedBy)],
+            instanceProfiles: ofType("aws:iam/instanceProfile:InstanceProfile").filter((p) => refersTo(p.inputs.role, role)).map((p) => rel(p.name)),
+            managedPolicies: [
+                ...ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => refersTo(a.inputs.role, role)).map((a) => String(a.inputs.policyArn)),
+                ...list<string>(role.inputs.managedPolicyArns),
+            ],
+            statements: inline.flatMap((doc: any) => list<any>(doc?.Statement).map(statementLine)),
+        };
+    });
+}
+
+/** "Sid: a, b on r1, r2 [StringEquals k=v]" (Deny and Not* spelled out). */
+export function statementLine(s: any): string {
+    const actions = s.Action !== undefined ? list<string>(s.Action).join(", ") : `every action except ${list<string>(s.NotAction).join(", ")}`;
+    const resources = s.Resource !== undefined ? list<string>(s.Resource).join(", ") : s.NotResource !== undefined ? `everything except ${list<string>(s.NotResource).join(", ")}` : "";
+    const principal = s.Principal === undefined ? "" : ` for ${typeof s.Principal === "string" ? s.Principal : Object.values(s.Principal).flatMap((p) => list(p as any)).join(", ")}`;
+    const conditions = Object.entries(s.Condition ?? {}).flatMap(([op, entries]) =>
+        Object.entries(entries as Record<string, unknown>).map(([k, v]) => `${op} ${k}=${list(v as any).join("|")}`),
+    );
+    const effect = s.Effect === "Deny" ? "DENY " : "";
+    return `${s.Sid ?? "(no Sid)"}: ${effect}${actions}${principal}${resources ? ` on ${resources}` : ""}${conditions.length ? ` [${conditions.join("; ")}]` : ""}`;
+}
+
+function regionWarnings(args: {
+    mine: PlannedResource[];
+    region: string;
+    engine: string;
+    subscriptions: PlannedResource[];
+    reports: RegionSummary["reports"];
+    nameOfArn: (arn: unknown) => string;
+    subnet?: string;
+}): string[] {
+    const warnings: string[] = [];
+    const people = (topicArn: unknown) => args.subscriptions.filter((s) => s.inputs.topic === topicArn && s.inputs.protocol !== "lambda" && s.inputs.protocol !== "sqs");
+    const alarms = args.mine.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const silentTopics = [...new Set(alarms.flatMap((a) => list<string>(a.inputs.alarmActions)).filter((arn) => people(arn).length === 0))];
+    const resultTopics = args.mine.filter((r) => r.type === "aws:sns/topic:Topic" && /results/.test(r.name)).map((t) => t.state?.arn);
+    if (args.subscriptions.every((s) => s.inputs.protocol !== "email" && s.inputs.protocol !== "email-json")) {
+        const alarmed = alarms.filter((a) => list<string>(a.inputs.alarmActions).some((arn) => silentTopics.includes(arn))).length;
+        warnings.push(
+            `no email subscribers: run results${alarmed ? ` and the ${alarmed} error alarm(s)` : ""} reach no one; set golden-ami-assessment:notificationEmails (or subscribe to ${[...new Set([...resultTopics, ...silentTopics])].map(args.nameOfArn).join(", ") || "the results topic"})`,
+        );
+    } else if (silentTopics.length > 0) {
+        warnings.push(`alarms notify ${silentTopics.map(args.nameOfArn).join(", ")}, which nobody is subscribed to`);
+    }
+    if (args.subnet) {
+        warnings.push(
+            `subnet ${args.subnet} is configured: the mock cannot see its routes. Instances there need outbound HTTPS to the Inspector and agent endpoints: ` +
+                "a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints; otherwise every AMI ends NOT ASSESSED",
+        );
+    }
+    for (const r of args.reports.filter((b) => !b.forceDestroy)) {
+        warnings.push(`bucket ${r.bucket} has forceDestroy off: pulumi destroy cannot delete it while it holds reports; export them, empty it, then destroy (or delete it afterwards)`);
+    }
+    if (args.engine === "classic") {
+        warnings.push("Inspector Classic reached end of support on 2026-05-20: runs only where Classic is still enabled on the account (the mock cannot tell)");
+    }
+    return warnings;
+}
+
+function compact(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function brief(text: string, max: number): string {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function duration(seconds: number): string {
+    const named: Record<number, string> = { 900: "15m", 3600: "1h", 28800: "8h", 43200: "12h", 86400: "24h" };
+    return named[seconds] ? `${named[seconds]} (${seconds} s)` : `${seconds} s`;
+}
+
+/** Items joined with `separator` into lines of at most `width` characters. */
+function wrap(items: string[], width: number, separator = ", "): string[] {
+    const lines: string[] = [];
+    let line = "";
+    for (const item of items) {
+        if (line && line.length + separator.length + item.length > width) {
+            lines.push(line);
+            line = item;
+        } else line = line ? `${line}${separator}${item}` : item;
+    }
+    if (line) lines.push(line);
+    return lines;
+}
+
+function header(stack: string, planWarnings: string[], configNotes: string[]): string[] {
+    return [
+        `Offline plan for stack "${stack}": index.ts under Pulumi's mock runtime, no AWS calls. Not \`pulumi preview\`: the mock`,
+        `cannot know real VPCs, subnets and routes, or account state (is Inspector enabled?); account ${MOCK_ACCOUNT}, ARNs and IDs are placeholders.`,
+        ...[...configNotes, ...planWarnings].map((w) => `! ${w}`),
     ];
+}
+
+export function renderSummary(stack: string, plans: Record<string, RegionPlan>, planWarnings: string[] = [], configNotes: string[] = []): string {
+    const lines = header(stack, planWarnings, configNotes);
+    lines.push("Summary below; `npm run plan -- --details` prints every resource and policy document in full.");
+    for (const [region, plan] of Object.entries(plans)) {
+        const s = plan.summary;
+        const field = (label: string, text: string) => lines.push(`  ${label.padEnd(11)} ${text}`);
+        lines.push("", `=== ${region}: component ${plan.component}, ${plan.resources.length} resources`);
+        field("engine", `${s.engine.name} (${s.engine.source})`);
+        field("AMI filter", `tags ${compact(s.amiFilter.tags ?? "(none)")}, owners ${compact(s.amiFilter.owners ?? "(default)")}`);
+        if (s.rulesPackages || s.durationSeconds !== undefined) {
+            field("assessment", `rules packages ${s.rulesPackages?.join(", ") ?? "(not set)"}; duration ${s.durationSeconds !== undefined ? duration(s.durationSeconds) : "(not set)"}`);
+        }
+        for (const r of s.reports) {
+            field("reports", `s3://${r.bucket}/${r.prefix ?? ""}${r.retentionDays !== undefined ? `, expire after ${r.retentionDays} days` : ""}, forceDestroy ${r.forceDestroy ? "on" : "off"}`);
+        }
+        field("emails", s.emails.length ? s.emails.join(", ") : "(none)");
+        const triggers = s.triggers.map((t) => {
+            const what = t.kind === "sns" ? `${t.source} (SNS)` : t.kind === "schedule" ? `${t.source} ${t.expression}` : `${t.source} pattern ${t.expression}`;
+            return `${what} -> ${t.targets.join(", ") || "(no target)"}`;
+        });
+        wrap(triggers.length ? triggers : ["(none)"], 150, "; ").forEach((line, i) => field(i === 0 ? "triggers" : "", line));
+        const counts = Object.entries(s.resourceCounts)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([type, n]) => `${n} ${shortType(type)}`);
+        wrap(counts, 150).forEach((line, i) => field(i === 0 ? "resources" : "", line));
+        for (const role of s.roles) {
+            const extras = [
+                role.assumedBy.length ? `assumed by ${role.assumedBy.join(", ")}` : "",
+                role.instanceProfiles.length ? `instance profile ${role.instanceProfiles.join(", ")}` : "",
+                role.managedPolicies.length ? `managed policies ${role.managedPolicies.join(", ")}` : "",
+            ].filter(Boolean);
+            lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}`);
+            for (const statement of role.statements) lines.push(`    ${statement}`);
+        }
+        for (const w of s.warnings) lines.push(`  ! ${w}`);
+    }
+    lines.push("");
+    return lines.join("\n");
+}
+
+export function renderDetails(stack: string, plans: Record<string, RegionPlan>, planWarnings: string[] = [], configNotes: string[] = []): string {
+    const lines = [...header(stack, planWarnings, configNotes), ""];
     for (const [region, plan] of Object.entries(plans)) {
         lines.push(`=== ${region}: component ${plan.component}, ${plan.resources.length} resources`);
         for (const r of plan.resources) lines.push(`  ${r.type.padEnd(56)} ${r.name}`);
@@ -57,13 +389,20 @@ export function renderText(stack: string, plans: Record<string, RegionPlan>): st
             }
         };
         section("Schedule", plan.schedules);
+        section("Event pattern", plan.eventPatterns);
+        section("Assessment template", plan.assessmentTemplates);
+        section("Email subscription", plan.emailSubscriptions);
+        section("Lambda function", plan.functions);
         section("IAM policy", plan.iamPolicies);
         section("Assume-role policy", plan.assumeRolePolicies);
         section("Topic policy", plan.topicPolicies);
         section("Bucket policy", plan.bucketPolicies);
         section("Lambda permission", plan.lambdaPermissions);
         section("Security group", plan.securityGroups);
-        lines.push("");
+        lines.push("", "--- Warnings", ...plan.summary.warnings.map((w) => `! ${w}`), "");
     }
     return lines.join("\n");
 }
+
+/** Kept for callers of the old name: the full listing. */
+export const renderText = renderDetails;

@@ -19,29 +19,132 @@ function plan(...args: string[]) {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+function configFile(name: string, lines: string[]): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaa-plan-"));
+    const file = path.join(dir, `Pulumi.${name}.yaml`);
+    fs.writeFileSync(file, ["config:", ...lines].join("\n"));
+    return file;
+}
+
 describe("npm run plan", () => {
-    it("prints every resource and the security documents of the dev stack (Inspector v2), per region", () => {
+    let summary: string;
+    before(() => {
         const { status, stdout, stderr } = plan();
+        expect(status, stderr).to.equal(0);
+        summary = stdout;
+    });
+
+    it("prints a summary of at most 100 lines for the two-region dev stack", () => {
+        const lines = summary.trimEnd().split("\n");
+        expect(lines.length).to.be.at.most(100);
+        expect(summary).to.contain("Not `pulumi preview`").and.contain("cannot know real VPCs, subnets and routes");
+        expect(summary).to.not.contain('"Statement"');
+    });
+
+    it("says per region: engine, schedule, AMI filter, assessment, reports, emails, counts", () => {
+        for (const region of ["us-east-1", "eu-west-1"]) {
+            const section = regionSection(summary, region);
+            expect(section.startsWith(` component gaa-dev-${region}, 45 resources`)).to.equal(true);
+            expect(section).to.contain("engine      inspector2 (ENGINE on the functions)");
+            expect(section).to.contain('AMI filter  tags {"golden":"true"}, owners ["self"]');
+            expect(section).to.contain("assessment  rules packages cve; duration 1h (3600 s)");
+            expect(section).to.match(new RegExp(`reports     s3://gaa-dev-${region}-reports-[0-9a-f]+/reports/, expire after 365 days, forceDestroy off`));
+            expect(section).to.contain("emails      secops@example.com");
+            expect(section).to.contain("schedule rate(7 days) -> start").and.contain("reaper-schedule rate(1 hour) -> reaper").and.contain("sweep-schedule rate(5 minutes) -> analyze").and.contain("scan-events pattern");
+            expect(section).to.contain("3 lambda/Function").and.contain("4 iam/Role").and.contain("1 iam/InstanceProfile").and.not.contain("inspector/AssessmentTemplate");
+            expect(section).to.contain("forceDestroy off: pulumi destroy cannot delete it while it holds reports");
+        }
+        expect(regionSection(summary, "eu-west-1")).to.contain("subnet subnet-0123456789abcdef0 is configured").and.contain("NAT gateway");
+        expect(regionSection(summary, "us-east-1")).to.not.contain("is configured");
+    });
+
+    it("prints one line per IAM statement, for every statement of every role", () => {
+        const { stdout } = plan("--json");
+        const parsed = JSON.parse(stdout);
+        for (const region of ["us-east-1", "eu-west-1"]) {
+            const section = regionSection(summary, region);
+            for (const [name, doc] of Object.entries<any>(parsed.regions[region].iamPolicies)) {
+                const role = name.replace(`gaa-dev-${region}-`, "").replace(/-policy$/, "-role");
+                const block = section.split(`  IAM role ${role} (assumed by lambda.amazonaws.com)\n`)[1].split(/\n  (?:IAM role|!)/)[0];
+                const lines = block.split("\n").filter((l) => l.startsWith("    "));
+                expect(lines, name).to.have.length(doc.Statement.length);
+                doc.Statement.forEach((s: any, i: number) => {
+                    expect(lines[i].startsWith(`    ${s.Sid}: `), lines[i]).to.equal(true);
+                    for (const action of [].concat(s.Action)) expect(lines[i]).to.contain(action);
+                });
+            }
+        }
+        expect(summary).to.contain(
+            "TerminateOnlyThisPipelinesInstances: ec2:TerminateInstances on arn:aws:ec2:us-east-1:123456789012:instance/* [StringEquals aws:ResourceTag/golden-ami-assessment:pipeline=gaa-dev-us-east-1]",
+        );
+        expect(parsed.summary.regions["us-east-1"].engine.name).to.equal("inspector2");
+        expect(parsed.summary.regions["us-east-1"].roles).to.have.length(3);
+    });
+
+    it("warns when nobody is emailed, and about a configured subnet's route to HTTPS", () => {
+        const file = configFile("quiet", [
+            "  aws:region: eu-west-1",
+            "  golden-ami-assessment:amiTags:",
+            '    golden: "true"',
+            "  golden-ami-assessment:subnets:",
+            "    eu-west-1: subnet-0123456789abcdef0",
+        ]);
+        const { status, stdout, stderr } = plan("--stack", "quiet", "--config-file", file);
+        expect(status, stderr).to.equal(0);
+        expect(stdout).to.contain("emails      (none)");
+        expect(stdout).to.contain("! no email subscribers: run results and the 3 error alarm(s) reach no one; set golden-ami-assessment:notificationEmails");
+        expect(stdout).to.contain("! subnet subnet-0123456789abcdef0 is configured: the mock cannot see its routes");
+        expect(stdout).to.contain("a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints");
+    });
+
+    it("shows a secure: value as [secret] and still plans", () => {
+        const file = configFile("secret", [
+            "  aws:region: us-east-1",
+            "  aws:secretKey:",
+            "    secure: v1:AAAABBBBCCCCDDDD",
+            "  golden-ami-assessment:amiTags:",
+            '    golden: "true"',
+            "  golden-ami-assessment:notificationEmails:",
+            "    secure: v1:EEEEFFFFGGGG",
+        ]);
+        const { status, stdout, stderr } = plan("--stack", "secret", "--config-file", file);
+        expect(status, stderr).to.equal(0);
+        expect(stdout).to.contain("! golden-ami-assessment:notificationEmails = [secret]: a secret cannot be decrypted offline; planned as if unset");
+        expect(stdout).to.not.contain("v1:EEEE").and.not.contain("v1:AAAA");
+        expect(stdout).to.contain("=== us-east-1: component gaa-secret-us-east-1");
+    });
+
+    it("prints every resource and the security documents in full with --details", () => {
+        const { status, stdout, stderr } = plan("--details");
         expect(status, stderr).to.equal(0);
         for (const region of ["us-east-1", "eu-west-1"]) {
             expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 45 resources`);
             expect(stdout).to.contain(`--- IAM policy: gaa-dev-${region}-start-policy`);
-            expect(stdout).to.contain(`gaa-dev-${region}-scan-events`);
-            expect(stdout).to.contain(`gaa-dev-${region}-instance-profile`);
             expect(stdout).to.contain(`--- Schedule: gaa-dev-${region}-schedule\nrate(7 days)`);
+            expect(stdout).to.contain(`--- Email subscription: gaa-dev-${region}-email-0`);
+            expect(stdout).to.contain(`--- Lambda function: gaa-dev-${region}-start`);
         }
-        expect(stdout).not.to.contain("aws:inspector/");
-        expect(stdout).to.contain("PassOnlyTheInstanceRoleToEc2");
-        expect(stdout).not.to.contain("InspectorClassicHasNoResourceLevelPermissions");
+        expect(stdout).to.contain('"endpoint": "secops@example.com"').and.contain('"timeout": 900');
+        expect(stdout).to.contain('"AMI_TAGS": "{\\"golden\\":\\"true\\"}"');
+        // The full policy documents, as JSON.
+        expect(stdout).to.match(/--- IAM policy: gaa-dev-us-east-1-start-policy\n\{\n  "Version": "2012-10-17",\n  "Statement": \[/);
+        expect(stdout).to.contain("PassOnlyTheInstanceRoleToEc2").and.contain("Inspector2ListAndGetHaveNoResourceLevelPermissions");
+        expect(stdout).to.not.contain("InspectorClassicHasNoResourceLevelPermissions");
+    });
+
+    it("prints the Classic template, its event subscriptions and topic policy in full with --details for engine classic", () => {
+        const file = configFile("classic", ["  aws:region: eu-west-1", "  golden-ami-assessment:engine: classic", "  golden-ami-assessment:amiTags:", '    golden: "true"']);
+        const { status, stdout, stderr } = plan("--stack", "classic", "--config-file", file, "--details");
+        expect(status, stderr).to.equal(0);
+        expect(stdout).to.contain("--- Topic policy: gaa-classic-eu-west-1-completion-policy");
+        expect(stdout).to.contain("--- Assessment template: gaa-classic-eu-west-1-template");
+        expect(stdout).to.contain('"event": "ASSESSMENT_RUN_COMPLETED"');
+        expect(stdout).to.contain('"AWS": "arn:aws:iam::357557129151:root"');
+        expect(stdout).to.contain("InspectorClassicHasNoResourceLevelPermissions");
     });
 
     it("prints JSON with --json for another stack file", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gaa-plan-"));
-        const file = path.join(dir, "Pulumi.gov.yaml");
-        fs.writeFileSync(
-            file,
-            ["config:", "  aws:region: us-gov-west-1", "  golden-ami-assessment:engine: classic", "  golden-ami-assessment:amiTags:", '    golden: "yes"', "  golden-ami-assessment:duration: 15m"].join("\n"),
-        );
+        const file = configFile("gov", ["  aws:region: us-gov-west-1", "  golden-ami-assessment:engine: classic", "  golden-ami-assessment:amiTags:", '    golden: "yes"', "  golden-ami-assessment:duration: 15m"]);
         const { status, stdout, stderr } = plan("--stack", "gov", "--config-file", file, "--json");
         expect(status, stderr).to.equal(0);
         const parsed = JSON.parse(stdout);
@@ -52,6 +155,8 @@ describe("npm run plan", () => {
         const startPolicy = region.iamPolicies["gaa-gov-us-gov-west-1-start-policy"];
         expect(JSON.stringify(startPolicy)).to.contain("arn:aws-us-gov:ec2:us-gov-west-1:");
         expect(region.topicPolicies["gaa-gov-us-gov-west-1-completion-policy"].Statement[0].Principal.AWS).to.equal("arn:aws-us-gov:iam::850862329162:root");
+        expect(parsed.summary.regions["us-gov-west-1"]).to.deep.include({ durationSeconds: 900, amiFilter: { tags: { golden: "yes" }, owners: ["self"] } });
+        expect(region.summary.rulesPackages).to.deep.equal(["cve", "cis", "security-best-practices"]);
     });
 
     it("exits non-zero with the config error, naming key, value and what is allowed", () => {
@@ -71,3 +176,7 @@ describe("npm run plan", () => {
         expect(stderr).to.contain("--stack needs a value").and.contain("usage: npm run plan");
     });
 });
+
+function regionSection(text: string, region: string): string {
+    return text.split(`=== ${region}:`)[1].split("\n=== ")[0];
+}

@@ -76,7 +76,7 @@ async function filesOf(archive) {
 async function main() {
     const errors = [];
     process.on("unhandledRejection", (reason) => errors.push(reason));
-    const { GoldenAmiAssessment } = require("golden-ami-assessment");
+    const { GoldenAmiAssessment } = require("@golden-ami-assessment/pulumi");
     const assessment = new GoldenAmiAssessment("gaa-consumer", {
         region: REGION,
         amiTags: { golden: "true" },

@@ -1,0 +1,99 @@
+import { expect } from "chai";
+import { advisoryLink, byRisk, renderReportHtml, severityBar, topByRisk } from "../../pipeline/reportHtml";
+import { computeTrend } from "../../pipeline/trend";
+import { amiOf, finding, reportOf } from "../support/reportFixtures";
+
+function sample() {
+    return reportOf(
+        [
+            amiOf("ami-0aaaaaaaaaaaaaaaa", [
+                finding({ severity: "High", cveId: "CVE-2026-1111", inspectorScore: 8.8, epssScore: 0.02, fixAvailable: "YES", vulnerablePackages: [{ name: "glibc", version: "2.34-40", fixedInVersion: "2.34-52" }] }),
+                finding({ severity: "Critical", cveId: "CVE-2026-2222", inspectorScore: 9.8, epssScore: 0.001, fixAvailable: "NO" }),
+                finding({ severity: "Medium", cveId: "CVE-2026-3333", inspectorScore: 5.0, exploitAvailable: true, advisoryUrl: "https://alas.aws.amazon.com/AL2023/ALAS-2026-1.html" }),
+            ], { name: "web-golden" }),
+            amiOf("ami-0bbbbbbbbbbbbbbbb", [finding({ severity: "Low", title: "Ensure SSH root login is disabled", rulesPackageArn: "cis" })]),
+            amiOf("ami-0cccccccccccccccc", [], { verdict: "NOT ASSESSED", detail: "agent on i-0c was UNHEALTHY after 600 s" }),
+        ],
+        { engine: "inspector2" },
+    );
+}
+
+describe("renderReportHtml", () => {
+    it("is one self-contained page: no scripts, no external stylesheets, fonts or images", () => {
+        const html = renderReportHtml(sample());
+        expect(html.startsWith("<!DOCTYPE html>")).to.equal(true);
+        expect(html).to.not.match(/<script/i);
+        expect(html).to.not.match(/<link\b/i);
+        expect(html).to.not.match(/<img\b/i);
+        expect(html).to.not.match(/@import|url\(|@font-face/i);
+        expect(html).to.not.match(/\ssrc=/i);
+        expect(html).to.match(/<style>[\s\S]*<\/style>/);
+        // Links only to advisories.
+        for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).to.match(/^https:\/\/(nvd\.nist\.gov|alas\.aws\.amazon\.com)\//);
+    });
+
+    it("has a verdict table with PASS, FAIL and NOT ASSESSED with its reason, and a severity bar per AMI", () => {
+        const html = renderReportHtml(sample());
+        expect(html).to.contain("Golden AMI assessment: 1 FAIL, 1 PASS, 1 NOT ASSESSED (us-east-1)");
+        expect(html).to.contain('<td class="FAIL">FAIL</td><td><code>ami-0aaaaaaaaaaaaaaaa</code></td><td>web-golden</td>');
+        expect(html).to.contain('<td class="PASS">PASS</td><td><code>ami-0bbbbbbbbbbbbbbbb</code>');
+        expect(html).to.contain('<td class="NOT-ASSESSED">NOT ASSESSED</td><td><code>ami-0cccccccccccccccc</code></td><td></td><td>agent on i-0c was UNHEALTHY after 600 s</td>');
+        for (const id of ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb", "ami-0cccccccccccccccc"]) {
+            expect(html).to.match(new RegExp(`<svg class="bar"[^>]*aria-label="${id}: `));
+        }
+        expect(html.match(/<svg /g)).to.have.length(6); // one in the table, one in each AMI's section
+        expect(html).to.contain("<th>Engine</th><td>inspector2</td>");
+        expect(html).to.contain("<th>Critical</th>");
+    });
+
+    it("lists findings by risk: known exploit, then EPSS, then score; with fix, fixed-in version and advisory", () => {
+        const html = renderReportHtml(sample());
+        const section = html.split('<h2 id="ami-0aaaaaaaaaaaaaaaa">')[1].split("<h2")[0];
+        const order = [...section.matchAll(/<code>(CVE-[\d-]+)<\/code>/g)].map((m) => m[1]);
+        expect(order).to.deep.equal(["CVE-2026-3333", "CVE-2026-1111", "CVE-2026-2222"]);
+        expect(section).to.contain("fix available: glibc 2.34-40 → 2.34-52");
+        expect(section).to.contain("no fix yet");
+        expect(section).to.contain('href="https://alas.aws.amazon.com/AL2023/ALAS-2026-1.html"');
+        expect(section).to.contain('href="https://nvd.nist.gov/vuln/detail/CVE-2026-1111"');
+        expect(section).to.contain("<td>yes</td><td class=\"n\">–</td>");
+        expect(section).to.contain('<td class="n">2.0%</td>');
+    });
+
+    it("orders ties by score, and falls back from Inspector score to numeric severity to severity", () => {
+        const a = finding({ severity: "High", numericSeverity: 7 });
+        const b = finding({ severity: "Medium", inspectorScore: 7.5 });
+        const c = finding({ severity: "Critical" });
+        const d = finding({ severity: "Low", epssScore: 0.5 });
+        const e = finding({ severity: "Informational", exploitAvailable: true, epssScore: 0.01 });
+        expect(topByRisk([a, b, c, d, e]).map((f) => f.arn)).to.deep.equal([e, d, c, b, a].map((f) => f.arn));
+        expect([a, b].sort(byRisk)[0]).to.equal(b);
+    });
+
+    it("escapes every text: a <script> in a finding title or an AMI name stays text", () => {
+        const report = reportOf([
+            amiOf("ami-0aaaaaaaaaaaaaaaa", [finding({ severity: "High", title: '<script>alert("x")</script>', cveId: "CVE-2026-1111\"><script>" })], { name: "<img src=x onerror=alert(1)>" }),
+        ], { pipelineName: "p</title><script>", notes: ["<b>note</b> & more"] });
+        const html = renderReportHtml(report);
+        expect(html).to.not.match(/<script/i);
+        expect(html).to.not.contain("<img");
+        expect(html).to.contain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+        expect(html).to.contain("&lt;img src=x onerror=alert(1)&gt;");
+        expect(html).to.contain("&lt;b&gt;note&lt;/b&gt; &amp; more");
+    });
+
+    it("never links a non-http advisory URL, and links NVD only for a well-formed CVE", () => {
+        expect(advisoryLink(finding({ severity: "High", advisoryUrl: "javascript:alert(1)", cveId: "CVE-2026-1234" }))).to.equal("https://nvd.nist.gov/vuln/detail/CVE-2026-1234");
+        expect(advisoryLink(finding({ severity: "High", cveId: "not a cve" }))).to.equal(undefined);
+    });
+
+    it("reads reports without Critical counts or v2 fields, and shows the trend headline when given", () => {
+        const old = reportOf([amiOf("ami-0aaaaaaaaaaaaaaaa", [finding({ severity: "High", cveId: "CVE-2026-1111" })])]);
+        delete (old.amis[0].counts as any).Critical;
+        expect(severityBar(old.amis[0])).to.contain("1 High");
+        const current = reportOf([amiOf("ami-0aaaaaaaaaaaaaaaa", [finding({ severity: "High", cveId: "CVE-2026-1111" }), finding({ severity: "Critical", cveId: "CVE-2026-9999" })])]);
+        const html = renderReportHtml(current, computeTrend(current, old));
+        expect(html).to.contain('<p class="headline">1 AMI, 1 worse: ami-0aaaaaaaaaaaaaaaa +1 critical (CVE-2026-9999)</p>');
+        expect(html).to.contain("New since the last run (1): CVE-2026-9999");
+        expect(html).to.contain('<td class="worse">worse (+1 new, −0 fixed, 1 unchanged)</td>');
+    });
+});
