@@ -7,12 +7,12 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { errorText } from "../../pipeline/instances";
-import { deleteKey, listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
+import { listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
 import { readSettings } from "../../pipeline/settings";
 import { CisScanStatus, readCisResults } from "./cis";
 import { createInspector2Client } from "./client";
 import { CoverageVerdict, readCoverage } from "./coverage";
-import { FinalizeResult, finalizeRun } from "./finalize";
+import { FinalizeResult, closeDeliveredRun, finalizeRun } from "./finalize";
 import { V2RunManifest, openRunsPrefix, v2RunKeys } from "./run";
 import { parseScanEvent } from "./scanEvent";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
@@ -83,7 +83,8 @@ export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstance
     if (!manifest) return { runId, status: "no-manifest" };
     if (eventInstanceId && !manifest.instances.some((instance) => instance.instanceId === eventInstanceId)) return { runId, status: "not-this-run" };
     if (await readJson(s3, settings.reportBucket, keys.deliveredMarker)) {
-        await deleteKey(s3, settings.reportBucket, keys.openMarker);
+        // Delivered but still open: the reporter died in housekeeping. Finish it (tags, lock, marker).
+        await closeDeliveredRun(deps, manifest);
         return { runId, status: "already-reported" };
     }
     const recorded = new Set((await listKeys(s3, settings.reportBucket, keys.scannedPrefix)).map((key) => key.slice(keys.scannedPrefix.length).replace(/\.json$/, "")));

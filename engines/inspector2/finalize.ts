@@ -1,13 +1,18 @@
-// Reporting one Inspector v2 run exactly once: claim the report, read the findings before the
-// instances go (Inspector drops a terminated instance's findings after about 3 days), terminate,
-// publish, and only then mark the run delivered and close it.
+// Reporting one Inspector v2 run exactly once: claim the report, read the findings and save them
+// before the instances go (Inspector closes a terminated instance's findings), terminate, publish,
+// and only then mark the run delivered and close it. A reporter that fails before publishing gives
+// the claim back; one that dies is taken over after REPORT_CLAIM_SECONDS and reuses the saved
+// evidence. Dying between publish and the delivered marker means a second, identical report:
+// at-least-once delivery, never none.
 import { tagAssessedAmis } from "../../pipeline/amiTags";
 import type { FindingSummary } from "../../pipeline/findingModel";
 import { publishReport } from "../../pipeline/publishReport";
-import type { RunOutcome } from "../../pipeline/report";
+import type { AssessmentReport, RunOutcome } from "../../pipeline/report";
+import { errorText, findPipelineInstances } from "../../pipeline/instances";
+import { RUN_TAG } from "../../pipeline/tags";
 import { makeRunId } from "../../pipeline/runId";
 import { terminateRunInstances } from "../../pipeline/runCleanup";
-import { claim, deleteKey, putIfAbsent, release } from "../../pipeline/runState";
+import { claim, deleteKey, putIfAbsent, readJson, release } from "../../pipeline/runState";
 import type { V2AnalyzeDeps } from "./analyze";
 import { CisInstanceResult, CisScanStatus, deleteCisScan } from "./cis";
 import type { CoverageVerdict } from "./coverage";
@@ -27,6 +32,7 @@ export interface RunEvidence {
 
 export type FinalizeResult =
     | { runId: string; status: "reporting-elsewhere"; by: string }
+    | { runId: string; status: "already-reported" }
     | { runId: string; status: "reported"; outcome: RunOutcome; verdicts: Record<string, number>; findings: number; terminated: string[]; tagged: string[]; problems: string[] };
 
 /** Failed CIS checks join the findings; a CIS scan that did not finish is said, not hidden. */
@@ -42,6 +48,58 @@ function cisEvidence(manifest: V2RunManifest, cis: RunEvidence["cis"]): { findin
     return { findings: Object.values(cis.instances).flatMap((result) => result.failedChecks), notes };
 }
 
+/**
+ * What the report is built from, saved before the instances are terminated: Inspector closes a
+ * terminated instance's findings, so a reporter that died after terminating could not read them
+ * again. The first snapshot wins (If-None-Match), so every retry reports the same evidence.
+ */
+export interface EvidenceSnapshot {
+    runId: string;
+    takenAt: string;
+    outcome: RunOutcome;
+    scanned: string[];
+    notScannedReasons: Record<string, string>;
+    /** ListFindings' ACTIVE findings of the run's instances. */
+    findings: FindingSummary[];
+    cisFindings: FindingSummary[];
+    cisNotes: string[];
+}
+
+async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, evidence: RunEvidence): Promise<EvidenceSnapshot> {
+    const { s3, settings } = deps;
+    const key = v2RunKeys(settings.reportPrefix, manifest.runId).evidence;
+    const saved = await readJson<EvidenceSnapshot>(s3, settings.reportBucket, key);
+    if (saved) return saved.value;
+    const instanceIds = manifest.instances.map((instance) => instance.instanceId);
+    // A scanned instance that is already gone (reaped, or terminated by hand) has had its findings
+    // closed: zero ACTIVE findings would read as a PASS that nothing proves.
+    const live = new Set((await findPipelineInstances(deps.ec2, settings.pipelineName, { [RUN_TAG]: manifest.runId })).map((instance) => instance.InstanceId));
+    const notScannedReasons: Record<string, string> = Object.fromEntries(
+        Object.values(evidence.verdicts).map((verdict) => [verdict.instanceId, `${verdict.detail} (coverage ${verdict.reason})`]),
+    );
+    const scanned = [...evidence.recorded].filter((instanceId) => {
+        if (live.has(instanceId)) return true;
+        notScannedReasons[instanceId] = "scanned, but the instance was terminated before its findings were read (Inspector closes a terminated instance's findings), so its result cannot be confirmed";
+        return false;
+    });
+    const packages = manifest.rulesPackages.filter((p): p is FindingPackage => p === "cve" || p === "network-reachability");
+    const listed = await listActiveFindings(deps.inspector2, instanceIds, packages, { sleep: deps.sleep });
+    const cis = cisEvidence(manifest, evidence.cis);
+    const snapshot: EvidenceSnapshot = {
+        runId: manifest.runId,
+        takenAt: deps.now().toISOString(),
+        outcome: evidence.outcome,
+        scanned: scanned.sort(),
+        notScannedReasons,
+        findings: listed.findings,
+        cisFindings: cis.findings,
+        cisNotes: cis.notes,
+    };
+    if ((await putIfAbsent(s3, settings.reportBucket, key, JSON.stringify(snapshot))) === "created") return snapshot;
+    // Another reporter saved first (it took the claim over from us, or we from it): its evidence is the run's.
+    return (await readJson<EvidenceSnapshot>(s3, settings.reportBucket, key))?.value ?? snapshot;
+}
+
 export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, evidence: RunEvidence): Promise<FinalizeResult> {
     const { s3, settings } = deps;
     const { runId } = manifest;
@@ -49,38 +107,86 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
     const holder = `analyze-${makeRunId(deps.now(), deps.random)}`;
     const claimed = await claim(s3, settings.reportBucket, keys.reportClaim, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
     if (claimed.status === "held") return { runId, status: "reporting-elsewhere", by: claimed.by.holder };
+    // The reporter we took over from (or one that finished since our caller looked) may have delivered.
+    if (await readJson(s3, settings.reportBucket, keys.deliveredMarker)) {
+        await closeDeliveredRun(deps, manifest);
+        return { runId, status: "already-reported" };
+    }
 
     const instanceIds = manifest.instances.map((instance) => instance.instanceId);
-    const packages = manifest.rulesPackages.filter((p): p is FindingPackage => p === "cve" || p === "network-reachability");
-    const listed = await listActiveFindings(deps.inspector2, instanceIds, packages, { sleep: deps.sleep });
-    const cis = cisEvidence(manifest, evidence.cis);
-    const termination = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, instanceIds);
-    const problems = [...cis.notes];
-    if (termination.lookupError) problems.push(`Looking up this run's instances by tag failed (${termination.lookupError}); the hourly reaper will catch any missed.`);
-
-    const report = v2Report({
-        ...settings,
-        region: deps.region,
-        manifest,
-        scanned: evidence.recorded,
-        notScannedReasons: Object.fromEntries(Object.values(evidence.verdicts).map((verdict) => [verdict.instanceId, `${verdict.detail} (coverage ${verdict.reason})`])),
-        findings: [...listed.findings, ...cis.findings],
-        outcome: evidence.outcome,
-        generatedAt: deps.now(),
-        terminated: termination.terminated,
-        terminationFailed: termination.failed,
-        problems,
-    });
-    await publishReport(s3, deps.sns, settings.resultsTopicArn, report);
+    let report: AssessmentReport;
+    let snapshot: EvidenceSnapshot;
+    let termination: Awaited<ReturnType<typeof terminateRunInstances>>;
+    const problems: string[] = [];
+    try {
+        snapshot = await takeEvidence(deps, manifest, evidence);
+        termination = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, instanceIds);
+        problems.push(...snapshot.cisNotes);
+        if (termination.lookupError) problems.push(`Looking up this run's instances by tag failed (${termination.lookupError}); the hourly reaper will catch any missed.`);
+        report = v2Report({
+            ...settings,
+            region: deps.region,
+            manifest,
+            scanned: new Set(snapshot.scanned),
+            notScannedReasons: snapshot.notScannedReasons,
+            findings: [...snapshot.findings, ...snapshot.cisFindings],
+            outcome: snapshot.outcome,
+            generatedAt: deps.now(),
+            terminated: termination.terminated,
+            terminationFailed: termination.failed,
+            problems,
+        });
+        await publishReport(s3, deps.sns, settings.resultsTopicArn, report);
+    } catch (error) {
+        // Nothing went out: give the claim back so that the retry (or the next sweep) reports at
+        // once instead of waiting out REPORT_CLAIM_SECONDS. A reporter that dies cannot; the expiry covers it.
+        await release(s3, settings.reportBucket, keys.reportClaim, holder).catch(() => undefined);
+        throw error;
+    }
     await putIfAbsent(s3, settings.reportBucket, keys.deliveredMarker, JSON.stringify({ runId, holder, deliveredAt: deps.now().toISOString() }));
 
     // Housekeeping after delivery: each step is repeatable, and a failure here never costs the report.
-    const tagging = await tagAssessedAmis(deps.ec2, report.amis, deps.now());
-    for (const failed of tagging.failed) problems.push(`could not tag ${failed.imageId}: ${failed.error}`);
-    if (manifest.cisScanConfigurationArn) await deleteCisScan(deps.inspector2, manifest.cisScanConfigurationArn);
+    const closed = await closeRun(deps, manifest, report);
+    problems.push(...closed.problems);
+    return {
+        runId,
+        status: "reported",
+        outcome: report.outcome,
+        verdicts: report.verdictCounts,
+        findings: snapshot.findings.length,
+        terminated: termination.terminated,
+        tagged: closed.tagged,
+        problems,
+    };
+}
+
+/**
+ * After delivery: tag the assessed AMIs, delete the CIS scan, free the start lock and, last,
+ * close the run. Repeatable; an open marker left behind means these have not all happened.
+ */
+async function closeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, report: Pick<AssessmentReport, "amis" | "generatedAt"> | undefined): Promise<{ tagged: string[]; problems: string[] }> {
+    const { s3, settings } = deps;
+    const keys = v2RunKeys(settings.reportPrefix, manifest.runId);
+    const problems: string[] = [];
+    let tagged: string[] = [];
+    if (report) {
+        const tagging = await tagAssessedAmis(deps.ec2, report.amis, new Date(report.generatedAt));
+        for (const failed of tagging.failed) problems.push(`could not tag ${failed.imageId}: ${failed.error}`);
+        tagged = tagging.tagged;
+    }
+    if (manifest.cisScanConfigurationArn) {
+        await deleteCisScan(deps.inspector2, manifest.cisScanConfigurationArn).catch((error) => problems.push(`could not delete the CIS scan configuration: ${errorText(error)}`));
+    }
+    await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), manifest.runId);
     await deleteKey(s3, settings.reportBucket, keys.openMarker);
-    await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), runId);
-    return { runId, status: "reported", outcome: report.outcome, verdicts: report.verdictCounts, findings: listed.findings.length, terminated: termination.terminated, tagged: tagging.tagged, problems };
+    return { tagged, problems };
+}
+
+/** A run found delivered but still open: its reporter died during housekeeping; finish it from the stored report. */
+export async function closeDeliveredRun(deps: V2AnalyzeDeps, manifest: V2RunManifest): Promise<void> {
+    const { s3, settings } = deps;
+    const stored = await readJson<AssessmentReport>(s3, settings.reportBucket, v2RunKeys(settings.reportPrefix, manifest.runId).reportJson);
+    await closeRun(deps, manifest, stored?.value);
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

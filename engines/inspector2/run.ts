@@ -33,6 +33,8 @@ export function v2RunKeys(reportPrefix: string, runId: string) {
         /** One per instance, created once coverage confirms the scan. */
         scannedPrefix: `${folder.base}scanned/`,
         scanned: (instanceId: string) => `${folder.base}scanned/${instanceId}.json`,
+        /** What the report is built from, saved before the instances go (their findings close with them). */
+        evidence: `${folder.base}evidence.json`,
         /** The right to report; expires so that a crashed reporter's run is reported by a retry. */
         reportClaim: `${folder.base}report.claim`,
         /** Present while the run is open: the sweep visits these. */

@@ -1,7 +1,7 @@
 // Launching an Inspector v2 run: instances with the SSM-only profile and IMDSv2, the run's CIS
 // scan if asked for, then the manifest that opens the run. Once the manifest is written the run
 // belongs to analyze; before that, any failure terminates what was launched and frees the lock.
-import type { Image } from "@aws-sdk/client-ec2";
+import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import { launchForAmis } from "../../pipeline/amiLaunches";
 import { errorText } from "../../pipeline/instances";
 import type { LaunchProfile } from "../../pipeline/launch";
@@ -86,7 +86,10 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
     if (!settings.instanceProfileArn || !settings.subnetIds || !settings.securityGroupId || !settings.instanceTypes) {
         throw new Error("scan mode launches instances, but the instance profile, subnets, security group or instance types are not configured");
     }
-    return launchForAmis(deps.ec2, images, {
+    // RunInstances is retried on throttling with the same ClientToken (idempotent): one throttled
+    // call must not cost an AMI its assessment. Other errors are recorded as LAUNCH_FAILED at once.
+    const ec2 = { send: (command: Parameters<EC2Client["send"]>[0]) => withRetry(() => deps.ec2.send(command), { sleep: deps.sleep }) } as unknown as EC2Client;
+    return launchForAmis(ec2, images, {
         pipelineName: settings.pipelineName,
         runId,
         instanceTypes: settings.instanceTypes,

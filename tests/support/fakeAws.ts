@@ -146,6 +146,8 @@ export class FakeAws {
     accountStatus = "ENABLED";
     coverage = new Map<string, CoveredResource>();
     findings: Finding[] = [];
+    /** Findings that were ACTIVE until their instance was terminated (Inspector closed them). */
+    closedByTermination = new Set<string>();
     objects = new Map<string, S3Object>();
     /** Every successful PutObject, in order (key, body). */
     puts: { key: string; body: string }[] = [];
@@ -329,7 +331,10 @@ export class FakeAws {
         if (instance.state === "terminated" || instance.state === "shutting-down") return;
         instance.state = "terminated";
         for (const finding of this.findings) {
-            if (finding.resources?.some((r) => r.id === instanceId) && finding.status === "ACTIVE") finding.status = "CLOSED";
+            if (finding.resources?.some((r) => r.id === instanceId) && finding.status === "ACTIVE") {
+                finding.status = "CLOSED";
+                this.closedByTermination.add(finding.findingArn!);
+            }
         }
         const row = this.coverage.get(instanceId);
         if (row) row.scanStatus = { statusCode: "INACTIVE", reason: "RESOURCE_TERMINATED" };
