@@ -1,16 +1,30 @@
-// Delivering one run's report: JSON and Markdown to the bucket, the summary to the results topic.
+// Delivering one run's report: JSON, Markdown and HTML to the bucket, the trend against the
+// previous run, the index, and the summary to the results topic (plain text, trend first).
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { publishNotice } from "./notify";
 import type { AssessmentReport } from "./report";
+import { previousReport, recordInHistory } from "./reportHistory";
+import { renderReportHtml } from "./reportHtml";
 import { putText } from "./reportStore";
 import { reportMarkdown, reportSubject, s3Url, summaryText } from "./reportText";
+import { computeTrend } from "./trend";
 
-export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicArn: string, report: AssessmentReport): Promise<void> {
+export function htmlKeyOf(jsonKey: string): string {
+    return jsonKey.replace(/report\.json$/, "report.html");
+}
+
+export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicArn: string, report: AssessmentReport, reportPrefix: string): Promise<void> {
     const { bucket, jsonKey, markdownKey } = report.location;
+    const htmlKey = htmlKeyOf(jsonKey);
+    const previous = await previousReport(s3, bucket, reportPrefix);
+    const trend = computeTrend(report, previous?.runArn === report.runArn ? undefined : previous);
     await putText(s3, bucket, jsonKey, JSON.stringify(report), "application/json");
     await putText(s3, bucket, markdownKey, reportMarkdown(report), "text/markdown; charset=utf-8");
-    await publishNotice(sns, resultsTopicArn, reportSubject(report), summaryText(report), `Full report: ${s3Url(bucket, markdownKey)}`);
+    await putText(s3, bucket, htmlKey, renderReportHtml(report, trend), "text/html; charset=utf-8");
+    const message = [`Trend: ${trend.headline}`, `Report files: ${s3Url(bucket, htmlKey)} (also report.md, report.json)`, "", summaryText(report)].join("\n");
+    await publishNotice(sns, resultsTopicArn, reportSubject(report), message, `Full report: ${s3Url(bucket, markdownKey)}`);
+    await recordInHistory(s3, report, reportPrefix, htmlKey);
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

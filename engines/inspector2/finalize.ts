@@ -136,7 +136,7 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
             terminationFailed: termination.failed,
             problems,
         });
-        await publishReport(s3, deps.sns, settings.resultsTopicArn, report);
+        await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
     } catch (error) {
         // Nothing went out: give the claim back so that the retry (or the next sweep) reports at
         // once instead of waiting out REPORT_CLAIM_SECONDS. A reporter that dies cannot; the expiry covers it.

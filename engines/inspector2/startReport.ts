@@ -26,7 +26,7 @@ export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan
         terminationFailed: [],
         problems: [],
     });
-    await publishReport(deps.s3, deps.sns, settings.resultsTopicArn, report);
+    await publishReport(deps.s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
     await putIfAbsent(deps.s3, settings.reportBucket, v2RunKeys(settings.reportPrefix, runId).deliveredMarker, JSON.stringify({ runId, deliveredAt: now.toISOString() }));
     return { runId, outcome: "REPORTED", amis, reportOutcome: outcome };
 }

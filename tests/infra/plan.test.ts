@@ -78,7 +78,7 @@ describe("npm run plan", () => {
             "TerminateOnlyThisPipelinesInstances: ec2:TerminateInstances on arn:aws:ec2:us-east-1:123456789012:instance/* [StringEquals aws:ResourceTag/golden-ami-assessment:pipeline=gaa-dev-us-east-1]",
         );
         expect(parsed.summary.regions["us-east-1"].engine.name).to.equal("inspector2");
-        expect(parsed.summary.regions["us-east-1"].roles).to.have.length(3);
+        expect(parsed.summary.regions["us-east-1"].roles).to.have.length(4);
     });
 
     it("warns when nobody is emailed, and about a configured subnet's route to HTTPS", () => {
