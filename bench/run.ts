@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Plan, planIndex } from "../scripts/mockRuntime";
 import { benchAnalyze } from "./analyze";
+import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
@@ -178,6 +179,18 @@ async function main() {
         ]),
     );
 
+    console.log(`\nAnalyze, Inspector v2: ${QUICK ? "300 findings over 5 instances, 1" : "10,000 findings over 20 instances, 5"} ms per faked AWS call...`);
+    const v2 = await benchAnalyzeV2(QUICK ? { findings: 300, instances: 5, latencyMs: 1 } : { findings: 10_000, instances: 20, latencyMs: 5 });
+    printTable(
+        ["analyze (v2)", "made", "least the API allows", "ratio", "target"],
+        [
+            ["ListCoverage calls", String(v2.made.ListCoverage), `${v2.minimum.ListCoverage} (${v2.options.instances} instances / 10 IDs per filter)`, (v2.made.ListCoverage / v2.minimum.ListCoverage).toFixed(3), judged(v2.made.ListCoverage === v2.minimum.ListCoverage, "= least")],
+            ["ListFindings calls", String(v2.made.ListFindings), `${v2.minimum.ListFindings} (10 IDs per filter, 100 per page)`, (v2.made.ListFindings / v2.minimum.ListFindings).toFixed(3), judged(v2.made.ListFindings <= v2.minimum.ListFindings + Math.ceil(v2.options.instances / 10), "≤ least + one partial page per batch of 10")],
+            ["wall time", `${Math.round(v2.wallMs)} ms`, `${Math.round(v2.boundMs)} ms = ${v2.totalCalls} sequential calls × ${v2.options.latencyMs} ms`, (v2.wallMs / v2.boundMs).toFixed(2), judged(v2.wallMs <= 1.5 * v2.boundMs, "≤ 1.5× bound")],
+            ["findings reported", String(v2.reported), String(v2.options.findings), "", judged(v2.reported === v2.options.findings, "none lost")],
+        ],
+    );
+
     console.log(`\nAnalyze: ${QUICK ? "500 findings over 5 instances, 2" : "10,000 findings over 20 instances, 20"} ms per mocked AWS call...`);
     const analyze = await benchAnalyze(QUICK ? { findings: 500, instances: 5, latencyMs: 2 } : { findings: 10_000, instances: 20, latencyMs: 20 });
     printTable(
@@ -212,6 +225,7 @@ async function main() {
         node: process.version,
         plan: { ...planResults, targetMs: PLAN_TARGET_MS, growthTarget: GROWTH_TARGET, pass: plan.all.medianMs <= PLAN_TARGET_MS && plan.growth <= GROWTH_TARGET },
         quick: QUICK,
+        analyzeV2: v2,
         archives: sizes.map((s) => ({ ...s, targetBytes: targetOf(s.role), pass: s.zippedBytes <= targetOf(s.role) && s.files.length === 1 })),
         analyze: { ...analyze, pass: { calls: analyze.totalMade === analyze.totalMinimum, time: analyze.wallMs <= 1.5 * analyze.boundMs } },
     };

@@ -155,6 +155,8 @@ export class FakeAws {
     faults: Fault[] = [];
     /** Commands called, in order, with a short note. */
     calls: string[] = [];
+    /** Real time every call takes (benchmarks); 0 in tests, which run on the fake clock. */
+    latencyMs = 0;
 
     // Small pages force every reader to page.
     imagePageSize = 2;
@@ -202,7 +204,7 @@ export class FakeAws {
 
     private async enter(command: string, input: any, note = ""): Promise<void> {
         // Let concurrent invocations interleave at every call, as real network calls do.
-        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => (this.latencyMs > 0 ? setTimeout(resolve, this.latencyMs) : setImmediate(resolve)));
         for (const fault of this.faults) {
             if (fault.command !== command || fault.times <= 0 || (fault.when && !fault.when(input))) continue;
             fault.times--;
