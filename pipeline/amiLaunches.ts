@@ -1,7 +1,6 @@
 // One assessment instance per golden AMI, a few at a time; each AMI ends up with a record of
 // what happened to it, which start reports and hands to analyze in the manifest.
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
-import type { UnhealthyAgent } from "../engines/classic/agents";
 import { mapWithConcurrency } from "./concurrency";
 import { LaunchProfile, planLaunch } from "./launch";
 import { tagMap } from "./tags";
@@ -49,7 +48,7 @@ export async function launchForAmis(ec2: EC2Client, images: ReadonlyArray<Image>
 }
 
 /** The records with every instance whose agent is not healthy marked AGENT_UNHEALTHY, with why. */
-export function markUnhealthyAgents(amis: ReadonlyArray<AmiRecord>, unhealthy: ReadonlyArray<UnhealthyAgent>): AmiRecord[] {
+export function markUnhealthyAgents(amis: ReadonlyArray<AmiRecord>, unhealthy: ReadonlyArray<{ instanceId: string; reason: string }>): AmiRecord[] {
     const reasonById = new Map(unhealthy.map((agent) => [agent.instanceId, agent.reason]));
     return amis.map((ami) => {
         const reason = ami.instanceId === undefined ? undefined : reasonById.get(ami.instanceId);

@@ -1,7 +1,6 @@
 // One factory per client so a serialized handler only pulls in the SDK packages it uses.
-// Adaptive retry mode backs off on throttling (Inspector Classic throttles DescribeFindings hard).
+// Adaptive retry mode backs off on throttling; each engine adds its Inspector client the same way.
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { InspectorClient } from "@aws-sdk/client-inspector";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 
@@ -9,9 +8,6 @@ export const CLIENT_RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 
 export function createEc2Client(): EC2Client {
     return new EC2Client({ ...CLIENT_RETRY });
-}
-export function createInspectorClient(): InspectorClient {
-    return new InspectorClient({ ...CLIENT_RETRY });
 }
 export function createS3Client(): S3Client {
     return new S3Client({ ...CLIENT_RETRY });

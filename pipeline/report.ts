@@ -1,10 +1,15 @@
 // Pure: the full report of one run, as written to S3 (JSON) and rendered by reportText.
 import type { AmiAssessment, Consolidation, UnmappedFindings, Verdict } from "./consolidate";
-import type { UnreadFinding } from "../engines/classic/findings";
 import type { RunManifest } from "./manifest";
 import type { EngineName, Severity } from "./settings";
 
 export const REPORT_SCHEMA_VERSION = 2;
+
+/** A finding the engine listed but could not read; the report says how many and why. */
+export interface UnreadFinding {
+    findingArn: string;
+    reason: string;
+}
 
 /**
  * How a run ended. COMPLETED: assessed. DEADLINE_REACHED: duration ran out before every instance

@@ -2,7 +2,6 @@
 import type { AmiRecord } from "./manifest";
 import type { Notice } from "./notice";
 import type { RunCleanup } from "./runCleanup";
-import type { AgentInOtherRun } from "../engines/classic/assessmentRuns";
 import { describeAmiTags } from "./goldenAmis";
 import { errorText } from "./instances";
 
@@ -16,19 +15,6 @@ export function noGoldenAmisNotice(pipelineName: string, amiTags: Record<string,
             `Owners searched: ${amiOwners.join(", ")}`,
             "",
             "Check that the golden AMIs carry exactly these tags in this region and are in the available state.",
-        ].join("\n"),
-    };
-}
-
-export function runInProgressNotice(pipelineName: string, assessmentTemplateArn: string, activeRunArns: string[]): Notice {
-    return {
-        subject: `[${pipelineName}] previous assessment still running; this one skipped`,
-        message: [
-            `An assessment run of template ${assessmentTemplateArn} has not finished, so no new instances were launched.`,
-            "The next scheduled start will try again.",
-            "",
-            "Unfinished runs:",
-            ...activeRunArns.map((arn) => `- ${arn}`),
         ].join("\n"),
     };
 }
@@ -47,7 +33,8 @@ export interface StartReportInput {
     assessmentRunArn?: string;
     /** Why the run was not started (refusal text, unexpected error). */
     reason?: string;
-    agentsInOtherRuns?: ReadonlyArray<AgentInOtherRun>;
+    /** Agents an engine found busy in another run (Classic's refusal says which). */
+    agentsInOtherRuns?: ReadonlyArray<{ agentId?: string; assessmentRunArn?: string }>;
     agentsTruncated?: boolean;
     canRetry?: boolean;
     /** Instances terminated because their agent never became healthy. */

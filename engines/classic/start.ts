@@ -10,7 +10,8 @@ import { waitForHealthyAgents } from "./agents";
 import { CLASSIC_LAUNCH_PROFILE } from "./launchProfile";
 import { launchForAmis, markUnhealthyAgents } from "../../pipeline/amiLaunches";
 import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun } from "./assessmentRuns";
-import { createEc2Client, createInspectorClient, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { createInspectorClient } from "./client";
 import { findGoldenAmis } from "../../pipeline/goldenAmis";
 import { errorText, terminateInstances } from "../../pipeline/instances";
 import { AmiRecord, ClassicRunManifest as RunManifest, runKeys } from "./manifest";
@@ -20,7 +21,8 @@ import { RunCleanup, terminateRunInstances } from "../../pipeline/runCleanup";
 import { makeRunId } from "../../pipeline/runId";
 import { readSettings } from "../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
-import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../pipeline/startNotices";
+import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, startReportNotice } from "../../pipeline/startNotices";
+import { runInProgressNotice } from "./notices";
 
 export const START_SETTINGS = [
     "engine",

@@ -22,7 +22,7 @@ describe("markUnhealthyAgents", () => {
             { imageId: "ami-2", tags: {}, status: "ASSESSING", instanceId: "i-2" },
             { imageId: "ami-3", tags: {}, status: "LAUNCH_FAILED", reason: "capacity" },
         ];
-        expect(markUnhealthyAgents(amis, [{ instanceId: "i-2", health: "UNHEALTHY", reason: "agent UNHEALTHY" }])).to.deep.equal([
+        expect(markUnhealthyAgents(amis, [{ instanceId: "i-2", reason: "agent UNHEALTHY" }])).to.deep.equal([
             amis[0],
             { imageId: "ami-2", tags: {}, status: "AGENT_UNHEALTHY", instanceId: "i-2", reason: "agent UNHEALTHY" },
             amis[2],

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { AmiRecord } from "../../pipeline/manifest";
-import { noGoldenAmisNotice, runInProgressNotice, startReportNotice } from "../../pipeline/startNotices";
+import { noGoldenAmisNotice, startReportNotice } from "../../pipeline/startNotices";
+import { runInProgressNotice } from "../../engines/classic/notices";
 import { RUN_ARN, TEMPLATE_ARN } from "../support/launchFixtures";
 
 const RUN_ID = "2026-11-23T10-00-00Z-abc123";
