@@ -10,6 +10,7 @@ import {
 import type { CisScan, CisScanResultDetails, CisTargetResourceAggregation, Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { FindingSummary } from "../../pipeline/findingModel";
 import { errorText } from "../../pipeline/instances";
+import { pageAll } from "./retry";
 
 export type CisScanStatus = "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
 export type CisInstanceResult = {
@@ -44,20 +45,6 @@ export async function createRunCisScan(
     );
     if (!output.scanConfigurationArn) throw new Error(`CreateCisScanConfiguration returned no scanConfigurationArn for ${input.scanName}`);
     return output.scanConfigurationArn;
-}
-
-/** Pages a CIS list call to the end, refusing a repeated token. */
-async function pageAll<T>(name: string, fetch: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
-    const items: T[] = [];
-    let nextToken: string | undefined;
-    do {
-        const token = nextToken;
-        const page = await fetch(token);
-        items.push(...(page.items ?? []));
-        if (page.nextToken && page.nextToken === token) throw new Error(`${name} returned the same nextToken twice: ${token}`);
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return items;
 }
 
 /** Pure: the scan to report for a configuration: a oneTime configuration has one; else the latest. */

@@ -2,7 +2,7 @@
 // instance; a verdict separates "done", "still coming" and "will not happen this run".
 import { ListCoverageCommand } from "@aws-sdk/client-inspector2";
 import type { CoverageFilterCriteria, CoveredResource, Inspector2Client, ListCoverageResponse } from "@aws-sdk/client-inspector2";
-import { RetryOptions, chunk, realSleep, withRetry } from "./retry";
+import { RetryOptions, chunk, pageAll, realSleep, withRetry } from "./retry";
 
 export type CoverageVerdict = {
     instanceId: string;
@@ -102,23 +102,12 @@ export function coverageFilter(instanceIds: string[]): CoverageFilterCriteria {
 export interface ReadCoverageOptions extends Partial<RetryOptions> {}
 
 /** Every coverage row of one batch, across pages; each page gets its own throttling retries. */
-async function listCoverageRows(client: Inspector2Client, instanceIds: string[], options: RetryOptions, countCall: () => void): Promise<CoveredResource[]> {
-    const rows: CoveredResource[] = [];
+function listCoverageRows(client: Inspector2Client, instanceIds: string[], options: RetryOptions, countCall: () => void): Promise<CoveredResource[]> {
     const filterCriteria = coverageFilter(instanceIds);
-    let nextToken: string | undefined;
-    do {
-        const token = nextToken;
-        const page: ListCoverageResponse = await withRetry(
-            () => client.send(new ListCoverageCommand({ filterCriteria, maxResults: COVERAGE_PAGE_SIZE, nextToken: token })),
-            options,
-            countCall,
-        );
-        rows.push(...(page.coveredResources ?? []));
-        // A repeated token would page forever.
-        if (page.nextToken && page.nextToken === token) throw new Error(`ListCoverage returned the same nextToken twice: ${token}`);
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return rows;
+    return pageAll("ListCoverage", async (nextToken) => {
+        const page = await withRetry(() => client.send(new ListCoverageCommand({ filterCriteria, maxResults: COVERAGE_PAGE_SIZE, nextToken })), options, countCall);
+        return { items: page.coveredResources, nextToken: page.nextToken };
+    });
 }
 
 /**

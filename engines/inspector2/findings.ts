@@ -2,7 +2,7 @@
 import { ListFindingsCommand } from "@aws-sdk/client-inspector2";
 import type { FilterCriteria, Finding, Inspector2Client, ListFindingsResponse } from "@aws-sdk/client-inspector2";
 import type { FindingSeverity, FindingSummary, FixAvailability } from "../../pipeline/findingModel";
-import { RetryOptions, chunk, withRetry } from "./retry";
+import { RetryOptions, chunk, pageAll, withRetry } from "./retry";
 
 /** FilterCriteria string-filter lists take 1-10 filters each (API reference, FilterCriteria). */
 export const FINDINGS_IDS_PER_CALL = 10;
@@ -102,22 +102,11 @@ export function plannedListFindingsCalls(findingsPerInstance: number[], pageSize
 }
 
 /** Every finding of one batch, across pages; each page gets its own throttling retries. */
-async function listBatch(client: Inspector2Client, filterCriteria: FilterCriteria, options: RetryOptions, countCall: () => void): Promise<Finding[]> {
-    const findings: Finding[] = [];
-    let nextToken: string | undefined;
-    do {
-        const token = nextToken;
-        const page: ListFindingsResponse = await withRetry(
-            () => client.send(new ListFindingsCommand({ filterCriteria, maxResults: FINDINGS_PAGE_SIZE, nextToken: token })),
-            options,
-            countCall,
-        );
-        findings.push(...(page.findings ?? []));
-        // A repeated token would page forever.
-        if (page.nextToken && page.nextToken === token) throw new Error(`ListFindings returned the same nextToken twice: ${token}`);
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return findings;
+function listBatch(client: Inspector2Client, filterCriteria: FilterCriteria, options: RetryOptions, countCall: () => void): Promise<Finding[]> {
+    return pageAll("ListFindings", async (nextToken) => {
+        const page = await withRetry(() => client.send(new ListFindingsCommand({ filterCriteria, maxResults: FINDINGS_PAGE_SIZE, nextToken })), options, countCall);
+        return { items: page.findings, nextToken: page.nextToken };
+    });
 }
 
 /**

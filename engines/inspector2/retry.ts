@@ -42,6 +42,20 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
     }
 }
 
+/** Pages a list call to the end, refusing a repeated token (which would page forever). */
+export async function pageAll<T>(name: string, fetch: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
+    const items: T[] = [];
+    let nextToken: string | undefined;
+    do {
+        const token = nextToken;
+        const page = await fetch(token);
+        items.push(...(page.items ?? []));
+        if (page.nextToken && page.nextToken === token) throw new Error(`${name} returned the same nextToken twice: ${token}`);
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return items;
+}
+
 /** Splits `items` into consecutive chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
     const chunks: T[][] = [];
