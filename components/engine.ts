@@ -44,6 +44,8 @@ export interface Engine {
     analyze: EngineHandler;
     /** Whatever invokes analyze besides nothing: a completion topic, event rules, a sweep schedule. */
     connect: (analyze: aws.lambda.Function) => void;
+    /** What launched instances use (e.g. the instance profile): deleted only after they are terminated. */
+    launchDependencies: pulumi.Resource[];
     /** Engine resources worth exporting, by name (e.g. templateArn, scanEventRuleArn). */
     outputs: Record<string, pulumi.Output<string>>;
 }

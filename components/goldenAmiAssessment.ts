@@ -30,6 +30,7 @@ import { assessmentNetwork } from "./network";
 import { partitionOf } from "./partition";
 import { PolicyScope, reaperPolicy } from "./policies";
 import { reporting } from "./reporting";
+import { terminateOnDelete } from "./destroyGuard";
 import { scheduleInvocation } from "./schedule";
 
 /** The one place the engine is chosen. */
@@ -179,8 +180,9 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             this,
         );
 
-        scheduleInvocation(`${name}-schedule`, schedule, start.func, region, this);
-        scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region, this);
+        const guard = terminateOnDelete(name, region, reaper, [network.securityGroup, start.func, analyze.func, ...engine.launchDependencies], this);
+        scheduleInvocation(`${name}-schedule`, schedule, start.func, region, this, [guard]);
+        scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region, this, [guard]);
         engine.connect(analyze.func);
 
         this.engine = engineName;

@@ -15,6 +15,8 @@ export interface PlannedResource {
     id: string;
     inputs: any;
     state: any;
+    /** Names of the resources in its explicit `dependsOn` (deleted after it; created before it). */
+    dependsOn?: string[];
 }
 
 export interface Plan {
@@ -117,6 +119,13 @@ interface Registered {
     type: string;
     name: string;
     parent?: pulumi.Resource;
+    dependsOn: pulumi.Resource[];
+}
+
+/** The explicit dependencies given as plain resources (the only form this program uses). */
+function plainDependsOn(dependsOn: unknown): pulumi.Resource[] {
+    const list = Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : [];
+    return list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d));
 }
 
 /** The value of an Output through the public API (apply), without `promise()`. */
@@ -169,7 +178,7 @@ export async function runUnderMocks(
         );
         const outputs = pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
-                registered.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent });
+                registered.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, dependsOn: plainDependsOn(args.opts.dependsOn) });
                 return undefined;
             });
             return program();
@@ -195,7 +204,8 @@ export async function runUnderMocks(
             if (!mock) continue;
             const urn = urns.get(r)!;
             const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
-            resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state });
+            const dependsOn = r.dependsOn.map((d) => registered.find((p) => p.resource === d)?.name ?? "(unknown)");
+            resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn });
         }
         return { resources, exports: exports as Record<string, unknown>, warnings };
     } catch (error) {

@@ -105,6 +105,8 @@ export function classicEngine(inputs: EngineInputs): Engine {
             );
             new aws.sns.TopicSubscription(`${name}-analyze-subscription`, { region, topic: infra.completionTopic.arn, protocol: "lambda", endpoint: analyze.arn }, { parent });
         },
+        // The target selects instances by tag; nothing else of Classic's is used by a running instance.
+        launchDependencies: [infra.target],
         outputs: { templateArn: infra.template.arn, targetArn: infra.target.arn, completionTopicArn: infra.completionTopic.arn },
     };
 }

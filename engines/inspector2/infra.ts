@@ -95,6 +95,7 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
             scheduleInvocation(`${name}-sweep-schedule`, DEFAULTS.sweepSchedule, analyze, region, parent);
             outputs.scanEventRuleArn = rule.arn;
         },
+        launchDependencies: identity ? [identity.profile, identity.role] : [],
         outputs,
     };
 }

@@ -2,7 +2,7 @@ import { DescribeInstancesCommand, EC2Client, Instance, TerminateInstancesComman
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import { LIVE_STATES } from "../../pipeline/instances";
-import { REAPER_SETTINGS, ReaperSettings, makeReaperHandler, reaperHandlerFactory } from "../../callbacks/reaper";
+import { DRAIN_WAIT_MS, REAPER_SETTINGS, ReaperResult, ReaperSettings, makeReaperHandler, reaperHandlerFactory } from "../../callbacks/reaper";
 import { settingsToEnv } from "../../pipeline/settings";
 import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
 import { Ec2World, liveInstanceIds, mockEc2World, newEc2World } from "../support/ec2World";
@@ -52,7 +52,7 @@ describe("reaper handler", () => {
     const published = (): PublishCommandInput[] => snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input as PublishCommandInput);
 
     it("looks only for this pipeline's live instances", async () => {
-        await reaper()({});
+        (await reaper()({})) as ReaperResult;
         expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0].args[0].input.Filters).to.deep.equal([
             { Name: `tag:${PIPELINE_TAG}`, Values: [PIPELINE] },
             { Name: "instance-state-name", Values: LIVE_STATES },
@@ -67,7 +67,7 @@ describe("reaper handler", () => {
             assessmentInstance("i-edge", MAX_AGE_SECONDS),
             assessmentInstance("i-other-pipeline", 30 * 3600, { pipeline: "someone-else" }),
         );
-        const result = await reaper()({});
+        const result = (await reaper()({})) as ReaperResult;
 
         expect(result.stale.map((instance) => instance.instanceId)).to.deep.equal(["i-stopped", "i-stale"]);
         expect(result.termination).to.deep.equal({ terminated: ["i-stopped", "i-stale"], failed: [] });
@@ -87,7 +87,7 @@ describe("reaper handler", () => {
     it("reports instances it could not terminate, by ID and error, and still terminates the rest", async () => {
         world.instances.push(assessmentInstance("i-1", 9000, { imageId: "ami-a" }), assessmentInstance("i-2", 9000, { imageId: "ami-b" }));
         world.unterminatable.add("i-2");
-        const result = await reaper()({});
+        const result = (await reaper()({})) as ReaperResult;
 
         expect(result.termination.terminated).to.deep.equal(["i-1"]);
         expect(result.termination.failed).to.have.length(1);
@@ -102,10 +102,47 @@ describe("reaper handler", () => {
 
     it("publishes nothing and terminates nothing when nothing is stale", async () => {
         world.instances.push(assessmentInstance("i-fresh", 60));
-        const result = await reaper()({});
+        const result = (await reaper()({})) as ReaperResult;
         expect(result).to.deep.include({ liveCount: 1, stale: [], notified: false });
         expect(ec2Mock.commandCalls(TerminateInstancesCommand)).to.have.length(0);
         expect(snsMock.commandCalls(PublishCommand)).to.have.length(0);
+    });
+
+    describe("on the pipeline's deletion (Pulumi's CRUD-scoped invocation)", () => {
+        it("does nothing when the invocation is created or updated", async () => {
+            world.instances.push(assessmentInstance("i-running", 60));
+            expect(await reaper()({ tf: { action: "create" } })).to.deep.include({ lifecycle: "create" });
+            expect(await reaper()({ tf: { action: "update" } })).to.deep.include({ lifecycle: "update" });
+            expect(ec2Mock.calls()).to.have.length(0);
+        });
+
+        it("terminates every instance of the pipeline, however young, waits until they are gone, and says so", async () => {
+            world.instances.push(
+                assessmentInstance("i-young", 60),
+                assessmentInstance("i-stopped", 600, { state: "stopped" }),
+                assessmentInstance("i-other-pipeline", 60, { pipeline: "someone-else" }),
+            );
+            const sleeps: number[] = [];
+            const handler = makeReaperHandler({ ec2, sns, settings: SETTINGS, now: fakeClock().now, sleep: async (ms) => void sleeps.push(ms) });
+            const result = (await handler({ tf: { action: "delete" } })) as any;
+            expect(result.lifecycle).to.equal("delete");
+            expect([...result.termination.terminated].sort()).to.deep.equal(["i-stopped", "i-young"]);
+            expect(result.stillLive).to.deep.equal([]);
+            expect(world.instances.find((i) => i.InstanceId === "i-other-pipeline")!.State!.Name).to.equal("running");
+            expect(published()[0].Subject).to.contain("before deletion");
+        });
+
+        it("waits a bounded time for an instance that will not terminate, and names it", async () => {
+            world.instances.push(assessmentInstance("i-stuck", 60));
+            world.unterminatable.add("i-stuck");
+            const sleeps: number[] = [];
+            const handler = makeReaperHandler({ ec2, sns, settings: SETTINGS, now: fakeClock().now, sleep: async (ms) => void sleeps.push(ms) });
+            const result = (await handler({ tf: { action: "delete" } })) as any;
+            expect(result.termination.failed.map((f: { instanceId: string }) => f.instanceId)).to.deep.equal(["i-stuck"]);
+            expect(result.stillLive).to.deep.equal(["i-stuck"]);
+            expect(sleeps.length).to.equal(Math.ceil(DRAIN_WAIT_MS / 15_000));
+            expect(published()[0].Message).to.contain("NOT TERMINATED (terminate by hand): i-stuck");
+        });
     });
 
     it("fails loudly when it cannot list instances", async () => {

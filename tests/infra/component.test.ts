@@ -75,6 +75,7 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
             "aws:iam/rolePolicy:RolePolicy": 3,
             "aws:lambda/function:Function": 3,
             "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 3,
+            "aws:lambda/invocation:Invocation": 1,
             "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
             "aws:cloudwatch/eventRule:EventRule": 2,
             "aws:cloudwatch/eventTarget:EventTarget": 2,

@@ -44,7 +44,7 @@ describe("npm run plan", () => {
     it("says per region: engine, schedule, AMI filter, assessment, reports, emails, counts", () => {
         for (const region of ["us-east-1", "eu-west-1"]) {
             const section = regionSection(summary, region);
-            expect(section.startsWith(` component gaa-dev-${region}, 45 resources`)).to.equal(true);
+            expect(section.startsWith(` component gaa-dev-${region}, 46 resources`)).to.equal(true);
             expect(section).to.contain("engine      inspector2 (ENGINE on the functions)");
             expect(section).to.contain('AMI filter  tags {"golden":"true"}, owners ["self"]');
             expect(section).to.contain("assessment  rules packages cve; duration 1h (3600 s)");
@@ -118,7 +118,7 @@ describe("npm run plan", () => {
         const { status, stdout, stderr } = plan("--details");
         expect(status, stderr).to.equal(0);
         for (const region of ["us-east-1", "eu-west-1"]) {
-            expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 45 resources`);
+            expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 46 resources`);
             expect(stdout).to.contain(`--- IAM policy: gaa-dev-${region}-start-policy`);
             expect(stdout).to.contain(`--- Schedule: gaa-dev-${region}-schedule\nrate(7 days)`);
             expect(stdout).to.contain(`--- Email subscription: gaa-dev-${region}-email-0`);
