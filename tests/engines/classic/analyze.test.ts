@@ -543,6 +543,143 @@ describe("analyze handler", () => {
         });
     });
 
+    describe("runs of a replaced template", () => {
+        const OLD_TEMPLATE = `${TEMPLATE_ARN.replace(/template\/[^/]+$/, "template/0-OldTmpl1")}`;
+        const OLD_RUN = `${OLD_TEMPLATE}/run/0-OldRun01`;
+        const OLD_KEYS = runKeys(PREFIX, OLD_RUN);
+
+        it("reports a run in progress when the template was replaced, matched through its manifest and run tag", async () => {
+            world.objects.set(OLD_KEYS.manifest, JSON.stringify(fakeManifest([{ imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" }], OLD_RUN)));
+            world.instances = [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa")];
+            world.findings = [];
+            world.agents = [{ ...healthyAgent("i-0000000000000000a"), assessmentRunArn: OLD_RUN }];
+
+            const result = await handler()(snsEvent(completedMessage({ templateArn: OLD_TEMPLATE, runArn: OLD_RUN })));
+
+            const record = processed(result);
+            expect(record.status).to.equal("processed");
+            expect(record.terminated).to.deep.equal(["i-0000000000000000a"]);
+            const tagFilters = ec2Mock.commandCalls(DescribeInstancesCommand)[0].args[0].input.Filters!;
+            expect(tagFilters).to.deep.include({ Name: `tag:${RUN_TAG}`, Values: ["2026-03-30T12-00-00Z-abc123"] });
+            const report = JSON.parse(world.objects.get(OLD_KEYS.reportJson)!) as AssessmentReport;
+            expect(report.templateArn).to.equal(OLD_TEMPLATE);
+            expect(report.amis.map((ami) => ami.verdict)).to.deep.equal(["PASS"]);
+            expect(published()).to.have.length(1);
+        });
+
+        it("still ignores another template's run whose manifest names a different run", async () => {
+            world.objects.set(OLD_KEYS.manifest, JSON.stringify(fakeManifest([{ imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" }], `${OLD_TEMPLATE}/run/0-Other`)));
+            const result = await handler()(snsEvent(completedMessage({ templateArn: OLD_TEMPLATE, runArn: OLD_RUN })));
+            expect(result.records[0].status).to.equal("ignored");
+            expect(published()).to.have.length(0);
+            expect(terminatedIds()).to.deep.equal([]);
+        });
+    });
+
+    describe("a PASS needs proof of assessment", () => {
+        beforeEach(() => {
+            arrange({
+                manifest: fakeManifest([
+                    { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" },
+                    { imageId: "ami-0bbbbbbbbbbbbbbbb", instanceId: "i-0000000000000000b" },
+                ]),
+                instances: [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa"), fakeInstance("i-0000000000000000b", "ami-0bbbbbbbbbbbbbbbb")],
+                findings: [oneFinding({ index: 1, agentId: "i-0000000000000000a", severity: "High", cveId: "CVE-2026-0001" })],
+            });
+        });
+
+        const quiet = () => writtenReport().amis.find((ami) => ami.imageId === "ami-0bbbbbbbbbbbbbbbb")!;
+
+        it("asks ListAssessmentRunAgents for the run's agents and passes an AMI whose agent collected data", async () => {
+            await handler()(snsEvent(complete()));
+            expect(inspectorMock.commandCalls(ListAssessmentRunAgentsCommand)[0].args[0].input).to.deep.include({ assessmentRunArn: RUN_ARN, maxResults: 500 });
+            expect(quiet().verdict).to.equal("PASS");
+        });
+
+        const cases: [string, () => void, string][] = [
+            ["its agent is not among the run's agents", () => (world.agents = [healthyAgent("i-0000000000000000a")]), "i-0000000000000000b: its agent is not among the run's agents"],
+            [
+                "its agent was UNHEALTHY",
+                () => (world.agents = [healthyAgent("i-0000000000000000a"), { ...healthyAgent("i-0000000000000000b"), agentHealth: "UNHEALTHY", agentHealthCode: "UNHEALTHY", agentHealthDetails: "IMDSv2 only" } as any]),
+                "i-0000000000000000b: its agent's health code was UNHEALTHY: IMDSv2 only",
+            ],
+            [
+                "its agent's health is UNKNOWN",
+                () => (world.agents = [healthyAgent("i-0000000000000000a"), { ...healthyAgent("i-0000000000000000b"), agentHealth: "UNKNOWN", agentHealthCode: "UNKNOWN" } as any]),
+                "health code was UNKNOWN",
+            ],
+            [
+                "its agent sent no telemetry",
+                () => (world.agents = [healthyAgent("i-0000000000000000a"), { ...healthyAgent("i-0000000000000000b"), telemetryMetadata: [] }]),
+                "i-0000000000000000b: its agent sent no telemetry, so data collection did not complete",
+            ],
+        ];
+        for (const [name, arrangeAgents, reason] of cases) {
+            it(`reports NOT ASSESSED, not PASS, when ${name}`, async () => {
+                arrangeAgents();
+                const result = await handler()(snsEvent(complete()));
+                expect(quiet().verdict).to.equal("NOT ASSESSED");
+                expect(quiet().notAssessed!.detail).to.match(/^no proof of assessment: /).and.include(reason);
+                expect(processed(result).verdicts).to.deep.equal({ FAIL: 1, "NOT ASSESSED": 1, PASS: 0 });
+                expect(tagCalls().map((call) => call.Resources![0]), "an unproven AMI keeps its last real verdict").to.deep.equal(["ami-0aaaaaaaaaaaaaaaa"]);
+            });
+        }
+
+        it("reports NOT ASSESSED when the findings listed differ from the count the completion announced", async () => {
+            await handler()(snsEvent(completedMessage({ findingsCount: { [Object.keys(countByPackage(world.findings))[0]]: 5 } })));
+            expect(quiet().verdict).to.equal("NOT ASSESSED");
+            expect(quiet().notAssessed!.detail).to.include("Inspector announced 5 finding(s) but ListFindings returned 1");
+            expect(writtenReport().amis.find((ami) => ami.imageId === "ami-0aaaaaaaaaaaaaaaa")!.verdict, "a failing finding is proof enough of a FAIL").to.equal("FAIL");
+        });
+
+        it("reports NOT ASSESSED when the announced count cannot be read", async () => {
+            const message = JSON.parse(complete());
+            message.findingsCount = "garbled";
+            await handler()(snsEvent(JSON.stringify(message)));
+            expect(quiet().notAssessed!.detail).to.include("findingsCount could not be read");
+        });
+    });
+
+    describe("stale verdicts", () => {
+        const days = (n: number) => new Date(NOW.getTime() - n * 86_400_000).toISOString();
+        beforeEach(() => {
+            arrange({
+                manifest: fakeManifest([
+                    { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a", tags: { [LAST_ASSESSED_TAG]: days(30), [VERDICT_TAG]: "PASS" } },
+                    { imageId: "ami-0bbbbbbbbbbbbbbbb", name: "old", status: "LAUNCH_FAILED", reason: "quota", tags: { [LAST_ASSESSED_TAG]: days(15), [VERDICT_TAG]: "FAIL" } },
+                    { imageId: "ami-0cccccccccccccccc", status: "LAUNCH_FAILED", reason: "quota", tags: { [LAST_ASSESSED_TAG]: days(3), [VERDICT_TAG]: "PASS" } },
+                    { imageId: "ami-0dddddddddddddddd", status: "LAUNCH_FAILED", reason: "quota", tags: {} },
+                ]),
+                instances: [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa")],
+            });
+        });
+
+        it("lists golden AMIs without a verdict from this run whose last verdict is older than two weekly schedules, or missing", async () => {
+            const result = await handler()(snsEvent(complete()));
+            expect(processed(result).stale!.map((entry) => entry.imageId)).to.deep.equal(["ami-0bbbbbbbbbbbbbbbb", "ami-0dddddddddddddddd"]);
+            const report = writtenReport();
+            const old = report.amis.find((ami) => ami.imageId === "ami-0bbbbbbbbbbbbbbbb")!;
+            expect(old.stale).to.deep.include({ lastVerdict: "FAIL", lastAssessedAt: days(15) });
+            expect(report.amis.find((ami) => ami.imageId === "ami-0aaaaaaaaaaaaaaaa")!.stale, "assessed again now").to.equal(undefined);
+            const note = report.notes.find((n) => n.startsWith("Stale:"))!;
+            expect(note).to.include("ami-0bbbbbbbbbbbbbbbb (old): last verdict FAIL of").and.include("ami-0dddddddddddddddd: no verdict on record").and.include("14d 0h");
+            expect(published()[0].Message).to.include("Stale:");
+        });
+
+        it("uses the configured schedule interval", async () => {
+            const result = await handler({ settings: { ...SETTINGS, scheduleIntervalSeconds: 86_400 } })(snsEvent(complete()));
+            expect(processed(result).stale!.map((entry) => entry.imageId)).to.deep.equal(["ami-0bbbbbbbbbbbbbbbb", "ami-0cccccccccccccccc", "ami-0dddddddddddddddd"]);
+        });
+
+        it("writes the verdict together with its date on every assessed AMI", async () => {
+            await handler()(snsEvent(complete()));
+            const [call] = tagCalls();
+            expect(call.Resources).to.deep.equal(["ami-0aaaaaaaaaaaaaaaa"]);
+            expect(call.Tags).to.deep.include({ Key: VERDICT_TAG, Value: "PASS" });
+            expect(call.Tags).to.deep.include({ Key: LAST_ASSESSED_TAG, Value: COMPLETED_AT });
+        });
+    });
+
     describe("partial failures", () => {
         beforeEach(() => {
             arrange({
