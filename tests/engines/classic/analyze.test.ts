@@ -808,4 +808,12 @@ describe("analyzeHandlerFactory", () => {
     it("asks for exactly the settings it uses", () => {
         expect([...ANALYZE_SETTINGS].sort()).to.deep.equal(Object.keys(SETTINGS).sort());
     });
+
+    it("reads the optional schedule interval, and fails loudly on a malformed one", () => {
+        Object.assign(process.env, settingsToEnv({ ...SETTINGS, scheduleIntervalSeconds: 86_400 }, CLASSIC_SETTINGS_SPEC), { AWS_REGION: "us-east-1" });
+        expect(process.env.SCHEDULE_INTERVAL_SECONDS).to.equal("86400");
+        expect(analyzeHandlerFactory()).to.be.a("function");
+        process.env.SCHEDULE_INTERVAL_SECONDS = "weekly";
+        expect(() => analyzeHandlerFactory()).to.throw("environment variable SCHEDULE_INTERVAL_SECONDS is not a number: weekly");
+    });
 });
