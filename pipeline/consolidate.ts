@@ -31,6 +31,8 @@ export interface AmiAssessment {
     topFindings: FindingSummary[];
     /** Every finding, most severe first. */
     findings: FindingSummary[];
+    /** Set when this run gave no verdict and the AMI's last verdict (from its tags) is too old or missing. */
+    stale?: { lastVerdict?: string; lastAssessedAt?: string; detail: string };
 }
 
 /** Findings whose instance could not be tied to an AMI; they do not change any verdict. */
@@ -51,6 +53,14 @@ export interface ConsolidationInput {
     failedRunState?: string;
     /** Findings listed but not readable: a PASS cannot be confirmed while any are missing. */
     unreadFindings: number;
+    /**
+     * Instances the engine proved were assessed. When given, an AMI without a failing finding and
+     * without an instance in it is NOT ASSESSED ("no proof of assessment"), never PASS. Undefined:
+     * the engine applied its proof to the manifest itself (v2 marks unproven records NOT_SCANNED).
+     */
+    assessedInstances?: ReadonlySet<string>;
+    /** instance ID -> why it is not proven, for the NOT ASSESSED detail. */
+    unprovenReasons?: Record<string, string>;
     topN?: number;
 }
 
@@ -93,6 +103,10 @@ export function consolidate(input: ConsolidationInput): Consolidation {
         else if (input.failedRunState) notAssessed = { code: "RUN_FAILED", detail: `the assessment run ended in state ${input.failedRunState}` };
         else if (!failing && input.unreadFindings > 0) {
             notAssessed = { code: "FINDINGS_UNREAD", detail: `${input.unreadFindings} finding(s) of this run could not be read, so a PASS cannot be confirmed` };
+        } else if (!failing && input.assessedInstances && ![...instanceIds].some((id) => input.assessedInstances!.has(id))) {
+            const reasons = [...new Set([...instanceIds].sort().map((id) => input.unprovenReasons?.[id]).filter((r): r is string => !!r))];
+            const reason = reasons.length > 0 ? reasons.join("; ") : instanceIds.size === 0 ? "no instance of this run is known for it" : "nothing confirms its instance was assessed";
+            notAssessed = { code: "NOT_SCANNED", detail: `no proof of assessment: ${reason}` };
         }
         const assessment: AmiAssessment = {
             imageId,

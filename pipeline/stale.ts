@@ -3,7 +3,7 @@ import type { Instance } from "@aws-sdk/client-ec2";
 import type { TerminationResult } from "./instances";
 import type { Notice } from "./notice";
 import type { RuntimeSettings } from "./settings";
-import { RUN_TAG, SOURCE_AMI_TAG, tagMap } from "./tags";
+import { LAST_ASSESSED_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG, tagMap } from "./tags";
 
 export interface StaleInstance {
     instanceId: string;
@@ -79,6 +79,47 @@ export function reapNotice(pipelineName: string, maxAgeSeconds: number, stale: R
         ...(failedCount ? ["", "Instances not terminated keep running (and costing) until terminated by hand or by the next reaper run."] : []),
     ].join("\n");
     return { subject, message };
+}
+
+/** When no schedule interval is configured: the weekly schedule. */
+export const DEFAULT_SCHEDULE_INTERVAL_SECONDS = 7 * 24 * 3600;
+/** A verdict older than this many schedules is stale. */
+export const STALE_AFTER_SCHEDULES = 2;
+
+export interface StaleAmi {
+    imageId: string;
+    name?: string;
+    lastVerdict?: string;
+    /** ISO 8601, from the AMI's last-assessed tag; undefined when it never had a verdict. */
+    lastAssessedAt?: string;
+    detail: string;
+}
+
+/**
+ * Golden AMIs this run gave no verdict whose last verdict (the verdict and last-assessed tags,
+ * as the AMI carried them at launch) is older than `maxAgeSeconds`, or that never had one.
+ */
+export function findStaleAmis(
+    amis: ReadonlyArray<{ imageId: string; name?: string; tags?: Record<string, string> }>,
+    verdictNow: (imageId: string) => string | undefined,
+    now: Date,
+    maxAgeSeconds: number,
+): StaleAmi[] {
+    const stale: StaleAmi[] = [];
+    for (const ami of amis) {
+        const verdict = verdictNow(ami.imageId);
+        if (verdict === "PASS" || verdict === "FAIL") continue;
+        const tags = ami.tags ?? {};
+        const lastVerdict = tags[VERDICT_TAG] || undefined;
+        const at = tags[LAST_ASSESSED_TAG] ? new Date(tags[LAST_ASSESSED_TAG]) : undefined;
+        const known = at && !Number.isNaN(at.getTime()) ? at : undefined;
+        if (known && now.getTime() - known.getTime() <= maxAgeSeconds * 1000) continue;
+        const detail = known
+            ? `last verdict ${lastVerdict ?? "unknown"} of ${known.toISOString()}, ${formatAge(Math.floor((now.getTime() - known.getTime()) / 1000))} old (older than ${formatAge(maxAgeSeconds)})`
+            : "no verdict on record";
+        stale.push({ imageId: ami.imageId, name: ami.name, lastVerdict, lastAssessedAt: known?.toISOString(), detail });
+    }
+    return stale.sort((a, b) => (a.imageId < b.imageId ? -1 : a.imageId > b.imageId ? 1 : 0));
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

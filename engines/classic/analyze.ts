@@ -7,16 +7,20 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { tagAssessedAmis } from "../../pipeline/amiTags";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { createInspectorClient } from "./client";
-import { Verdict, consolidate } from "../../pipeline/consolidate";
+import { Consolidation, Verdict, consolidate } from "../../pipeline/consolidate";
 import { summarizeFinding } from "./findingModel";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
 import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
 import { errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
 import { ClassicRunManifest as RunManifest, runArnId, runKeys } from "./manifest";
-import { publishNotice } from "../../pipeline/notify";
-import { buildReport } from "../../pipeline/report";
-import { claimDelivery, putText, readManifest, releaseDelivery } from "../../pipeline/reportStore";
-import { reportMarkdown, reportSubject, s3Url, summaryText } from "../../pipeline/reportText";
+import { publishReport } from "../../pipeline/publishReport";
+import { AssessmentReport, buildReport } from "../../pipeline/report";
+import { readManifest } from "../../pipeline/reportStore";
+import { makeRunId } from "../../pipeline/runId";
+import { claim, putIfAbsent, readJson, release } from "../../pipeline/runState";
+import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, STALE_AFTER_SCHEDULES, StaleAmi, findStaleAmis, formatAge } from "../../pipeline/stale";
+import { AssessmentProof, assessmentProof, listRunAgents } from "./proof";
+import { startLockKey } from "./runControl";
 import { readSettings } from "../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis";
@@ -31,7 +35,10 @@ export const ANALYZE_SETTINGS = [
     "reportBucket",
     "reportPrefix",
 ] as const;
-export type AnalyzeSettings = Pick<ClassicSettings, (typeof ANALYZE_SETTINGS)[number]>;
+export type AnalyzeSettings = Pick<ClassicSettings, (typeof ANALYZE_SETTINGS)[number]> & Pick<ClassicSettings, "scheduleIntervalSeconds">;
+
+/** Longer than analyze's 15-minute timeout: a live reporter is never taken over. */
+export const REPORT_CLAIM_SECONDS = 16 * 60;
 
 /** The part of a Lambda SNS event analyze reads. */
 export interface SnsEvent {
@@ -50,11 +57,13 @@ export interface AnalyzeDeps {
     log?: Log;
     /** Backoff between own retries; tests pass a recorder. */
     sleep?: (ms: number) => Promise<void>;
+    /** For the report claim's holder id; Math.random unless a test pins it. */
+    random?: () => number;
 }
 
 /** Something that went wrong without stopping the rest. */
 export interface Failure {
-    step: "find-instances" | "terminate" | "describe-findings" | "look-up-instances" | "tag-ami";
+    step: "find-instances" | "terminate" | "describe-findings" | "look-up-instances" | "tag-ami" | "release-lock";
     target?: string;
     error: string;
 }
@@ -73,6 +82,8 @@ export type RecordResult =
           tagged: string[];
           failures: Failure[];
           report: { bucket: string; jsonKey: string; markdownKey: string };
+          /** Golden AMIs whose last verdict is older than two schedules (or missing). */
+          stale?: StaleAmi[];
       };
 
 export interface AnalyzeResult {
@@ -108,95 +119,165 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
         const notice = parseInspectorMessage(message);
         if (notice.kind === "malformed") return { status: "ignored", messageId, reason: `malformed message: ${notice.reason}` };
         if (notice.kind === "other") return { status: "ignored", messageId, reason: `event ${notice.event} needs no action` };
-        if (notice.templateArn !== settings.assessmentTemplateArn) {
-            return { status: "ignored", messageId, reason: `run of another assessment template: ${notice.templateArn}` };
-        }
 
         const { runArn } = notice;
         const keys = runKeys(settings.reportPrefix, runArn);
-        const failures: Failure[] = [];
-        const { manifest, problem: manifestProblem } = await readManifest<RunManifest>(s3, settings.reportBucket, keys.manifest, (m) =>
+        const bucket = settings.reportBucket;
+        const { manifest, problem: manifestProblem } = await readManifest<RunManifest>(s3, bucket, keys.manifest, (m) =>
             m.assessmentRunArn === runArn ? undefined : `belongs to run ${String(m.assessmentRunArn)}`,
         );
+        // A run of an earlier template (replaced for a duration or rules change) is still ours when start's manifest names it.
+        if (notice.templateArn !== settings.assessmentTemplateArn && !manifest) {
+            return { status: "ignored", messageId, reason: `run of another assessment template: ${notice.templateArn}, and no manifest of this pipeline names it` };
+        }
+        const failures: Failure[] = [];
 
         // Clean up first: once the run has ended the instances serve no purpose, and a later failure must not leave them running.
         const runInstances = await findRunInstances(manifest, notice.time, failures);
         const termination = await terminateInstances(ec2, runInstances.map((instance) => instance.InstanceId ?? "").filter(Boolean));
         for (const failed of termination.failed) failures.push({ step: "terminate", target: failed.instanceId, error: failed.error });
 
+        const location = { bucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown };
+        const duplicate = async (): Promise<RecordResult> => {
+            await releaseStartLock(manifest, failures);
+            const stored = await readJson<AssessmentReport>(s3, bucket, keys.reportJson).catch(() => undefined);
+            return {
+                status: "duplicate",
+                messageId,
+                runArn,
+                outcome: stored?.value.outcome ?? (notice.kind === "completed" ? "COMPLETED" : notice.state),
+                verdicts: stored?.value.verdictCounts ?? { FAIL: 0, "NOT ASSESSED": 0, PASS: 0 },
+                findings: { listed: 0, read: 0, unread: 0 },
+                terminated: termination.terminated,
+                tagged: [],
+                failures,
+                report: location,
+            };
+        };
+        if (await readJson(s3, bucket, keys.deliveredMarker)) return duplicate();
+
+        // The right to report, with an expiry: a reporter that dies (crash, timeout) is taken over by a later retry.
+        const claimKey = `${keys.base}report.claim`;
+        const holder = `analyze-${makeRunId(deps.now(), deps.random)}`;
+        const claimed = await claim(s3, bucket, claimKey, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
+        if (claimed.status === "held") {
+            // Thrown so that Lambda retries: if that reporter died, a later attempt takes its claim over.
+            throw new Error(`the report of ${runArn} is being delivered by ${claimed.by.holder} (claim until ${claimed.by.expiresAt}); retry later`);
+        }
+        // The reporter we took over from may have delivered after all.
+        if (claimed.status === "taken-over" && (await readJson(s3, bucket, keys.deliveredMarker))) return duplicate();
+
+        let report: AssessmentReport;
+        let consolidation: Consolidation;
         let listed: string[] = [];
         let described: DescribedFindings = { findings: [], unread: [] };
-        if (notice.kind === "completed") {
-            listed = await listFindingArns(inspector, runArn);
-            described = await describeFindings(inspector, listed, { sleep });
-            if (described.unread.length > 0) {
-                failures.push({ step: "describe-findings", error: `${described.unread.length} finding(s) unread, e.g. ${described.unread[0].reason}` });
+        let stale: StaleAmi[] = [];
+        try {
+            const problems: string[] = [];
+            let proof: AssessmentProof | undefined;
+            if (notice.kind === "completed") {
+                listed = await listFindingArns(inspector, runArn);
+                described = await describeFindings(inspector, listed, { sleep });
+                if (described.unread.length > 0) {
+                    failures.push({ step: "describe-findings", error: `${described.unread.length} finding(s) unread, e.g. ${described.unread[0].reason}` });
+                }
             }
+            const amiByInstance = await mapInstancesToAmis(manifest, runInstances, described, failures);
+            if (notice.kind === "completed") {
+                const agents = await listRunAgents(inspector, runArn, sleep);
+                const announced = notice.findingsCount ? Object.values(notice.findingsCount).reduce((sum, n) => sum + n, 0) : undefined;
+                proof = assessmentProof(Object.keys(amiByInstance), agents, announced, listed.length);
+            }
+            consolidation = consolidate({
+                findings: described.findings.map(summarizeFinding),
+                amiByInstance,
+                manifest,
+                severityThreshold: settings.severityThreshold,
+                failedRunState: notice.kind === "run-failed" ? notice.state : undefined,
+                unreadFindings: described.unread.length,
+                assessedInstances: proof?.assessed,
+                unprovenReasons: proof?.reasons,
+            });
+            stale = markStale(consolidation, manifest, problems);
+            report = buildReport({
+                engine: "classic",
+                pipelineName: settings.pipelineName,
+                region: regionOfArn(runArn) ?? "unknown region",
+                runArn,
+                runArnId: runArnId(runArn),
+                templateArn: notice.templateArn,
+                outcome: notice.kind === "completed" ? "COMPLETED" : notice.state,
+                completedAt: notice.time,
+                generatedAt: deps.now(),
+                severityThreshold: settings.severityThreshold,
+                manifest,
+                manifestProblem,
+                findingsCount: notice.kind === "completed" ? notice.findingsCount : undefined,
+                listed: listed.length,
+                read: described.findings.length,
+                unread: described.unread,
+                consolidation,
+                terminated: termination.terminated,
+                terminationFailed: termination.failed,
+                problems: [...failures.filter((f) => f.step === "find-instances" || f.step === "look-up-instances").map((f) => f.error), ...problems],
+                location,
+            });
+            await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
+        } catch (error) {
+            // Nothing went out: hand the claim back so that Lambda's retry (or SNS's redelivery) delivers at once.
+            await release(s3, bucket, claimKey, holder).catch((releaseError) => log("analyze: could not release the report claim", { runArn, error: errorText(releaseError) }));
+            throw error;
         }
+        // Dying between publish and this marker means a second, identical report: at least once, never none.
+        await putIfAbsent(s3, bucket, keys.deliveredMarker, JSON.stringify({ runArn, messageId, holder, deliveredAt: deps.now().toISOString() }));
 
-        const amiByInstance = await mapInstancesToAmis(manifest, runInstances, described, failures);
-        const consolidation = consolidate({
-            findings: described.findings.map(summarizeFinding),
-            amiByInstance,
-            manifest,
-            severityThreshold: settings.severityThreshold,
-            failedRunState: notice.kind === "run-failed" ? notice.state : undefined,
-            unreadFindings: described.unread.length,
-        });
-        const location = { bucket: settings.reportBucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown };
-        const report = buildReport({
-            engine: "classic",
-            pipelineName: settings.pipelineName,
-            region: regionOfArn(runArn) ?? "unknown region",
-            runArn,
-            runArnId: runArnId(runArn),
-            templateArn: notice.templateArn,
-            outcome: notice.kind === "completed" ? "COMPLETED" : notice.state,
-            completedAt: notice.time,
-            generatedAt: deps.now(),
-            severityThreshold: settings.severityThreshold,
-            manifest,
-            manifestProblem,
-            findingsCount: notice.kind === "completed" ? notice.findingsCount : undefined,
-            listed: listed.length,
-            read: described.findings.length,
-            unread: described.unread,
-            consolidation,
-            terminated: termination.terminated,
-            terminationFailed: termination.failed,
-            problems: failures.filter((f) => f.step === "find-instances" || f.step === "look-up-instances").map((f) => f.error),
-            location,
-        });
-        const result = {
+        const assessedAt = validDate(notice.time) ?? deps.now();
+        const tagging = await tagAssessedAmis(ec2, consolidation.amis, assessedAt);
+        for (const failed of tagging.failed) failures.push({ step: "tag-ami", target: failed.imageId, error: failed.error });
+        await releaseStartLock(manifest, failures);
+        return {
+            status: "processed",
             messageId,
             runArn,
             outcome: report.outcome,
             verdicts: report.verdictCounts,
             findings: { listed: listed.length, read: described.findings.length, unread: described.unread.length },
             terminated: termination.terminated,
-            tagged: [] as string[],
+            tagged: tagging.tagged,
             failures,
             report: location,
+            stale,
         };
+    }
 
-        const marker = JSON.stringify({ runArn, messageId, deliveredAt: deps.now().toISOString() });
-        if ((await claimDelivery(s3, settings.reportBucket, keys.deliveredMarker, marker)) === "duplicate") {
-            return { status: "duplicate", ...result };
-        }
+    /** The run is over and reported: the next start may launch. Only the run's own lock (holder = its run id) is freed. */
+    async function releaseStartLock(manifest: RunManifest | undefined, failures: Failure[]): Promise<void> {
+        if (!manifest) return;
         try {
-            await putText(s3, settings.reportBucket, keys.reportJson, JSON.stringify(report), "application/json");
-            await putText(s3, settings.reportBucket, keys.reportMarkdown, reportMarkdown(report), "text/markdown; charset=utf-8");
-            await publishNotice(deps.sns, settings.resultsTopicArn, reportSubject(report), summaryText(report), `Full report: ${s3Url(location.bucket, location.markdownKey)}`);
+            await release(deps.s3, deps.settings.reportBucket, startLockKey(deps.settings.reportPrefix), manifest.runId);
         } catch (error) {
-            // Hand the claim back so that Lambda's retry (or SNS's redelivery) can deliver.
-            await releaseDelivery(s3, settings.reportBucket, keys.deliveredMarker);
-            throw error;
+            failures.push({ step: "release-lock", error: `could not release the start lock (${errorText(error)}); it expires on its own` });
         }
+    }
 
-        const assessedAt = validDate(notice.time) ?? deps.now();
-        const tagging = await tagAssessedAmis(ec2, consolidation.amis, assessedAt);
-        for (const failed of tagging.failed) failures.push({ step: "tag-ami", target: failed.imageId, error: failed.error });
-        return { status: "processed", ...result, tagged: tagging.tagged };
+    /** AMIs without a verdict from this run whose last verdict is older than two schedules (or missing), as the manifest saw their tags. */
+    function markStale(consolidation: Consolidation, manifest: RunManifest | undefined, problems: string[]): StaleAmi[] {
+        if (!manifest) return [];
+        const interval = deps.settings.scheduleIntervalSeconds ?? DEFAULT_SCHEDULE_INTERVAL_SECONDS;
+        const maxAge = STALE_AFTER_SCHEDULES * interval;
+        const verdicts = new Map(consolidation.amis.map((ami) => [ami.imageId, ami.verdict]));
+        const stale = findStaleAmis(manifest.amis, (imageId) => verdicts.get(imageId), deps.now(), maxAge);
+        for (const entry of stale) {
+            const ami = consolidation.amis.find((a) => a.imageId === entry.imageId);
+            if (ami) ami.stale = { lastVerdict: entry.lastVerdict, lastAssessedAt: entry.lastAssessedAt, detail: entry.detail };
+        }
+        if (stale.length > 0) {
+            problems.push(
+                `Stale: ${stale.length} golden AMI(s) got no verdict from this run and have no verdict younger than two schedules (${formatAge(maxAge)}): ` +
+                    stale.map((entry) => `${entry.imageId}${entry.name ? ` (${entry.name})` : ""}: ${entry.detail}`).join("; ") + ".",
+            );
+        }
+        return stale;
     }
 
     /** The run's live instances by tag; without a manifest, every live pipeline instance launched before the run ended. */
@@ -251,7 +332,11 @@ function validDate(text: string | undefined): Date | undefined {
 
 /** Called once per container by Pulumi's callbackFactory: settings and clients are reused across invocations. */
 export function analyzeHandlerFactory(): (event: SnsEvent) => Promise<AnalyzeResult> {
-    const settings = readSettings(process.env, ANALYZE_SETTINGS, CLASSIC_SETTINGS_SPEC);
+    const settings: AnalyzeSettings = readSettings(process.env, ANALYZE_SETTINGS, CLASSIC_SETTINGS_SPEC);
+    // Optional: without it a weekly schedule is assumed for stale verdicts.
+    if (process.env[CLASSIC_SETTINGS_SPEC.env.scheduleIntervalSeconds]) {
+        Object.assign(settings, readSettings(process.env, ["scheduleIntervalSeconds"], CLASSIC_SETTINGS_SPEC));
+    }
     return makeAnalyzeHandler({
         ec2: createEc2Client(),
         inspector: createInspectorClient(),

@@ -7,7 +7,6 @@ import {
     commonStatements,
     describeStatement,
     launchStatements,
-    reportObjects,
     runStateStatements,
     tagGoldenAmisStatement,
     terminatePipelineInstances,
@@ -24,10 +23,11 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope): PolicyDocu
         Statement: [
             ...commonStatements(scope),
             describeStatement(["ec2:DescribeImages", "ec2:DescribeInstances"]),
-            inspectorStatement(["inspector:ListAssessmentRuns", "inspector:PreviewAgents", "inspector:StartAssessmentRun"]),
+            inspectorStatement(["inspector:ListAssessmentRuns", "inspector:PreviewAgents", "inspector:StartAssessmentRun", "inspector:StopAssessmentRun"]),
             ...launchStatements(scope, launch),
             terminatePipelineInstances(scope),
-            { Sid: "WriteRunManifests", Effect: "Allow", Action: ["s3:PutObject"], Resource: reportObjects(scope) },
+            // The manifest, and the start lock (claimed, read, released).
+            ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
         ],
     };
 }
@@ -38,7 +38,7 @@ export function analyzePolicy(scope: PolicyScope): PolicyDocument {
         Statement: [
             ...commonStatements(scope),
             describeStatement(["ec2:DescribeInstances"]),
-            inspectorStatement(["inspector:ListFindings", "inspector:DescribeFindings"]),
+            inspectorStatement(["inspector:ListFindings", "inspector:DescribeFindings", "inspector:ListAssessmentRunAgents"]),
             terminatePipelineInstances(scope),
             tagGoldenAmisStatement(scope),
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),

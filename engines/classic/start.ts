@@ -4,7 +4,7 @@
 // run started (analyze terminates those; the reaper catches anything missed).
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { InspectorClient } from "@aws-sdk/client-inspector";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { waitForHealthyAgents } from "./agents";
 import { CLASSIC_LAUNCH_PROFILE } from "./launchProfile";
@@ -19,6 +19,8 @@ import { publishNotice } from "../../pipeline/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
 import { RunCleanup, terminateRunInstances } from "../../pipeline/runCleanup";
 import { makeRunId } from "../../pipeline/runId";
+import { claim, release } from "../../pipeline/runState";
+import { StopResult, startLockKey, stopAssessmentRun, writeManifestWithRetries } from "./runControl";
 import { readSettings } from "../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, startReportNotice } from "../../pipeline/startNotices";
@@ -108,6 +110,8 @@ interface RunPhase {
 interface RunProgress {
     amis: AmiRecord[];
     assessmentRunArn?: string;
+    /** Set when the run started but its manifest could not be written: what stopping it gave. */
+    stop?: StopResult;
 }
 
 export function makeStartHandler(deps: StartDeps): StartHandler {
@@ -213,14 +217,14 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
             amis,
         };
         const manifestKey = runKeys(settings.reportPrefix, started.assessmentRunArn).manifest;
-        await s3.send(
-            new PutObjectCommand({
-                Bucket: settings.reportBucket,
-                Key: manifestKey,
-                Body: JSON.stringify(manifest, null, 2),
-                ContentType: "application/json",
-            }),
-        );
+        try {
+            await writeManifestWithRetries(s3, settings.reportBucket, manifestKey, manifest, deps.sleep);
+        } catch (error) {
+            // The run is going on: its instances may only go once it is stopped.
+            progress.stop = await stopAssessmentRun(inspector, started.assessmentRunArn, deps.sleep);
+            log("manifest write failed after the run started", errorText(error), JSON.stringify(progress.stop));
+            throw error;
+        }
         log("assessment run started", started.assessmentRunArn, manifestKey);
         return { outcome: "RUN_STARTED", amis, assessmentRunArn: started.assessmentRunArn, manifestKey, unhealthyTermination };
     };
@@ -244,22 +248,52 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
             return { runId, outcome: "RUN_IN_PROGRESS", amis: [], activeRunArns, reaped, notified: true };
         }
 
-        // From the first launch on, any unexpected error terminates what this run launched.
+        // One fleet per pipeline and region: a second start at the same time must not launch another.
+        const lockKey = startLockKey(settings.reportPrefix);
+        const lockSeconds = settings.durationSeconds + settings.agentWaitSeconds + settings.reapGraceSeconds;
+        const lock = await claim(s3, settings.reportBucket, lockKey, { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
+        if (lock.status === "held") {
+            const notice = runInProgressNotice(settings.pipelineName, settings.assessmentTemplateArn, [`start ${lock.by.holder} holds the start lock until ${lock.by.expiresAt}`]);
+            await notify(notice.subject, notice.message);
+            return { runId, outcome: "RUN_IN_PROGRESS", amis: [], reason: `start ${lock.by.holder} holds the start lock until ${lock.by.expiresAt}`, reaped, notified: true };
+        }
+        const releaseLock = async () => {
+            try {
+                await release(s3, settings.reportBucket, lockKey, runId);
+            } catch (error) {
+                log("could not release the start lock; it expires on its own", errorText(error));
+            }
+        };
+
+        // From the first launch on, any unexpected error terminates what this run launched,
+        // unless the run started and could not be stopped: then its instances are its own.
         const launchedIds: string[] = [];
         const progress: RunProgress = { amis: [] };
         let phase: RunPhase;
         try {
             phase = await launchAndStart(runId, images, launchedIds, progress, context);
         } catch (error) {
-            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
-            log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
+            const runGoesOn = progress.stop !== undefined && !progress.stop.stopped;
+            let cleanup: RunCleanup | undefined;
+            let reason = failureReason(error);
+            if (progress.stop?.stopped) reason += `; the run manifest could not be written, so the assessment run was stopped (SKIP_EVALUATION) before its instances were terminated`;
+            if (runGoesOn) {
+                reason +=
+                    `; the run manifest could not be written and stopping the assessment run failed (${(progress.stop as { error: string }).error}), ` +
+                    "so its instances were left running for it: analyze terminates them when the run ends, the reaper if it never does";
+                log("start failed; the run could not be stopped, its instances are left to it", errorText(error));
+            } else {
+                cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+                log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
+                await releaseLock();
+            }
             const notice = startReportNotice({
                 pipelineName: settings.pipelineName,
                 runId,
                 outcome: "FAILED",
                 amis: progress.amis,
                 assessmentRunArn: progress.assessmentRunArn,
-                reason: failureReason(error),
+                reason,
                 cleanup,
             });
             try {
@@ -269,6 +303,7 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
             }
             throw error;
         }
+        if (phase.outcome !== "RUN_STARTED") await releaseLock();
 
         // Outside the cleanup scope: a failed notice must not terminate a run that started.
         const report: StartReportInput = { pipelineName: settings.pipelineName, runId, ...phase };

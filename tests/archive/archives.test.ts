@@ -188,8 +188,12 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
         region: fn.region,
         event: { Records: [{ EventSource: "aws:sns", Sns: { MessageId: "sns-1", Message: message } }] },
         script: {
-            GetObjectCommand: { Body: { $text: JSON.stringify(manifest) } },
+            // The manifest; then nothing delivered, no earlier report or index, no start lock.
+            GetObjectCommand: [{ Body: { $text: JSON.stringify(manifest) } }, { $error: { name: "NoSuchKey", message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } } }],
             DescribeInstancesCommand: { Reservations: [{ Instances: [instance(instA, amiA), instance(instB, amiB)] }] },
+            ListAssessmentRunAgentsCommand: {
+                assessmentRunAgents: [instA, instB].map((agentId) => ({ agentId, assessmentRunArn: runArn, agentHealth: "HEALTHY", agentHealthCode: "IDLE", telemetryMetadata: [{ messageType: "InspectorTelemetry", count: 10 }] })),
+            },
             TerminateInstancesCommand: {},
             ListFindingsCommand: { findingArns: findings.map((f) => f.arn) },
             DescribeFindingsCommand: { findings, failedItems: {} },
@@ -202,14 +206,24 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
         "GetObjectCommand",
         "DescribeInstancesCommand",
         "TerminateInstancesCommand",
+        "GetObjectCommand",
+        "PutObjectCommand",
         "ListFindingsCommand",
         "DescribeFindingsCommand",
+        "ListAssessmentRunAgentsCommand",
+        "GetObjectCommand",
         "PutObjectCommand",
         "PutObjectCommand",
         "PutObjectCommand",
         "PublishCommand",
+        "GetObjectCommand",
+        "PutObjectCommand",
+        "PutObjectCommand",
+        "PutObjectCommand",
+        "PutObjectCommand",
         "CreateTagsCommand",
         "CreateTagsCommand",
+        "GetObjectCommand",
     ]);
     expectSelfContained(run, fn);
     const byName = (name: string) => run.calls.filter((c) => c.command === name);
@@ -220,8 +234,16 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
     expect(byName("DescribeFindingsCommand")[0].input.findingArns).to.deep.equal(findings.map((f) => f.arn));
     const puts = byName("PutObjectCommand");
     for (const put of puts) expect(put.input.Bucket).to.equal(fn.env.REPORT_BUCKET);
-    expect(puts[0].input.IfNoneMatch, "delivery claimed once").to.equal("*");
-    expect(puts.map((p) => p.input.Key).sort()).to.deep.equal(["delivered", "report.json", "report.md"].map((k) => `${fn.env.REPORT_PREFIX}runs/0-fresh001/${k}`).sort());
+    expect(puts[0].input.Key, "the report is claimed first").to.equal(`${fn.env.REPORT_PREFIX}runs/0-fresh001/report.claim`);
+    expect(puts[0].input.IfNoneMatch, "the report is claimed once").to.equal("*");
+    expect(puts[puts.length - 1].input.Key, "delivered is marked last, after publishing").to.equal(`${fn.env.REPORT_PREFIX}runs/0-fresh001/delivered`);
+    expect(puts[puts.length - 1].input.IfNoneMatch).to.equal("*");
+    expect(puts.map((p) => p.input.Key).sort()).to.deep.equal(
+        [
+            ...["report.claim", "report.json", "report.md", "report.html", "delivered"].map((k) => `${fn.env.REPORT_PREFIX}runs/0-fresh001/${k}`),
+            ...["index.json", "index.html", "latest.json"].map((k) => `${fn.env.REPORT_PREFIX}${k}`),
+        ].sort(),
+    );
     const publish = byName("PublishCommand")[0];
     expect(publish.client).to.equal("SNSClient");
     expect(publish.input.TopicArn).to.equal(fn.env.RESULTS_TOPIC_ARN);
@@ -274,6 +296,7 @@ async function runStart(fn: BuiltFunction): Promise<void> {
         "DescribeInstancesCommand",
         "DescribeImagesCommand",
         "ListAssessmentRunsCommand",
+        "PutObjectCommand",
         "RunInstancesCommand",
         "RunInstancesCommand",
         "PreviewAgentsCommand",
@@ -301,7 +324,9 @@ async function runStart(fn: BuiltFunction): Promise<void> {
     expect(preview.input.previewAgentsArn).to.equal(fn.env.ASSESSMENT_TARGET_ARN);
     expect(byName("TerminateInstancesCommand")[0].input).to.deep.equal({ InstanceIds: ["i-0bbbbbbbbbbbbbbbb"] });
     expect(byName("StartAssessmentRunCommand")[0].input.assessmentTemplateArn).to.equal(templateArn);
-    const put = byName("PutObjectCommand")[0].input;
+    const lock = byName("PutObjectCommand")[0].input;
+    expect([lock.Bucket, lock.Key, lock.IfNoneMatch]).to.deep.equal([fn.env.REPORT_BUCKET, `${fn.env.REPORT_PREFIX}locks/start.json`, "*"]);
+    const put = byName("PutObjectCommand")[1].input;
     expect([put.Bucket, put.Key]).to.deep.equal([fn.env.REPORT_BUCKET, `${fn.env.REPORT_PREFIX}runs/0-started1/manifest.json`]);
     expect(JSON.parse(put.Body).amis.map((a: { imageId: string; status: string }) => [a.imageId, a.status])).to.deep.equal([
         ["ami-0aaaaaaaaaaaaaaaa", "ASSESSING"],

@@ -219,7 +219,10 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
         const sns = doc.Statement.filter((s: any) => s.Action.includes("sns:Publish"));
         expect(sns.map((s: any) => s.Resource)).to.deep.equal([one("eu-west-1", "aws:sns/topic:Topic", "results").state.arn]);
         const s3 = doc.Statement.filter((s: any) => s.Action.some((a: string) => a.startsWith("s3:")));
-        expect(s3.map((s: any) => s.Resource)).to.deep.equal([`${one("eu-west-1", "aws:s3/bucket:Bucket", "reports").state.arn}/reports/*`]);
+        // Objects under the prefix only (manifests and the start lock), and listing only that prefix.
+        const bucketArn = one("eu-west-1", "aws:s3/bucket:Bucket", "reports").state.arn;
+        expect(s3.map((s: any) => s.Resource)).to.deep.equal([`${bucketArn}/reports/*`, bucketArn]);
+        expect(s3[1].Condition).to.deep.equal({ StringLike: { "s3:prefix": "reports/*" } });
         const analyze = JSON.parse(one("eu-west-1", "aws:iam/rolePolicy:RolePolicy", "analyze-policy").inputs.policy);
         const tagging = analyze.Statement.filter((s: any) => s.Action.includes("ec2:CreateTags"));
         expect(tagging).to.have.length(1);

@@ -27,6 +27,35 @@ function verdictOf(severities: string[], threshold: Severity): string {
 }
 
 describe("consolidate", () => {
+    describe("proof of assessment (assessedInstances)", () => {
+        const quiet = (result: ReturnType<typeof consolidate>) => result.amis.find((ami) => ami.imageId === B.imageId)!;
+
+        it("without assessedInstances a quiet AMI is a PASS, as the v2 engine relies on (it applies its proof to the manifest)", () => {
+            expect(quiet(consolidate(input({}))).verdict).to.equal("PASS");
+        });
+
+        it("an AMI without a failing finding whose instance is not proven assessed is NOT ASSESSED with the reason", () => {
+            const findings = [oneFinding({ index: 1, agentId: A.instanceId, severity: "High" })];
+            const result = consolidate(input({ findings, assessedInstances: new Set([A.instanceId]), unprovenReasons: { [B.instanceId]: `${B.instanceId}: its agent sent no telemetry` } }));
+            expect(quiet(result).verdict).to.equal("NOT ASSESSED");
+            expect(quiet(result).notAssessed).to.deep.equal({ code: "NOT_SCANNED", detail: `no proof of assessment: ${B.instanceId}: its agent sent no telemetry` });
+            expect(result.amis.find((ami) => ami.imageId === A.imageId)!.verdict).to.equal("FAIL");
+        });
+
+        it("a proven instance without failing findings is a PASS; a failing finding makes a FAIL even without proof", () => {
+            const findings = [oneFinding({ index: 1, agentId: A.instanceId, severity: "High" })];
+            const result = consolidate(input({ findings, assessedInstances: new Set([B.instanceId]) }));
+            expect(quiet(result).verdict).to.equal("PASS");
+            expect(result.amis.find((ami) => ami.imageId === A.imageId)!.verdict).to.equal("FAIL");
+        });
+
+        it("an empty proof set passes nothing", () => {
+            const result = consolidate(input({ assessedInstances: new Set() }));
+            expect(result.verdictCounts).to.deep.equal({ FAIL: 0, "NOT ASSESSED": 2, PASS: 0 });
+            expect(quiet(result).notAssessed!.detail).to.equal("no proof of assessment: nothing confirms its instance was assessed");
+        });
+    });
+
     describe("verdict against the threshold", () => {
         const cases: [string, Severity, string][] = [
             ["High", "High", "FAIL"],

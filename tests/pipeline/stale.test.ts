@@ -1,7 +1,7 @@
 import { Instance } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../pipeline/stale";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
+import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, findStaleAmis, findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../pipeline/stale";
+import { LAST_ASSESSED_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../pipeline/tags";
 import { NOW } from "../support/launchFixtures";
 
 function instance(instanceId: string, ageSeconds: number | undefined, imageId = "ami-1"): Instance {
@@ -66,5 +66,35 @@ describe("reapNotice", () => {
         expect(notice.subject).to.equal("[golden] could not terminate 1 of 2 leftover assessment instances");
         expect(notice.message).to.include("i-2 from ami-b").and.include("NOT TERMINATED: UnauthorizedOperation: no");
         expect(notice.message).to.include("keep running");
+    });
+});
+
+describe("findStaleAmis", () => {
+    const ago = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+    const maxAge = 2 * DEFAULT_SCHEDULE_INTERVAL_SECONDS;
+    const ami = (imageId: string, tags: Record<string, string>) => ({ imageId, tags });
+
+    it("lists AMIs without a verdict now whose last verdict is older than the limit, or missing or unreadable, by image ID", () => {
+        const stale = findStaleAmis(
+            [
+                ami("ami-4", { [LAST_ASSESSED_TAG]: ago(15), [VERDICT_TAG]: "PASS" }),
+                ami("ami-1", { [LAST_ASSESSED_TAG]: ago(13), [VERDICT_TAG]: "PASS" }),
+                ami("ami-2", {}),
+                ami("ami-3", { [LAST_ASSESSED_TAG]: "yesterday" }),
+            ],
+            () => "NOT ASSESSED",
+            NOW,
+            maxAge,
+        );
+        expect(stale.map((entry) => [entry.imageId, entry.lastVerdict, entry.lastAssessedAt])).to.deep.equal([
+            ["ami-2", undefined, undefined],
+            ["ami-3", undefined, undefined],
+            ["ami-4", "PASS", ago(15)],
+        ]);
+        expect(stale[2].detail).to.equal(`last verdict PASS of ${ago(15)}, 15d 0h old (older than 14d 0h)`);
+    });
+
+    it("never lists an AMI this run gave a PASS or FAIL", () => {
+        expect(findStaleAmis([ami("ami-1", {}), ami("ami-2", {})], (id) => (id === "ami-1" ? "PASS" : "FAIL"), NOW, maxAge)).to.deep.equal([]);
     });
 });

@@ -41,10 +41,13 @@ const snsMock = isolatedMock(sns);
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
 const ListFindingsCommand = inspectorSdk.ListFindingsCommand as any;
 const DescribeFindingsCommand = inspectorSdk.DescribeFindingsCommand as any;
+const ListAssessmentRunAgentsCommand = inspectorSdk.ListAssessmentRunAgentsCommand as any;
 
 const BUCKET = "reports-bucket";
 const PREFIX = "golden-ami/";
 const KEYS = runKeys(PREFIX, RUN_ARN);
+const LOCK_KEY = `${PREFIX}locks/start.json`;
+const CLAIM_KEY = `${PREFIX}runs/0-MnOpQr56/report.claim`;
 const TOPIC = "arn:aws:sns:us-east-1:111122223333:results";
 const NOW = new Date("2026-03-30T13:21:00.000Z");
 const SETTINGS: AnalyzeSettings = {
@@ -60,6 +63,8 @@ const SETTINGS: AnalyzeSettings = {
 /** What the fakes behind the mocks hold; tests arrange it, the mocks serve it. */
 interface World {
     objects: Map<string, string>;
+    /** ListAssessmentRunAgents' answer; by default every instance's agent, healthy, with telemetry. */
+    agents?: ReturnType<typeof healthyAgent>[];
     /** Instances DescribeInstances can see (by tag filters only the live ones are returned). */
     instances: Instance[];
     terminatedIds: Set<string>;
@@ -67,6 +72,16 @@ interface World {
 }
 let world: World;
 let sleeps: number[];
+
+/** The completion message announcing exactly the findings the world holds. */
+function complete(): string {
+    return completedMessage({ findingsCount: countByPackage(world.findings) });
+}
+
+/** A run agent as ListAssessmentRunAgents returns it after a completed data collection. */
+function healthyAgent(agentId: string) {
+    return { agentId, assessmentRunArn: RUN_ARN, agentHealth: "HEALTHY", agentHealthCode: "IDLE", telemetryMetadata: [{ messageType: "InspectorTelemetry", count: 42, dataSize: 1234 }] };
+}
 
 function s3Error(name: string, status: number): S3ServiceException {
     return new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message: name });
@@ -142,13 +157,14 @@ beforeEach(() => {
     s3Mock.on(GetObjectCommand).callsFake((input) => {
         const body = world.objects.get(input.Key);
         if (body === undefined) throw new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: "The specified key does not exist." });
-        return { Body: { transformToString: async () => body } };
+        return { Body: { transformToString: async () => body }, ETag: etagOf(body) };
     });
     s3Mock.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
-        // S3's conditional write: If-None-Match: * fails with 412 when the key exists.
+        // S3's conditional writes: If-None-Match: * fails with 412 when the key exists, If-Match when the ETag differs.
         if (input.IfNoneMatch === "*" && world.objects.has(input.Key!)) throw s3Error("PreconditionFailed", 412);
+        if (input.IfMatch !== undefined && etagOf(world.objects.get(input.Key!)) !== input.IfMatch) throw s3Error("PreconditionFailed", 412);
         world.objects.set(input.Key!, String(input.Body));
-        return {};
+        return { ETag: etagOf(String(input.Body)) };
     });
     s3Mock.on(DeleteObjectCommand).callsFake((input) => {
         world.objects.delete(input.Key);
@@ -163,7 +179,14 @@ beforeEach(() => {
     snsMock.on(PublishCommand).resolves({ MessageId: "published-1" });
     inspectorMock.on(ListFindingsCommand).callsFake((input) => listFindingsResponse(world.findings.map((f) => f.arn!), input));
     inspectorMock.on(DescribeFindingsCommand).callsFake((input) => describeFindingsResponse(byArn(), input));
+    inspectorMock.on(ListAssessmentRunAgentsCommand).callsFake(() => ({
+        assessmentRunAgents: world.agents ?? world.instances.map((i) => healthyAgent(i.InstanceId!)),
+    }));
 });
+
+function etagOf(body: string | undefined): string | undefined {
+    return body === undefined ? undefined : `"${Buffer.from(body).toString("base64").slice(-16)}-${body.length}"`;
+}
 
 describe("analyze handler", () => {
     describe("a completed run", () => {
@@ -228,7 +251,7 @@ describe("analyze handler", () => {
                 ],
             });
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             expect(terminatedIds().sort()).to.deep.equal(["i-0000000000000000a", "i-0000000000000000b"]);
             const report = writtenReport();
@@ -269,7 +292,7 @@ describe("analyze handler", () => {
                 instances: [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa")],
             });
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             expect(processed(result).verdicts).to.deep.equal({ FAIL: 0, "NOT ASSESSED": 2, PASS: 1 });
             const report = writtenReport();
@@ -294,7 +317,7 @@ describe("analyze handler", () => {
                 findings: [oneFinding({ index: 1, agentId: "i-0000000000000000a", severity: "Medium", cveId: "CVE-2026-0001" })],
             });
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             const tagFilters = ec2Mock.commandCalls(DescribeInstancesCommand).map((call) => call.args[0].input.Filters!.map((f) => f.Name));
             expect(tagFilters[0]).to.not.include(`tag:${RUN_TAG}`);
@@ -319,7 +342,7 @@ describe("analyze handler", () => {
             });
             strays.forEach((id) => world.terminatedIds.add(id));
 
-            await handler()(snsEvent(completedMessage()));
+            await handler()(snsEvent(complete()));
 
             const lookups = ec2Mock
                 .commandCalls(DescribeInstancesCommand)
@@ -371,9 +394,19 @@ describe("analyze handler", () => {
             ["FINDING_REPORTED", JSON.stringify({ event: "FINDING_REPORTED", template: TEMPLATE_ARN, run: RUN_ARN, finding: `${RUN_ARN}/finding/0-1` })],
             ["a state change to COLLECTING_DATA", stateChangedMessage("COLLECTING_DATA")],
             ["a state change to COMPLETED", stateChangedMessage("COMPLETED")],
+        ];
+        const otherTemplate: [string, string][] = [
             ["a completion of another template's run", completedMessage({ templateArn: `${TEMPLATE_ARN}x`, runArn: `${TEMPLATE_ARN}x/run/0-zzz` })],
             ["a failure of another template's run", stateChangedMessage("FAILED", { templateArn: `${TEMPLATE_ARN}x`, runArn: `${TEMPLATE_ARN}x/run/0-zzz` })],
         ];
+        for (const [name, message] of otherTemplate) {
+            it(`ignores ${name} that no manifest of this pipeline names, after only looking for the manifest`, async () => {
+                const result = await handler()(snsEvent(message));
+                expect(result.records.map((record) => record.status)).to.deep.equal(["ignored"]);
+                expect(s3Mock.calls().map((call) => (call.args[0].input as { Key?: string }).Key)).to.deep.equal([`${PREFIX}runs/0-zzz/manifest.json`]);
+                for (const mock of [ec2Mock, inspectorMock, snsMock]) expect(mock.calls()).to.have.length(0);
+            });
+        }
         for (const [name, message] of ignored) {
             it(`ignores ${name} without calling AWS`, async () => {
                 const result = await handler()(snsEvent(message));
@@ -388,7 +421,7 @@ describe("analyze handler", () => {
             const logged: string[] = [];
 
             const result = await handler({ log: (message, detail) => logged.push(`${message} ${JSON.stringify(detail)}`) })(
-                snsEvent("not json {", JSON.stringify({ event: "ASSESSMENT_RUN_COMPLETED", template: TEMPLATE_ARN }), completedMessage()),
+                snsEvent("not json {", JSON.stringify({ event: "ASSESSMENT_RUN_COMPLETED", template: TEMPLATE_ARN }), complete()),
             );
 
             expect(result.records.map((record) => record.status)).to.deep.equal(["ignored", "ignored", "processed"]);
@@ -408,24 +441,43 @@ describe("analyze handler", () => {
             });
         });
 
-        it("claims delivery with a conditional put of the marker before publishing", async () => {
-            await handler()(snsEvent(completedMessage()));
+        it("claims the report with an expiring claim, publishes, and only then writes the delivered marker", async () => {
+            await handler()(snsEvent(complete()));
 
-            const claim = s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === KEYS.deliveredMarker)!;
-            expect(claim.args[0].input).to.include({ Bucket: BUCKET, IfNoneMatch: "*" });
-            expect(JSON.parse(String(claim.args[0].input.Body))).to.deep.include({ runArn: RUN_ARN });
-            const order = s3Mock.calls().map((call) => (call.args[0].input as { Key?: string }).Key);
-            expect(order).to.deep.equal([KEYS.manifest, KEYS.deliveredMarker, KEYS.reportJson, KEYS.reportMarkdown]);
+            const puts = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+            const claimPut = puts.find((put) => put.Key === CLAIM_KEY)!;
+            expect(claimPut).to.include({ Bucket: BUCKET, IfNoneMatch: "*" });
+            const claimBody = JSON.parse(String(claimPut.Body));
+            expect(claimBody.holder).to.match(/^analyze-/);
+            expect(claimBody.expiresAt).to.equal(new Date(NOW.getTime() + 16 * 60_000).toISOString());
+            const marker = puts.find((put) => put.Key === KEYS.deliveredMarker)!;
+            expect(marker).to.include({ IfNoneMatch: "*" });
+            expect(JSON.parse(String(marker.Body))).to.deep.include({ runArn: RUN_ARN });
+            const order = puts.map((put) => put.Key);
+            expect(order.indexOf(CLAIM_KEY)).to.be.below(order.indexOf(KEYS.reportJson));
+            expect(order.indexOf(KEYS.reportJson)).to.be.below(order.indexOf(KEYS.deliveredMarker));
+            expect(order, "the delivered marker is the last thing written").to.have.property(String(order.length - 1), KEYS.deliveredMarker);
+            expect(published()).to.have.length(1);
+        });
+
+        it("delivers through the shared report delivery: report.json, .md and .html, the index and the latest pointer", async () => {
+            await handler()(snsEvent(complete()));
+            expect(world.objects.has(KEYS.reportJson)).to.equal(true);
+            expect(world.objects.has(KEYS.reportMarkdown)).to.equal(true);
+            expect(world.objects.get(KEYS.reportJson.replace(/report\.json$/, "report.html"))).to.include("<html");
+            expect(JSON.parse(world.objects.get(`${PREFIX}index.json`)!)).to.have.length(1);
+            expect(JSON.parse(world.objects.get(`${PREFIX}latest.json`)!)).to.deep.equal({ jsonKey: KEYS.reportJson });
+            expect(published()[0].Message).to.match(/^Trend: /);
         });
 
         it("publishes nothing for a second delivery of the same completion, still terminates, and does not throw", async () => {
             const analyze = handler();
-            await analyze(snsEvent(completedMessage()));
+            await analyze(snsEvent(complete()));
             // Something relaunched or a termination did not stick: the duplicate must still clean up.
             world.terminatedIds.clear();
             const reportBefore = world.objects.get(KEYS.reportJson);
 
-            const second = await analyze(snsEvent(completedMessage()));
+            const second = await analyze(snsEvent(complete()));
 
             expect(processed(second).status).to.equal("duplicate");
             expect(processed(second).terminated).to.deep.equal(["i-0000000000000000a"]);
@@ -436,32 +488,195 @@ describe("analyze handler", () => {
             expect(reportPuts).to.have.length(1);
         });
 
-        it("treats 409 ConditionalRequestConflict on the marker as a concurrent delivery", async () => {
-            s3Mock.on(PutObjectCommand, { Key: KEYS.deliveredMarker }).rejects(s3Error("ConditionalRequestConflict", 409));
+        it("a reporter that died between claiming and publishing does not lose the report: a retry after the claim expired takes over and delivers", async () => {
+            // The first invocation never gets past publishing (a Lambda timeout or crash).
+            snsMock.on(PublishCommand).callsFake(() => new Promise(() => undefined));
+            void handler()(snsEvent(complete()));
+            for (let i = 0; i < 50 && snsMock.commandCalls(PublishCommand).length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+            expect(snsMock.commandCalls(PublishCommand), "the first reporter reached publishing").to.have.length(1);
+            expect(world.objects.has(CLAIM_KEY)).to.equal(true);
+            expect(world.objects.has(KEYS.deliveredMarker), "nothing is marked delivered before it is published").to.equal(false);
+            snsMock.on(PublishCommand).resolves({ MessageId: "published-2" });
 
-            const result = await handler()(snsEvent(completedMessage()));
+            // A retry while the claim is live backs off (and throws, so that Lambda retries again).
+            let thrown: unknown;
+            await handler({ now: () => new Date(NOW.getTime() + 60_000) })(snsEvent(complete())).catch((error) => (thrown = error));
+            expect(String(thrown)).to.include("is being delivered by analyze-");
 
-            expect(processed(result).status).to.equal("duplicate");
-            expect(published()).to.have.length(0);
+            const late = new Date(NOW.getTime() + 17 * 60_000);
+            const retry = await handler({ now: () => late })(snsEvent(complete()));
+            expect(processed(retry).status).to.equal("processed");
+            expect(world.objects.has(KEYS.deliveredMarker)).to.equal(true);
+            expect(snsMock.commandCalls(PublishCommand)).to.have.length(2);
         });
 
-        it("deletes the marker and rethrows when publishing fails, so that a retry delivers", async () => {
+        it("gives the claim back and rethrows when publishing fails, so that a retry delivers at once", async () => {
             snsMock.on(PublishCommand).rejectsOnce(Object.assign(new Error("SNS is down"), { name: "InternalErrorException" })).resolves({ MessageId: "m" });
             const analyze = handler();
 
             let thrown: unknown;
-            await analyze(snsEvent(completedMessage())).catch((error) => (thrown = error));
+            await analyze(snsEvent(complete())).catch((error) => (thrown = error));
 
             expect(thrown).to.be.instanceOf(Error).with.property("message", "SNS is down");
             const deletes = s3Mock.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input);
-            expect(deletes).to.deep.equal([{ Bucket: BUCKET, Key: KEYS.deliveredMarker }]);
+            expect(deletes).to.deep.equal([{ Bucket: BUCKET, Key: CLAIM_KEY }]);
+            expect(world.objects.has(CLAIM_KEY)).to.equal(false);
             expect(world.objects.has(KEYS.deliveredMarker)).to.equal(false);
             expect(terminatedIds()).to.deep.equal(["i-0000000000000000a"]);
             expect(tagCalls()).to.have.length(0);
 
-            const retry = await analyze(snsEvent(completedMessage()));
+            const retry = await analyze(snsEvent(complete()));
             expect(processed(retry).status).to.equal("processed");
             expect(published()).to.have.length(2);
+        });
+
+        it("releases the start lock after delivery, only when the run's own start holds it", async () => {
+            world.objects.set(LOCK_KEY, JSON.stringify({ holder: "2026-03-30T12-00-00Z-abc123", expiresAt: "2026-03-30T16:00:00.000Z" }));
+            await handler()(snsEvent(complete()));
+            expect(world.objects.has(LOCK_KEY)).to.equal(false);
+
+            world.objects.clear();
+            arrange({ manifest: fakeManifest([{ imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" }]), instances: [] });
+            world.objects.set(LOCK_KEY, JSON.stringify({ holder: "a-later-start", expiresAt: "2026-03-30T16:00:00.000Z" }));
+            await handler()(snsEvent(complete()));
+            expect(world.objects.has(LOCK_KEY), "another start's lock is not ours to free").to.equal(true);
+        });
+    });
+
+    describe("runs of a replaced template", () => {
+        const OLD_TEMPLATE = `${TEMPLATE_ARN.replace(/template\/[^/]+$/, "template/0-OldTmpl1")}`;
+        const OLD_RUN = `${OLD_TEMPLATE}/run/0-OldRun01`;
+        const OLD_KEYS = runKeys(PREFIX, OLD_RUN);
+
+        it("reports a run in progress when the template was replaced, matched through its manifest and run tag", async () => {
+            world.objects.set(OLD_KEYS.manifest, JSON.stringify(fakeManifest([{ imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" }], OLD_RUN)));
+            world.instances = [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa")];
+            world.findings = [];
+            world.agents = [{ ...healthyAgent("i-0000000000000000a"), assessmentRunArn: OLD_RUN }];
+
+            const result = await handler()(snsEvent(completedMessage({ templateArn: OLD_TEMPLATE, runArn: OLD_RUN })));
+
+            const record = processed(result);
+            expect(record.status).to.equal("processed");
+            expect(record.terminated).to.deep.equal(["i-0000000000000000a"]);
+            const tagFilters = ec2Mock.commandCalls(DescribeInstancesCommand)[0].args[0].input.Filters!;
+            expect(tagFilters).to.deep.include({ Name: `tag:${RUN_TAG}`, Values: ["2026-03-30T12-00-00Z-abc123"] });
+            const report = JSON.parse(world.objects.get(OLD_KEYS.reportJson)!) as AssessmentReport;
+            expect(report.templateArn).to.equal(OLD_TEMPLATE);
+            expect(report.amis.map((ami) => ami.verdict)).to.deep.equal(["PASS"]);
+            expect(published()).to.have.length(1);
+        });
+
+        it("still ignores another template's run whose manifest names a different run", async () => {
+            world.objects.set(OLD_KEYS.manifest, JSON.stringify(fakeManifest([{ imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" }], `${OLD_TEMPLATE}/run/0-Other`)));
+            const result = await handler()(snsEvent(completedMessage({ templateArn: OLD_TEMPLATE, runArn: OLD_RUN })));
+            expect(result.records[0].status).to.equal("ignored");
+            expect(published()).to.have.length(0);
+            expect(terminatedIds()).to.deep.equal([]);
+        });
+    });
+
+    describe("a PASS needs proof of assessment", () => {
+        beforeEach(() => {
+            arrange({
+                manifest: fakeManifest([
+                    { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" },
+                    { imageId: "ami-0bbbbbbbbbbbbbbbb", instanceId: "i-0000000000000000b" },
+                ]),
+                instances: [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa"), fakeInstance("i-0000000000000000b", "ami-0bbbbbbbbbbbbbbbb")],
+                findings: [oneFinding({ index: 1, agentId: "i-0000000000000000a", severity: "High", cveId: "CVE-2026-0001" })],
+            });
+        });
+
+        const quiet = () => writtenReport().amis.find((ami) => ami.imageId === "ami-0bbbbbbbbbbbbbbbb")!;
+
+        it("asks ListAssessmentRunAgents for the run's agents and passes an AMI whose agent collected data", async () => {
+            await handler()(snsEvent(complete()));
+            expect(inspectorMock.commandCalls(ListAssessmentRunAgentsCommand)[0].args[0].input).to.deep.include({ assessmentRunArn: RUN_ARN, maxResults: 500 });
+            expect(quiet().verdict).to.equal("PASS");
+        });
+
+        const cases: [string, () => void, string][] = [
+            ["its agent is not among the run's agents", () => (world.agents = [healthyAgent("i-0000000000000000a")]), "i-0000000000000000b: its agent is not among the run's agents"],
+            [
+                "its agent was UNHEALTHY",
+                () => (world.agents = [healthyAgent("i-0000000000000000a"), { ...healthyAgent("i-0000000000000000b"), agentHealth: "UNHEALTHY", agentHealthCode: "UNHEALTHY", agentHealthDetails: "IMDSv2 only" } as any]),
+                "i-0000000000000000b: its agent's health code was UNHEALTHY: IMDSv2 only",
+            ],
+            [
+                "its agent's health is UNKNOWN",
+                () => (world.agents = [healthyAgent("i-0000000000000000a"), { ...healthyAgent("i-0000000000000000b"), agentHealth: "UNKNOWN", agentHealthCode: "UNKNOWN" } as any]),
+                "health code was UNKNOWN",
+            ],
+            [
+                "its agent sent no telemetry",
+                () => (world.agents = [healthyAgent("i-0000000000000000a"), { ...healthyAgent("i-0000000000000000b"), telemetryMetadata: [] }]),
+                "i-0000000000000000b: its agent sent no telemetry, so data collection did not complete",
+            ],
+        ];
+        for (const [name, arrangeAgents, reason] of cases) {
+            it(`reports NOT ASSESSED, not PASS, when ${name}`, async () => {
+                arrangeAgents();
+                const result = await handler()(snsEvent(complete()));
+                expect(quiet().verdict).to.equal("NOT ASSESSED");
+                expect(quiet().notAssessed!.detail).to.match(/^no proof of assessment: /).and.include(reason);
+                expect(processed(result).verdicts).to.deep.equal({ FAIL: 1, "NOT ASSESSED": 1, PASS: 0 });
+                expect(tagCalls().map((call) => call.Resources![0]), "an unproven AMI keeps its last real verdict").to.deep.equal(["ami-0aaaaaaaaaaaaaaaa"]);
+            });
+        }
+
+        it("reports NOT ASSESSED when the findings listed differ from the count the completion announced", async () => {
+            await handler()(snsEvent(completedMessage({ findingsCount: { [Object.keys(countByPackage(world.findings))[0]]: 5 } })));
+            expect(quiet().verdict).to.equal("NOT ASSESSED");
+            expect(quiet().notAssessed!.detail).to.include("Inspector announced 5 finding(s) but ListFindings returned 1");
+            expect(writtenReport().amis.find((ami) => ami.imageId === "ami-0aaaaaaaaaaaaaaaa")!.verdict, "a failing finding is proof enough of a FAIL").to.equal("FAIL");
+        });
+
+        it("reports NOT ASSESSED when the announced count cannot be read", async () => {
+            const message = JSON.parse(complete());
+            message.findingsCount = "garbled";
+            await handler()(snsEvent(JSON.stringify(message)));
+            expect(quiet().notAssessed!.detail).to.include("findingsCount could not be read");
+        });
+    });
+
+    describe("stale verdicts", () => {
+        const days = (n: number) => new Date(NOW.getTime() - n * 86_400_000).toISOString();
+        beforeEach(() => {
+            arrange({
+                manifest: fakeManifest([
+                    { imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a", tags: { [LAST_ASSESSED_TAG]: days(30), [VERDICT_TAG]: "PASS" } },
+                    { imageId: "ami-0bbbbbbbbbbbbbbbb", name: "old", status: "LAUNCH_FAILED", reason: "quota", tags: { [LAST_ASSESSED_TAG]: days(15), [VERDICT_TAG]: "FAIL" } },
+                    { imageId: "ami-0cccccccccccccccc", status: "LAUNCH_FAILED", reason: "quota", tags: { [LAST_ASSESSED_TAG]: days(3), [VERDICT_TAG]: "PASS" } },
+                    { imageId: "ami-0dddddddddddddddd", status: "LAUNCH_FAILED", reason: "quota", tags: {} },
+                ]),
+                instances: [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa")],
+            });
+        });
+
+        it("lists golden AMIs without a verdict from this run whose last verdict is older than two weekly schedules, or missing", async () => {
+            const result = await handler()(snsEvent(complete()));
+            expect(processed(result).stale!.map((entry) => entry.imageId)).to.deep.equal(["ami-0bbbbbbbbbbbbbbbb", "ami-0dddddddddddddddd"]);
+            const report = writtenReport();
+            const old = report.amis.find((ami) => ami.imageId === "ami-0bbbbbbbbbbbbbbbb")!;
+            expect(old.stale).to.deep.include({ lastVerdict: "FAIL", lastAssessedAt: days(15) });
+            expect(report.amis.find((ami) => ami.imageId === "ami-0aaaaaaaaaaaaaaaa")!.stale, "assessed again now").to.equal(undefined);
+            const note = report.notes.find((n) => n.startsWith("Stale:"))!;
+            expect(note).to.include("ami-0bbbbbbbbbbbbbbbb (old): last verdict FAIL of").and.include("ami-0dddddddddddddddd: no verdict on record").and.include("14d 0h");
+            expect(published()[0].Message).to.include("Stale:");
+        });
+
+        it("uses the configured schedule interval", async () => {
+            const result = await handler({ settings: { ...SETTINGS, scheduleIntervalSeconds: 86_400 } })(snsEvent(complete()));
+            expect(processed(result).stale!.map((entry) => entry.imageId)).to.deep.equal(["ami-0bbbbbbbbbbbbbbbb", "ami-0cccccccccccccccc", "ami-0dddddddddddddddd"]);
+        });
+
+        it("writes the verdict together with its date on every assessed AMI", async () => {
+            await handler()(snsEvent(complete()));
+            const [call] = tagCalls();
+            expect(call.Resources).to.deep.equal(["ami-0aaaaaaaaaaaaaaaa"]);
+            expect(call.Tags).to.deep.include({ Key: VERDICT_TAG, Value: "PASS" });
+            expect(call.Tags).to.deep.include({ Key: LAST_ASSESSED_TAG, Value: COMPLETED_AT });
         });
     });
 
@@ -480,7 +695,7 @@ describe("analyze handler", () => {
         it("retries a DescribeFindings batch that was throttled, then reads every finding", async () => {
             inspectorMock.on(DescribeFindingsCommand).rejectsOnce(inspectorError("ThrottlingException")).callsFake((input) => describeFindingsResponse(byArn(), input));
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             expect(inspectorMock.commandCalls(DescribeFindingsCommand)).to.have.length(4);
             expect(sleeps).to.deep.equal([1000]);
@@ -500,7 +715,7 @@ describe("analyze handler", () => {
                 return response;
             });
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             const calls = inspectorMock.commandCalls(DescribeFindingsCommand).map((call) => call.args[0].input.findingArns);
             expect(calls).to.deep.include([flaky]);
@@ -518,7 +733,7 @@ describe("analyze handler", () => {
         it("gives up on a batch after three throttled attempts and reports its findings unread", async () => {
             inspectorMock.on(DescribeFindingsCommand, { findingArns: world.findings.slice(0, 10).map((f) => f.arn!) }).rejects(inspectorError("ThrottlingException"));
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             expect(sleeps).to.deep.equal([1000, 2000]);
             expect(processed(result).findings).to.deep.equal({ listed: 25, read: 15, unread: 10 });
@@ -529,7 +744,7 @@ describe("analyze handler", () => {
             ec2Mock.on(CreateTagsCommand, { Resources: ["ami-0aaaaaaaaaaaaaaaa"] }).rejects(Object.assign(new Error("not your AMI"), { name: "UnauthorizedOperation" }));
             ec2Mock.on(TerminateInstancesCommand).rejects(Object.assign(new Error("denied"), { name: "UnauthorizedOperation" }));
 
-            const result = await handler()(snsEvent(completedMessage()));
+            const result = await handler()(snsEvent(complete()));
 
             const record = processed(result);
             expect(record.tagged).to.deep.equal(["ami-0bbbbbbbbbbbbbbbb"]);
@@ -542,7 +757,7 @@ describe("analyze handler", () => {
             inspectorMock.on(ListFindingsCommand).rejects(inspectorError("AccessDeniedException"));
 
             let thrown: unknown;
-            await handler()(snsEvent(completedMessage())).catch((error) => (thrown = error));
+            await handler()(snsEvent(complete())).catch((error) => (thrown = error));
 
             expect(thrown).to.have.property("name", "AccessDeniedException");
             expect(terminatedIds().sort()).to.deep.equal(["i-0000000000000000a", "i-0000000000000000b"]);
@@ -592,5 +807,13 @@ describe("analyzeHandlerFactory", () => {
 
     it("asks for exactly the settings it uses", () => {
         expect([...ANALYZE_SETTINGS].sort()).to.deep.equal(Object.keys(SETTINGS).sort());
+    });
+
+    it("reads the optional schedule interval, and fails loudly on a malformed one", () => {
+        Object.assign(process.env, settingsToEnv({ ...SETTINGS, scheduleIntervalSeconds: 86_400 }, CLASSIC_SETTINGS_SPEC), { AWS_REGION: "us-east-1" });
+        expect(process.env.SCHEDULE_INTERVAL_SECONDS).to.equal("86400");
+        expect(analyzeHandlerFactory()).to.be.a("function");
+        process.env.SCHEDULE_INTERVAL_SECONDS = "weekly";
+        expect(() => analyzeHandlerFactory()).to.throw("environment variable SCHEDULE_INTERVAL_SECONDS is not a number: weekly");
     });
 });

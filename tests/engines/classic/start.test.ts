@@ -1,7 +1,7 @@
 import { EC2Client, Instance, RunInstancesCommand, RunInstancesCommandInput, DescribeImagesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import * as inspectorSdk from "@aws-sdk/client-inspector";
 import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-sdk/client-inspector";
-import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
@@ -33,6 +33,9 @@ import { restoreProcessEnvAfterEach } from "../../support/processEnv";
 const ListAssessmentRunsCommand = inspectorSdk.ListAssessmentRunsCommand as any;
 const PreviewAgentsCommand = inspectorSdk.PreviewAgentsCommand as any;
 const StartAssessmentRunCommand = inspectorSdk.StartAssessmentRunCommand as any;
+const StopAssessmentRunCommand = inspectorSdk.StopAssessmentRunCommand as any;
+const LOCK_KEY = "reports/locks/start.json";
+const MANIFEST_KEY = "reports/runs/0-MnOpQr56/manifest.json";
 
 const SETTINGS: StartSettings = {
     engine: "classic",
@@ -67,6 +70,8 @@ describe("start handler", () => {
     /** Agent health by instance ID and poll number (1-based); HEALTHY unless a test says otherwise. */
     let agentHealth: (instanceId: string, poll: number) => string | undefined;
     let polls: number;
+    /** The report bucket: conditional writes as S3 does them. */
+    let objects: Map<string, string>;
 
     beforeEach(() => {
         world = newEc2World();
@@ -96,8 +101,26 @@ describe("start handler", () => {
             world.events.push("StartAssessmentRun");
             return { assessmentRunArn: RUN_ARN };
         });
-        s3Mock.on(PutObjectCommand).callsFake(() => {
-            world.events.push("PutObject");
+        objects = new Map();
+        s3Mock.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
+            world.events.push(input.Key === LOCK_KEY ? "PutObject lock" : "PutObject");
+            if (input.IfNoneMatch === "*" && objects.has(input.Key!)) {
+                throw new S3ServiceException({ name: "PreconditionFailed", $fault: "client", $metadata: { httpStatusCode: 412 }, message: "precondition" });
+            }
+            objects.set(input.Key!, String(input.Body));
+            return { ETag: `"${objects.size}"` };
+        });
+        s3Mock.on(GetObjectCommand).callsFake((input) => {
+            const body = objects.get(input.Key);
+            if (body === undefined) throw new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: "The specified key does not exist." });
+            return { Body: { transformToString: async () => body }, ETag: `"x"` };
+        });
+        s3Mock.on(DeleteObjectCommand).callsFake((input) => {
+            objects.delete(input.Key);
+            return {};
+        });
+        inspectorMock.on(StopAssessmentRunCommand).callsFake(() => {
+            world.events.push("StopAssessmentRun");
             return {};
         });
         snsMock.on(PublishCommand).callsFake((input: PublishCommandInput) => {
@@ -116,7 +139,8 @@ describe("start handler", () => {
 
     const runInputs = (): RunInstancesCommandInput[] => ec2Mock.commandCalls(RunInstancesCommand).map((call) => call.args[0].input);
     const published = (): PublishCommandInput[] => snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input as PublishCommandInput);
-    const manifest = (): RunManifest => JSON.parse(String(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input.Body));
+    const manifestPuts = () => s3Mock.commandCalls(PutObjectCommand).filter((call) => call.args[0].input.Key !== LOCK_KEY);
+    const manifest = (): RunManifest => JSON.parse(String(manifestPuts()[0].args[0].input.Body));
 
     async function rejection(promise: Promise<unknown>): Promise<Error> {
         return promise.then(
@@ -172,7 +196,7 @@ describe("start handler", () => {
                 assessmentRunName: `${PIPELINE}-${result.runId}`,
             });
 
-            const put = s3Mock.commandCalls(PutObjectCommand)[0].args[0].input;
+            const put = manifestPuts()[0].args[0].input;
             expect(put).to.deep.include({ Bucket: "reports-bucket", Key: runKeys("reports/", RUN_ARN).manifest, ContentType: "application/json" });
             expect(put.Key).to.equal("reports/runs/0-MnOpQr56/manifest.json");
             expect(manifest()).to.deep.equal({
@@ -300,7 +324,7 @@ describe("start handler", () => {
             expect(runInputs()).to.have.length(4);
             expect(inspectorMock.commandCalls(PreviewAgentsCommand)).to.have.length(0);
             expect(inspectorMock.commandCalls(StartAssessmentRunCommand)).to.have.length(0);
-            expect(s3Mock.commandCalls(PutObjectCommand)).to.have.length(0);
+            expect(manifestPuts()).to.have.length(0);
             const [notice] = published();
             expect(notice.Subject).to.equal(`[${PIPELINE}] none of 2 golden AMIs could be launched; nothing assessed`);
             expect(notice.Message).to.include("subnet-a: InsufficientInstanceCapacity: none anywhere; subnet-b: InsufficientInstanceCapacity: none anywhere");
@@ -346,7 +370,7 @@ describe("start handler", () => {
             const result = await handler()();
             expect(result.outcome).to.equal("NO_HEALTHY_AGENTS");
             expect(inspectorMock.commandCalls(StartAssessmentRunCommand)).to.have.length(0);
-            expect(s3Mock.commandCalls(PutObjectCommand)).to.have.length(0);
+            expect(manifestPuts()).to.have.length(0);
             expect(liveInstanceIds(world)).to.deep.equal([]);
             expect(result.cleanup?.terminated).to.have.members(["i-1", "i-2"]);
             const [notice] = published();
@@ -373,6 +397,62 @@ describe("start handler", () => {
             // 300 s left minus the 120 s reserve: 180 s of waiting instead of 600 s.
             expect(clock.sleeps.reduce((a, b) => a + b, 0)).to.equal(180_000);
             expect(result.outcome).to.equal("NO_HEALTHY_AGENTS");
+        });
+    });
+
+    describe("the start lock", () => {
+        it("takes the pipeline's start lock before launching, with the run id and an expiry past the run's instances", async () => {
+            goldenImages(fakeImage("ami-1"));
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            const lockPut = s3Mock.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === LOCK_KEY)!.args[0].input;
+            expect(lockPut).to.deep.include({ Bucket: "reports-bucket", IfNoneMatch: "*" });
+            expect(JSON.parse(String(lockPut.Body))).to.deep.equal({
+                holder: result.runId,
+                expiresAt: new Date(NOW.getTime() + (3600 + 600 + 3600) * 1000).toISOString(),
+            });
+            expect(world.events.indexOf("PutObject lock")).to.be.below(world.events.findIndex((event) => event.startsWith("RunInstances")));
+            expect(objects.has(LOCK_KEY), "a started run keeps the lock until analyze delivers").to.equal(true);
+        });
+
+        it("two starts at once launch one fleet: the second finds the lock held and reports RUN_IN_PROGRESS", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
+            const [first, second] = await Promise.all([handler()(), handler()()]);
+            const outcomes = [first.outcome, second.outcome].sort();
+            expect(outcomes).to.deep.equal(["RUN_IN_PROGRESS", "RUN_STARTED"]);
+            expect(runInputs()).to.have.length(2);
+            expect(inspectorMock.commandCalls(StartAssessmentRunCommand)).to.have.length(1);
+            const skipped = first.outcome === "RUN_IN_PROGRESS" ? first : second;
+            expect(skipped.notified).to.equal(true);
+            expect(published().map((p) => p.Subject)).to.deep.include(`[${PIPELINE}] previous assessment still running; this one skipped`);
+        });
+
+        it("takes over a lock whose holder expired", async () => {
+            goldenImages(fakeImage("ami-1"));
+            objects.set(LOCK_KEY, JSON.stringify({ holder: "dead-run", expiresAt: new Date(NOW.getTime() - 1000).toISOString() }));
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(JSON.parse(objects.get(LOCK_KEY)!).holder).to.equal(result.runId);
+        });
+
+        it("releases the lock when the run does not start (refused, no healthy agent, nothing launched, failure)", async () => {
+            goldenImages(fakeImage("ami-1"));
+            inspectorMock.on(StartAssessmentRunCommand).rejects(inspectorError("LimitExceededException", "500 instances"));
+            expect((await handler()()).outcome).to.equal("RUN_REFUSED");
+            expect(objects.has(LOCK_KEY)).to.equal(false);
+
+            agentHealth = () => "UNHEALTHY";
+            expect((await handler()()).outcome).to.equal("NO_HEALTHY_AGENTS");
+            expect(objects.has(LOCK_KEY)).to.equal(false);
+
+            world.runInstancesFailure = () => ({ error: ec2Error("InsufficientInstanceCapacity", "none anywhere") });
+            expect((await handler()()).outcome).to.equal("NOTHING_LAUNCHED");
+            expect(objects.has(LOCK_KEY)).to.equal(false);
+
+            world.runInstancesFailure = undefined as any;
+            inspectorMock.on(PreviewAgentsCommand).rejects(inspectorError("NoSuchEntityException", "target not found"));
+            await rejection(handler()());
+            expect(objects.has(LOCK_KEY)).to.equal(false);
         });
     });
 
@@ -409,7 +489,7 @@ describe("start handler", () => {
             expect(result.reason).to.include("AgentsAlreadyRunningAssessmentException");
             expect(liveInstanceIds(world)).to.deep.equal([]);
             expect(result.cleanup?.terminated).to.have.members(["i-1", "i-2"]);
-            expect(s3Mock.commandCalls(PutObjectCommand)).to.have.length(0);
+            expect(manifestPuts()).to.have.length(0);
             const [notice] = published();
             expect(notice.Subject).to.include("assessment run refused").and.include("AgentsAlreadyRunningAssessmentException");
             expect(notice.Message).to.include(`- i-1 in ${otherRun}`).and.include("cannot be retried");
@@ -431,16 +511,53 @@ describe("start handler", () => {
             goldenImages(fakeImage("ami-1"), fakeImage("ami-2"));
             // ami-2's RunInstances answer is lost although EC2 launched it: only the run tag finds it.
             world.runInstancesFailure = (input) => (input.ImageId === "ami-2" ? { error: new Error("socket hang up"), created: true } : undefined);
-            s3Mock.on(PutObjectCommand).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" }));
+            s3Mock.on(PutObjectCommand, { Key: MANIFEST_KEY }).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" }));
 
             const error = await rejection(handler()());
             expect(error.name).to.equal("AccessDenied");
+            // The run had started: it is stopped first, and only then are its instances terminated.
+            expect(inspectorMock.commandCalls(StopAssessmentRunCommand).map((call) => call.args[0].input)).to.deep.equal([
+                { assessmentRunArn: RUN_ARN, stopAction: "SKIP_EVALUATION" },
+            ]);
+            expect(world.events.indexOf("StopAssessmentRun")).to.be.below(world.events.findIndex((event) => event.startsWith("TerminateInstances")));
             expect(liveInstanceIds(world)).to.deep.equal([]);
             expect(terminatedInstanceIds(world)).to.have.members(["i-1", "i-2"]);
             const [notice] = published();
-            expect(notice.Subject).to.equal(`[${PIPELINE}] start failed, nothing assessed: AccessDenied: Access Denied`);
+            expect(notice.Subject!.startsWith(`[${PIPELINE}] start failed, nothing assessed: AccessDenied: Access Denied`)).to.equal(true);
             expect(notice.Message).to.include(`Assessment run: ${RUN_ARN}`);
+            expect(notice.Message).to.include("the assessment run was stopped (SKIP_EVALUATION)");
             expect(notice.Message).to.include("Instances of this run terminated: i-1, i-2");
+            expect(objects.has(LOCK_KEY), "the run did not go ahead: the lock is free").to.equal(false);
+        });
+
+        it("retries a throttled manifest write and starts the run", async () => {
+            goldenImages(fakeImage("ami-1"));
+            s3Mock
+                .on(PutObjectCommand, { Key: MANIFEST_KEY })
+                .rejectsOnce(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Slow Down" }))
+                .callsFake((input: PutObjectCommandInput) => {
+                    objects.set(input.Key!, String(input.Body));
+                    return {};
+                });
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(objects.has(MANIFEST_KEY)).to.equal(true);
+            expect(inspectorMock.commandCalls(StopAssessmentRunCommand)).to.have.length(0);
+            expect(liveInstanceIds(world)).to.deep.equal(["i-1"]);
+        });
+
+        it("never terminates the instances of a run it could not stop when the manifest cannot be written", async () => {
+            goldenImages(fakeImage("ami-1"));
+            s3Mock.on(PutObjectCommand, { Key: MANIFEST_KEY }).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" }));
+            inspectorMock.on(StopAssessmentRunCommand).rejects(inspectorError("AccessDeniedException", "not authorized to perform inspector:StopAssessmentRun"));
+            const error = await rejection(handler()());
+            expect(error.name).to.equal("AccessDenied");
+            expect(liveInstanceIds(world), "the run is going on: its instance stays").to.deep.equal(["i-1"]);
+            expect(world.events.some((event) => event.startsWith("TerminateInstances"))).to.equal(false);
+            const [notice] = published();
+            expect(notice.Message).to.include("stopping the assessment run failed (AccessDeniedException: not authorized to perform inspector:StopAssessmentRun)");
+            expect(notice.Message).to.include("left running");
+            expect(objects.has(LOCK_KEY), "the run goes on: it keeps the lock").to.equal(true);
         });
 
         it("terminates and rethrows when agent polling fails for good", async () => {
