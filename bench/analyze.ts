@@ -4,7 +4,7 @@
 import { CreateTagsCommand, DescribeInstancesCommand, DescribeInstancesCommandInput, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import * as inspectorSdk from "@aws-sdk/client-inspector";
 import { InspectorClient } from "@aws-sdk/client-inspector";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { AnalyzeSettings, makeAnalyzeHandler } from "../engines/classic/analyze";
@@ -14,6 +14,7 @@ import { INSTANCE_LOOKUP_BATCH_SIZE } from "../pipeline/sourceAmis";
 import {
     COMPLETED_AT,
     PIPELINE_NAME,
+    RUN_ARN,
     TEMPLATE_ARN,
     completedMessage,
     countByPackage,
@@ -29,6 +30,9 @@ import { sleep } from "./common";
 // client-inspector 3.523 is typed against an older @smithy/types than aws-sdk-client-mock; at runtime they match.
 const ListFindingsCommand = inspectorSdk.ListFindingsCommand as any;
 const DescribeFindingsCommand = inspectorSdk.DescribeFindingsCommand as any;
+const ListAssessmentRunAgentsCommand = inspectorSdk.ListAssessmentRunAgentsCommand as any;
+/** The run ARN id of the fixtures' completion message, which names the run's folder. */
+const RUN_ID_OF_BENCH = RUN_ARN.split("/run/")[1];
 
 export interface AnalyzeBenchOptions {
     findings: number;
@@ -113,7 +117,19 @@ async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
     );
     ec2Mock.on(TerminateInstancesCommand).callsFake(slow("TerminateInstances", () => ({})));
     ec2Mock.on(CreateTagsCommand).callsFake(slow("CreateTags", () => ({})));
-    s3Mock.on(GetObjectCommand).callsFake(slow("GetObject", () => ({ Body: { transformToString: async () => JSON.stringify(manifest) } })));
+    const manifestKey = `reports/runs/${RUN_ID_OF_BENCH}/manifest.json`;
+    s3Mock.on(GetObjectCommand).callsFake(
+        slow("GetObject", (input: { Key?: string }) => {
+            if (input.Key === manifestKey) return { Body: { transformToString: async () => JSON.stringify(manifest) } };
+            // A first run: no delivered marker, no previous report, no index, no lock.
+            throw new S3ServiceException({ name: "NoSuchKey", $fault: "client", $metadata: { httpStatusCode: 404 }, message: "NoSuchKey" });
+        }),
+    );
+    inspectorMock.on(ListAssessmentRunAgentsCommand).callsFake(
+        slow("ListAssessmentRunAgents", () => ({
+            assessmentRunAgents: instanceIds.map((agentId) => ({ agentId, assessmentRunArn: RUN_ARN, agentHealth: "HEALTHY", agentHealthCode: "IDLE", telemetryMetadata: [{ messageType: "InspectorTelemetry", count: 42 }] })),
+        })),
+    );
     s3Mock.on(PutObjectCommand).callsFake(slow("PutObject", () => ({ ETag: '"bench"' })));
     s3Mock.on(DeleteObjectCommand).callsFake(slow("DeleteObject", () => ({})));
     snsMock.on(PublishCommand).callsFake(slow("Publish", () => ({ MessageId: "bench" })));
@@ -147,13 +163,14 @@ async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
     const assessedAmis = record.tagged.length + record.failures.filter((f) => f.step === "tag-ami").length;
     const ceil = (n: number, size: number) => Math.ceil(n / size);
     const minimum: Omit<CallCount, "made" | "maxInFlight">[] = [
-        { call: "s3:GetObject", minimum: 1, why: "the run's manifest" },
+        { call: "s3:GetObject", minimum: 5, why: "manifest, delivered marker, previous report pointer, index, start lock (first run: all but the manifest missing)" },
+        { call: "inspector:ListAssessmentRunAgents", minimum: ceil(options.instances, 500), why: `proof of assessment: ${options.instances} agents / 500 per page` },
         { call: "ec2:DescribeInstances", minimum: 1 + ceil(unknownAgents.size, INSTANCE_LOOKUP_BATCH_SIZE), why: `run's instances by tag (1 page) + ${unknownAgents.size} unknown agents / ${INSTANCE_LOOKUP_BATCH_SIZE}` },
         { call: "ec2:TerminateInstances", minimum: ceil(options.instances, TERMINATE_BATCH), why: `${options.instances} instances / ${TERMINATE_BATCH} per call` },
         { call: "inspector:ListFindings", minimum: Math.max(1, ceil(options.findings, LIST_FINDINGS_PAGE_SIZE)), why: `${options.findings} findings / ${LIST_FINDINGS_PAGE_SIZE} per page` },
         { call: "inspector:DescribeFindings", minimum: ceil(options.findings, DESCRIBE_FINDINGS_BATCH_SIZE), why: `${options.findings} findings / ${DESCRIBE_FINDINGS_BATCH_SIZE} per call` },
-        { call: "s3:PutObject", minimum: 3, why: "delivery marker, report.json, report.md" },
-        { call: "s3:DeleteObject", minimum: 0, why: "only to release a failed delivery" },
+        { call: "s3:PutObject", minimum: 8, why: "report claim, report.json/.md/.html, index.json/.html, latest pointer, delivered marker" },
+        { call: "s3:DeleteObject", minimum: 0, why: "only to release a failed claim or the start lock" },
         { call: "sns:Publish", minimum: 1, why: "the summary" },
         { call: "ec2:CreateTags", minimum: assessedAmis, why: `one per AMI with a verdict (${assessedAmis})` },
     ];
@@ -167,7 +184,7 @@ async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
 
     const concurrency = DESCRIBE_FINDINGS_CONCURRENCY;
     const tagConcurrency = Math.max(1, byName("ec2:CreateTags").maxInFlight);
-    const sequential = ["s3:GetObject", "ec2:DescribeInstances", "ec2:TerminateInstances", "inspector:ListFindings", "s3:PutObject", "sns:Publish"].reduce((sum, c) => sum + byName(c).minimum, 0);
+    const sequential = ["s3:GetObject", "inspector:ListAssessmentRunAgents", "ec2:DescribeInstances", "ec2:TerminateInstances", "inspector:ListFindings", "s3:PutObject", "sns:Publish"].reduce((sum, c) => sum + byName(c).minimum, 0);
     const describeRounds = ceil(byName("inspector:DescribeFindings").minimum, concurrency);
     const tagRounds = ceil(byName("ec2:CreateTags").minimum, tagConcurrency);
     return {
