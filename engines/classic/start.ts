@@ -114,213 +114,200 @@ interface RunProgress {
     stop?: StopResult;
 }
 
-export function makeStartHandler(deps: StartDeps): StartHandler {
-    const { ec2, inspector, sns, s3, settings } = deps;
-    const log = deps.log ?? (() => undefined);
+type Log = (...args: unknown[]) => void;
+const logOf = (deps: StartDeps): Log => deps.log ?? (() => undefined);
+const notify = (deps: StartDeps, subject: string, message: string) => publishNotice(deps.sns, deps.settings.resultsTopicArn, subject, message);
 
-    const notify = async (subject: string, message: string) => publishNotice(sns, settings.resultsTopicArn, subject, message);
+/** Reaping is housekeeping: a failure is logged and returned, and the hourly reaper tries again. */
+async function reapLeftovers(deps: StartDeps): Promise<ReapResult | { error: string }> {
+    try {
+        return await reapStaleInstances(deps.ec2, deps.sns, deps.settings, deps.now());
+    } catch (error) {
+        logOf(deps)("reaping leftovers failed; continuing", errorText(error));
+        return { error: errorText(error) };
+    }
+}
 
-    /** Reaping is housekeeping: a failure is logged and returned, and the hourly reaper tries again. */
-    const reapLeftovers = async (): Promise<ReapResult | { error: string }> => {
-        try {
-            return await reapStaleInstances(ec2, sns, settings, deps.now());
-        } catch (error) {
-            log("reaping leftovers failed; continuing", errorText(error));
-            return { error: errorText(error) };
-        }
+/** The agent wait ends before the Lambda would time out, keeping time to start the run and report. */
+function agentDeadlineMs(deps: StartDeps, context: StartContext | undefined): number {
+    let waitMs = deps.settings.agentWaitSeconds * 1000;
+    const remainingMs = context?.getRemainingTimeInMillis?.();
+    if (remainingMs !== undefined) waitMs = Math.min(waitMs, remainingMs - LAMBDA_TIME_RESERVE_MS);
+    return deps.now().getTime() + Math.max(0, waitMs);
+}
+
+/** Launches and waits for the agents; an outcome when nothing can go on, else the AMIs with their agents' health. */
+async function launchAndWait(
+    deps: StartDeps,
+    runId: string,
+    images: Image[],
+    launchedIds: string[],
+    progress: RunProgress,
+    context: StartContext | undefined,
+): Promise<RunPhase | { amis: AmiRecord[]; unhealthyIds: string[] }> {
+    const { ec2, settings } = deps;
+    const log = logOf(deps);
+    const launched = await launchForAmis(ec2, images, {
+        pipelineName: settings.pipelineName,
+        runId,
+        instanceTypes: settings.instanceTypes,
+        subnetIds: settings.subnetIds,
+        securityGroupId: settings.securityGroupId,
+        profile: CLASSIC_LAUNCH_PROFILE,
+        onLaunched: (instanceId) => launchedIds.push(instanceId),
+    });
+    progress.amis = launched;
+    for (const ami of launched) log(ami.status === "LAUNCH_FAILED" ? "launch failed" : "launched", ami.imageId, ami.instanceId ?? ami.reason);
+    if (launchedIds.length === 0) {
+        // An instance whose RunInstances answer was lost still carries the run tag.
+        const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, []);
+        return { outcome: "NOTHING_LAUNCHED", amis: launched, cleanup };
+    }
+    const agents = await waitForHealthyAgents(deps.inspector, {
+        assessmentTargetArn: settings.assessmentTargetArn,
+        instanceIds: [...launchedIds],
+        deadlineMs: agentDeadlineMs(deps, context),
+        now: deps.now,
+        sleep: deps.sleep,
+        log,
+    });
+    log("agents", JSON.stringify({ healthy: agents.healthy, unhealthy: agents.unhealthy, polls: agents.polls, waitedSeconds: agents.waitedSeconds }));
+    const amis = markUnhealthyAgents(launched, agents.unhealthy);
+    progress.amis = amis;
+    if (agents.healthy.length === 0) {
+        const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+        return { outcome: "NO_HEALTHY_AGENTS", amis, cleanup, reason: "no launched instance's Inspector agent became HEALTHY in time" };
+    }
+    return { amis, unhealthyIds: agents.unhealthy.map((agent) => agent.instanceId) };
+}
+
+/** Launches, waits for agents and starts the run. `launchedIds` is filled as instances appear. */
+async function launchAndStart(deps: StartDeps, runId: string, images: Image[], launchedIds: string[], progress: RunProgress, context: StartContext | undefined): Promise<RunPhase> {
+    const { ec2, inspector, s3, settings } = deps;
+    const log = logOf(deps);
+    const ready = await launchAndWait(deps, runId, images, launchedIds, progress, context);
+    if ("outcome" in ready) return ready;
+    const { amis } = ready;
+    // Terminated before the run starts, so the target (every instance with the pipeline tag)
+    // holds only instances that can be assessed.
+    const unhealthyTermination = ready.unhealthyIds.length > 0 ? await terminateInstances(ec2, ready.unhealthyIds) : undefined;
+
+    const started = await startAssessmentRun(inspector, settings.assessmentTemplateArn, assessmentRunName(settings.pipelineName, runId));
+    if (!started.started) {
+        log("assessment run refused", started.reason);
+        const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+        const { reason, agentsInOtherRuns, agentsTruncated, canRetry } = started;
+        return { outcome: "RUN_REFUSED", amis, reason, agentsInOtherRuns, agentsTruncated, canRetry, unhealthyTermination, cleanup };
+    }
+    progress.assessmentRunArn = started.assessmentRunArn;
+
+    const manifest: RunManifest = {
+        runId,
+        engine: "classic",
+        assessmentRunArn: started.assessmentRunArn,
+        assessmentTemplateArn: settings.assessmentTemplateArn,
+        startedAt: deps.now().toISOString(),
+        amis,
     };
+    const manifestKey = runKeys(settings.reportPrefix, started.assessmentRunArn).manifest;
+    try {
+        await writeManifestWithRetries(s3, settings.reportBucket, manifestKey, manifest, deps.sleep);
+    } catch (error) {
+        // The run is going on: its instances may only go once it is stopped.
+        progress.stop = await stopAssessmentRun(inspector, started.assessmentRunArn, deps.sleep);
+        log("manifest write failed after the run started", errorText(error), JSON.stringify(progress.stop));
+        throw error;
+    }
+    log("assessment run started", started.assessmentRunArn, manifestKey);
+    return { outcome: "RUN_STARTED", amis, assessmentRunArn: started.assessmentRunArn, manifestKey, unhealthyTermination };
+}
 
-    const agentDeadlineMs = (context: StartContext | undefined): number => {
-        const nowMs = deps.now().getTime();
-        let waitMs = settings.agentWaitSeconds * 1000;
-        const remainingMs = context?.getRemainingTimeInMillis?.();
-        if (remainingMs !== undefined) waitMs = Math.min(waitMs, remainingMs - LAMBDA_TIME_RESERVE_MS);
-        return nowMs + Math.max(0, waitMs);
-    };
-
-    /** Launches, waits for agents and starts the run. `launchedIds` is filled as instances appear. */
-    const launchAndStart = async (
-        runId: string,
-        images: Image[],
-        launchedIds: string[],
-        progress: RunProgress,
-        context: StartContext | undefined,
-    ): Promise<RunPhase> => {
-        const launched = await launchForAmis(ec2, images, {
-            pipelineName: settings.pipelineName,
-            runId,
-            instanceTypes: settings.instanceTypes,
-            subnetIds: settings.subnetIds,
-            securityGroupId: settings.securityGroupId,
-            profile: CLASSIC_LAUNCH_PROFILE,
-            onLaunched: (instanceId) => launchedIds.push(instanceId),
-        });
-        progress.amis = launched;
-        for (const ami of launched) log(ami.status === "LAUNCH_FAILED" ? "launch failed" : "launched", ami.imageId, ami.instanceId ?? ami.reason);
-
-        if (launchedIds.length === 0) {
-            // An instance whose RunInstances answer was lost still carries the run tag.
-            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, []);
-            return { outcome: "NOTHING_LAUNCHED", amis: launched, cleanup };
-        }
-
-        const agents = await waitForHealthyAgents(inspector, {
-            assessmentTargetArn: settings.assessmentTargetArn,
-            instanceIds: [...launchedIds],
-            deadlineMs: agentDeadlineMs(context),
-            now: deps.now,
-            sleep: deps.sleep,
-            log,
-        });
-        log("agents", JSON.stringify({ healthy: agents.healthy, unhealthy: agents.unhealthy, polls: agents.polls, waitedSeconds: agents.waitedSeconds }));
-        const amis = markUnhealthyAgents(launched, agents.unhealthy);
-        progress.amis = amis;
-
-        if (agents.healthy.length === 0) {
-            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
-            return { outcome: "NO_HEALTHY_AGENTS", amis, cleanup, reason: "no launched instance's Inspector agent became HEALTHY in time" };
-        }
-
-        // Terminated before the run starts, so the target (every instance with the pipeline tag)
-        // holds only instances that can be assessed.
-        let unhealthyTermination: RunCleanup | undefined;
-        if (agents.unhealthy.length > 0) {
-            unhealthyTermination = await terminateInstances(
-                ec2,
-                agents.unhealthy.map((agent) => agent.instanceId),
-            );
-        }
-
-        const started = await startAssessmentRun(inspector, settings.assessmentTemplateArn, assessmentRunName(settings.pipelineName, runId));
-        if (!started.started) {
-            log("assessment run refused", started.reason);
-            const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
-            return {
-                outcome: "RUN_REFUSED",
-                amis,
-                reason: started.reason,
-                agentsInOtherRuns: started.agentsInOtherRuns,
-                agentsTruncated: started.agentsTruncated,
-                canRetry: started.canRetry,
-                unhealthyTermination,
-                cleanup,
-            };
-        }
-        progress.assessmentRunArn = started.assessmentRunArn;
-
-        const manifest: RunManifest = {
-            runId,
-            engine: "classic",
-            assessmentRunArn: started.assessmentRunArn,
-            assessmentTemplateArn: settings.assessmentTemplateArn,
-            startedAt: deps.now().toISOString(),
-            amis,
-        };
-        const manifestKey = runKeys(settings.reportPrefix, started.assessmentRunArn).manifest;
-        try {
-            await writeManifestWithRetries(s3, settings.reportBucket, manifestKey, manifest, deps.sleep);
-        } catch (error) {
-            // The run is going on: its instances may only go once it is stopped.
-            progress.stop = await stopAssessmentRun(inspector, started.assessmentRunArn, deps.sleep);
-            log("manifest write failed after the run started", errorText(error), JSON.stringify(progress.stop));
-            throw error;
-        }
-        log("assessment run started", started.assessmentRunArn, manifestKey);
-        return { outcome: "RUN_STARTED", amis, assessmentRunArn: started.assessmentRunArn, manifestKey, unhealthyTermination };
-    };
-
-    return async (_event?: unknown, context?: StartContext): Promise<StartResult> => {
-        const runId = makeRunId(deps.now(), deps.random);
-        log("start", runId);
-        const reaped = await reapLeftovers();
-
-        const images = await findGoldenAmis(ec2, settings.amiTags, settings.amiOwners);
-        if (images.length === 0) {
-            const notice = noGoldenAmisNotice(settings.pipelineName, settings.amiTags, settings.amiOwners);
-            await notify(notice.subject, notice.message);
-            return { runId, outcome: "NO_AMIS", amis: [], reaped, notified: true };
-        }
-
-        const activeRunArns = await findActiveRuns(inspector, settings.assessmentTemplateArn);
-        if (activeRunArns.length > 0) {
-            const notice = runInProgressNotice(settings.pipelineName, settings.assessmentTemplateArn, activeRunArns);
-            await notify(notice.subject, notice.message);
-            return { runId, outcome: "RUN_IN_PROGRESS", amis: [], activeRunArns, reaped, notified: true };
-        }
-
-        // One fleet per pipeline and region: a second start at the same time must not launch another.
-        const lockKey = startLockKey(settings.reportPrefix);
-        const lockSeconds = settings.durationSeconds + settings.agentWaitSeconds + settings.reapGraceSeconds;
-        const lock = await claim(s3, settings.reportBucket, lockKey, { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
-        if (lock.status === "held") {
-            const notice = runInProgressNotice(settings.pipelineName, settings.assessmentTemplateArn, [`start ${lock.by.holder} holds the start lock until ${lock.by.expiresAt}`]);
-            await notify(notice.subject, notice.message);
-            return { runId, outcome: "RUN_IN_PROGRESS", amis: [], reason: `start ${lock.by.holder} holds the start lock until ${lock.by.expiresAt}`, reaped, notified: true };
-        }
-        const releaseLock = async () => {
+/** One fleet per pipeline and region: a second start at the same time must not launch another. */
+async function takeStartLock(deps: StartDeps, runId: string): Promise<{ held: false; release: () => Promise<void> } | { held: true; reason: string }> {
+    const { s3, settings } = deps;
+    const lockKey = startLockKey(settings.reportPrefix);
+    const lockSeconds = settings.durationSeconds + settings.agentWaitSeconds + settings.reapGraceSeconds;
+    const lock = await claim(s3, settings.reportBucket, lockKey, { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
+    if (lock.status === "held") return { held: true, reason: `start ${lock.by.holder} holds the start lock until ${lock.by.expiresAt}` };
+    return {
+        held: false,
+        release: async () => {
             try {
                 await release(s3, settings.reportBucket, lockKey, runId);
             } catch (error) {
-                log("could not release the start lock; it expires on its own", errorText(error));
+                logOf(deps)("could not release the start lock; it expires on its own", errorText(error));
             }
-        };
+        },
+    };
+}
 
-        // From the first launch on, any unexpected error terminates what this run launched,
-        // unless the run started and could not be stopped: then its instances are its own.
+/**
+ * After an unexpected error: terminate what this run launched (and free the lock), unless the run
+ * started and could not be stopped, when its instances are its own; then say so.
+ */
+async function failStart(deps: StartDeps, runId: string, error: unknown, progress: RunProgress, launchedIds: string[], releaseLock: () => Promise<void>): Promise<void> {
+    const { ec2, settings } = deps;
+    const log = logOf(deps);
+    const runGoesOn = progress.stop !== undefined && !progress.stop.stopped;
+    let cleanup: RunCleanup | undefined;
+    let reason = failureReason(error);
+    if (progress.stop?.stopped) reason += `; the run manifest could not be written, so the assessment run was stopped (SKIP_EVALUATION) before its instances were terminated`;
+    if (runGoesOn) {
+        reason +=
+            `; the run manifest could not be written and stopping the assessment run failed (${(progress.stop as { error: string }).error}), ` +
+            "so its instances were left running for it: analyze terminates them when the run ends, the reaper if it never does";
+        log("start failed; the run could not be stopped, its instances are left to it", errorText(error));
+    } else {
+        cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
+        log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
+        await releaseLock();
+    }
+    const notice = startReportNotice({ pipelineName: settings.pipelineName, runId, outcome: "FAILED", amis: progress.amis, assessmentRunArn: progress.assessmentRunArn, reason, cleanup });
+    try {
+        if (notice) await notify(deps, notice.subject, notice.message);
+    } catch (notifyError) {
+        log("could not publish the failure notice", errorText(notifyError));
+    }
+}
+
+export function makeStartHandler(deps: StartDeps): StartHandler {
+    const { settings } = deps;
+    return async (_event?: unknown, context?: StartContext): Promise<StartResult> => {
+        const runId = makeRunId(deps.now(), deps.random);
+        logOf(deps)("start", runId);
+        const reaped = await reapLeftovers(deps);
+
+        const images = await findGoldenAmis(deps.ec2, settings.amiTags, settings.amiOwners);
+        if (images.length === 0) {
+            const notice = noGoldenAmisNotice(settings.pipelineName, settings.amiTags, settings.amiOwners);
+            await notify(deps, notice.subject, notice.message);
+            return { runId, outcome: "NO_AMIS", amis: [], reaped, notified: true };
+        }
+        const activeRunArns = await findActiveRuns(deps.inspector, settings.assessmentTemplateArn);
+        const lock = activeRunArns.length > 0 ? undefined : await takeStartLock(deps, runId);
+        if (!lock || lock.held) {
+            const blockers = lock?.held ? [lock.reason] : activeRunArns;
+            const notice = runInProgressNotice(settings.pipelineName, settings.assessmentTemplateArn, blockers);
+            await notify(deps, notice.subject, notice.message);
+            return { runId, outcome: "RUN_IN_PROGRESS", amis: [], ...(lock?.held ? { reason: lock.reason } : { activeRunArns }), reaped, notified: true };
+        }
+
         const launchedIds: string[] = [];
         const progress: RunProgress = { amis: [] };
         let phase: RunPhase;
         try {
-            phase = await launchAndStart(runId, images, launchedIds, progress, context);
+            phase = await launchAndStart(deps, runId, images, launchedIds, progress, context);
         } catch (error) {
-            const runGoesOn = progress.stop !== undefined && !progress.stop.stopped;
-            let cleanup: RunCleanup | undefined;
-            let reason = failureReason(error);
-            if (progress.stop?.stopped) reason += `; the run manifest could not be written, so the assessment run was stopped (SKIP_EVALUATION) before its instances were terminated`;
-            if (runGoesOn) {
-                reason +=
-                    `; the run manifest could not be written and stopping the assessment run failed (${(progress.stop as { error: string }).error}), ` +
-                    "so its instances were left running for it: analyze terminates them when the run ends, the reaper if it never does";
-                log("start failed; the run could not be stopped, its instances are left to it", errorText(error));
-            } else {
-                cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
-                log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
-                await releaseLock();
-            }
-            const notice = startReportNotice({
-                pipelineName: settings.pipelineName,
-                runId,
-                outcome: "FAILED",
-                amis: progress.amis,
-                assessmentRunArn: progress.assessmentRunArn,
-                reason,
-                cleanup,
-            });
-            try {
-                if (notice) await notify(notice.subject, notice.message);
-            } catch (notifyError) {
-                log("could not publish the failure notice", errorText(notifyError));
-            }
+            await failStart(deps, runId, error, progress, launchedIds, lock.release);
             throw error;
         }
-        if (phase.outcome !== "RUN_STARTED") await releaseLock();
+        if (phase.outcome !== "RUN_STARTED") await lock.release();
 
         // Outside the cleanup scope: a failed notice must not terminate a run that started.
-        const report: StartReportInput = { pipelineName: settings.pipelineName, runId, ...phase };
-        const notice = startReportNotice(report);
-        if (notice) await notify(notice.subject, notice.message);
-        return {
-            runId,
-            outcome: phase.outcome,
-            amis: phase.amis,
-            assessmentRunArn: phase.assessmentRunArn,
-            manifestKey: phase.manifestKey,
-            reason: phase.reason,
-            unhealthyTermination: phase.unhealthyTermination,
-            cleanup: phase.cleanup,
-            reaped,
-            notified: notice !== undefined,
-        };
+        const notice = startReportNotice({ pipelineName: settings.pipelineName, runId, ...phase } satisfies StartReportInput);
+        if (notice) await notify(deps, notice.subject, notice.message);
+        const { outcome, amis, assessmentRunArn, manifestKey, reason, unhealthyTermination, cleanup } = phase;
+        return { runId, outcome, amis, assessmentRunArn, manifestKey, reason, unhealthyTermination, cleanup, reaped, notified: notice !== undefined };
     };
 }
 
