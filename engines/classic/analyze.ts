@@ -10,8 +10,8 @@ import { createInspectorClient } from "./client";
 import { Consolidation, Verdict, consolidate } from "../../pipeline/consolidate";
 import { summarizeFinding } from "./findingModel";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
-import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
-import { errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
+import { InspectorNotice, parseInspectorMessage, regionOfArn } from "./inspectorMessage";
+import { TerminationResult, errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
 import { ClassicRunManifest as RunManifest, runArnId, runKeys } from "./manifest";
 import { publishReport } from "../../pipeline/publishReport";
 import { AssessmentReport, buildReport } from "../../pipeline/report";
@@ -90,9 +90,11 @@ export interface AnalyzeResult {
     records: RecordResult[];
 }
 
+const logOf = (deps: AnalyzeDeps): Log => deps.log ?? ((message, detail) => console.log(JSON.stringify({ message, ...detail })));
+const sleepOf = (deps: AnalyzeDeps) => deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
 export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Promise<AnalyzeResult> {
-    const log: Log = deps.log ?? ((message, detail) => console.log(JSON.stringify({ message, ...detail })));
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const log = logOf(deps);
 
     return async (event) => {
         const records: RecordResult[] = [];
@@ -101,7 +103,7 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
         for (const record of event?.Records ?? []) {
             const messageId = record?.Sns?.MessageId;
             try {
-                const result = await analyzeRecord(record?.Sns?.Message, messageId);
+                const result = await analyzeRecord(deps, record?.Sns?.Message, messageId);
                 log(`analyze: ${result.status}`, { ...result });
                 records.push(result);
             } catch (error) {
@@ -113,216 +115,246 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
         if (errors.length > 1) throw new AggregateError(errors, `analyze failed for ${errors.length} records: ${errors.map(errorText).join("; ")}`);
         return { records };
     };
+}
 
-    async function analyzeRecord(message: string | undefined, messageId: string | undefined): Promise<RecordResult> {
-        const { ec2, inspector, s3, settings } = deps;
-        const notice = parseInspectorMessage(message);
-        if (notice.kind === "malformed") return { status: "ignored", messageId, reason: `malformed message: ${notice.reason}` };
-        if (notice.kind === "other") return { status: "ignored", messageId, reason: `event ${notice.event} needs no action` };
+async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, messageId: string | undefined): Promise<RecordResult> {
+    const log = logOf(deps);
+    const { ec2, s3, settings } = deps;
+    const notice = parseInspectorMessage(message);
+    if (notice.kind === "malformed") return { status: "ignored", messageId, reason: `malformed message: ${notice.reason}` };
+    if (notice.kind === "other") return { status: "ignored", messageId, reason: `event ${notice.event} needs no action` };
 
-        const { runArn } = notice;
-        const keys = runKeys(settings.reportPrefix, runArn);
-        const bucket = settings.reportBucket;
-        const { manifest, problem: manifestProblem } = await readManifest<RunManifest>(s3, bucket, keys.manifest, (m) =>
-            m.assessmentRunArn === runArn ? undefined : `belongs to run ${String(m.assessmentRunArn)}`,
-        );
-        // A run of an earlier template (replaced for a duration or rules change) is still ours when start's manifest names it.
-        if (notice.templateArn !== settings.assessmentTemplateArn && !manifest) {
-            return { status: "ignored", messageId, reason: `run of another assessment template: ${notice.templateArn}, and no manifest of this pipeline names it` };
-        }
-        const failures: Failure[] = [];
+    const { runArn } = notice;
+    const keys = runKeys(settings.reportPrefix, runArn);
+    const bucket = settings.reportBucket;
+    const { manifest, problem: manifestProblem } = await readManifest<RunManifest>(s3, bucket, keys.manifest, (m) =>
+        m.assessmentRunArn === runArn ? undefined : `belongs to run ${String(m.assessmentRunArn)}`,
+    );
+    // A run of an earlier template (replaced for a duration or rules change) is still ours when start's manifest names it.
+    if (notice.templateArn !== settings.assessmentTemplateArn && !manifest) {
+        return { status: "ignored", messageId, reason: `run of another assessment template: ${notice.templateArn}, and no manifest of this pipeline names it` };
+    }
+    const failures: Failure[] = [];
 
-        // Clean up first: once the run has ended the instances serve no purpose, and a later failure must not leave them running.
-        const runInstances = await findRunInstances(manifest, notice.time, failures);
-        const termination = await terminateInstances(ec2, runInstances.map((instance) => instance.InstanceId ?? "").filter(Boolean));
-        for (const failed of termination.failed) failures.push({ step: "terminate", target: failed.instanceId, error: failed.error });
+    // Clean up first: once the run has ended the instances serve no purpose, and a later failure must not leave them running.
+    const runInstances = await findRunInstances(deps, manifest, notice.time, failures);
+    const termination = await terminateInstances(ec2, runInstances.map((instance) => instance.InstanceId ?? "").filter(Boolean));
+    for (const failed of termination.failed) failures.push({ step: "terminate", target: failed.instanceId, error: failed.error });
 
-        const location = { bucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown };
-        const duplicate = async (): Promise<RecordResult> => {
-            await releaseStartLock(manifest, failures);
-            const stored = await readJson<AssessmentReport>(s3, bucket, keys.reportJson).catch(() => undefined);
-            return {
-                status: "duplicate",
-                messageId,
-                runArn,
-                outcome: stored?.value.outcome ?? (notice.kind === "completed" ? "COMPLETED" : notice.state),
-                verdicts: stored?.value.verdictCounts ?? { FAIL: 0, "NOT ASSESSED": 0, PASS: 0 },
-                findings: { listed: 0, read: 0, unread: 0 },
-                terminated: termination.terminated,
-                tagged: [],
-                failures,
-                report: location,
-            };
-        };
-        if (await readJson(s3, bucket, keys.deliveredMarker)) return duplicate();
-
-        // The right to report, with an expiry: a reporter that dies (crash, timeout) is taken over by a later retry.
-        const claimKey = `${keys.base}report.claim`;
-        const holder = `analyze-${makeRunId(deps.now(), deps.random)}`;
-        const claimed = await claim(s3, bucket, claimKey, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
-        if (claimed.status === "held") {
-            // Thrown so that Lambda retries: if that reporter died, a later attempt takes its claim over.
-            throw new Error(`the report of ${runArn} is being delivered by ${claimed.by.holder} (claim until ${claimed.by.expiresAt}); retry later`);
-        }
-        // The reporter we took over from may have delivered after all.
-        if (claimed.status === "taken-over" && (await readJson(s3, bucket, keys.deliveredMarker))) return duplicate();
-
-        let report: AssessmentReport;
-        let consolidation: Consolidation;
-        let listed: string[] = [];
-        let described: DescribedFindings = { findings: [], unread: [] };
-        let stale: StaleAmi[] = [];
-        try {
-            const problems: string[] = [];
-            let proof: AssessmentProof | undefined;
-            if (notice.kind === "completed") {
-                listed = await listFindingArns(inspector, runArn);
-                described = await describeFindings(inspector, listed, { sleep });
-                if (described.unread.length > 0) {
-                    failures.push({ step: "describe-findings", error: `${described.unread.length} finding(s) unread, e.g. ${described.unread[0].reason}` });
-                }
-            }
-            const amiByInstance = await mapInstancesToAmis(manifest, runInstances, described, failures);
-            if (notice.kind === "completed") {
-                const agents = await listRunAgents(inspector, runArn, sleep);
-                const announced = notice.findingsCount ? Object.values(notice.findingsCount).reduce((sum, n) => sum + n, 0) : undefined;
-                proof = assessmentProof(Object.keys(amiByInstance), agents, announced, listed.length);
-            }
-            consolidation = consolidate({
-                findings: described.findings.map(summarizeFinding),
-                amiByInstance,
-                manifest,
-                severityThreshold: settings.severityThreshold,
-                failedRunState: notice.kind === "run-failed" ? notice.state : undefined,
-                unreadFindings: described.unread.length,
-                assessedInstances: proof?.assessed,
-                unprovenReasons: proof?.reasons,
-            });
-            stale = markStale(consolidation, manifest, problems);
-            report = buildReport({
-                engine: "classic",
-                pipelineName: settings.pipelineName,
-                region: regionOfArn(runArn) ?? "unknown region",
-                runArn,
-                runArnId: runArnId(runArn),
-                templateArn: notice.templateArn,
-                outcome: notice.kind === "completed" ? "COMPLETED" : notice.state,
-                completedAt: notice.time,
-                generatedAt: deps.now(),
-                severityThreshold: settings.severityThreshold,
-                manifest,
-                manifestProblem,
-                findingsCount: notice.kind === "completed" ? notice.findingsCount : undefined,
-                listed: listed.length,
-                read: described.findings.length,
-                unread: described.unread,
-                consolidation,
-                terminated: termination.terminated,
-                terminationFailed: termination.failed,
-                problems: [...failures.filter((f) => f.step === "find-instances" || f.step === "look-up-instances").map((f) => f.error), ...problems],
-                location,
-            });
-            await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
-        } catch (error) {
-            // Nothing went out: hand the claim back so that Lambda's retry (or SNS's redelivery) delivers at once.
-            await release(s3, bucket, claimKey, holder).catch((releaseError) => log("analyze: could not release the report claim", { runArn, error: errorText(releaseError) }));
-            throw error;
-        }
-        // Dying between publish and this marker means a second, identical report: at least once, never none.
-        await putIfAbsent(s3, bucket, keys.deliveredMarker, JSON.stringify({ runArn, messageId, holder, deliveredAt: deps.now().toISOString() }));
-
-        const assessedAt = validDate(notice.time) ?? deps.now();
-        const tagging = await tagAssessedAmis(ec2, consolidation.amis, assessedAt);
-        for (const failed of tagging.failed) failures.push({ step: "tag-ami", target: failed.imageId, error: failed.error });
-        await releaseStartLock(manifest, failures);
+    const location = { bucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown };
+    const duplicate = async (): Promise<RecordResult> => {
+        await releaseStartLock(deps, manifest, failures);
+        const stored = await readJson<AssessmentReport>(s3, bucket, keys.reportJson).catch(() => undefined);
         return {
-            status: "processed",
+            status: "duplicate",
             messageId,
             runArn,
-            outcome: report.outcome,
-            verdicts: report.verdictCounts,
-            findings: { listed: listed.length, read: described.findings.length, unread: described.unread.length },
+            outcome: stored?.value.outcome ?? (notice.kind === "completed" ? "COMPLETED" : notice.state),
+            verdicts: stored?.value.verdictCounts ?? { FAIL: 0, "NOT ASSESSED": 0, PASS: 0 },
+            findings: { listed: 0, read: 0, unread: 0 },
             terminated: termination.terminated,
-            tagged: tagging.tagged,
+            tagged: [],
             failures,
             report: location,
-            stale,
         };
-    }
+    };
+    if (await readJson(s3, bucket, keys.deliveredMarker)) return duplicate();
 
-    /** The run is over and reported: the next start may launch. Only the run's own lock (holder = its run id) is freed. */
-    async function releaseStartLock(manifest: RunManifest | undefined, failures: Failure[]): Promise<void> {
-        if (!manifest) return;
-        try {
-            await release(deps.s3, deps.settings.reportBucket, startLockKey(deps.settings.reportPrefix), manifest.runId);
-        } catch (error) {
-            failures.push({ step: "release-lock", error: `could not release the start lock (${errorText(error)}); it expires on its own` });
-        }
+    // The right to report, with an expiry: a reporter that dies (crash, timeout) is taken over by a later retry.
+    const claimKey = `${keys.base}report.claim`;
+    const holder = `analyze-${makeRunId(deps.now(), deps.random)}`;
+    const claimed = await claim(s3, bucket, claimKey, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
+    if (claimed.status === "held") {
+        // Thrown so that Lambda retries: if that reporter died, a later attempt takes its claim over.
+        throw new Error(`the report of ${runArn} is being delivered by ${claimed.by.holder} (claim until ${claimed.by.expiresAt}); retry later`);
     }
+    // The reporter we took over from may have delivered after all.
+    if (claimed.status === "taken-over" && (await readJson(s3, bucket, keys.deliveredMarker))) return duplicate();
 
-    /** AMIs without a verdict from this run whose last verdict is older than two schedules (or missing), as the manifest saw their tags. */
-    function markStale(consolidation: Consolidation, manifest: RunManifest | undefined, problems: string[]): StaleAmi[] {
-        if (!manifest) return [];
-        const interval = deps.settings.scheduleIntervalSeconds ?? DEFAULT_SCHEDULE_INTERVAL_SECONDS;
-        const maxAge = STALE_AFTER_SCHEDULES * interval;
-        const verdicts = new Map(consolidation.amis.map((ami) => [ami.imageId, ami.verdict]));
-        const stale = findStaleAmis(manifest.amis, (imageId) => verdicts.get(imageId), deps.now(), maxAge);
-        for (const entry of stale) {
-            const ami = consolidation.amis.find((a) => a.imageId === entry.imageId);
-            if (ami) ami.stale = { lastVerdict: entry.lastVerdict, lastAssessedAt: entry.lastAssessedAt, detail: entry.detail };
-        }
-        if (stale.length > 0) {
-            problems.push(
-                `Stale: ${stale.length} golden AMI(s) got no verdict from this run and have no verdict younger than two schedules (${formatAge(maxAge)}): ` +
-                    stale.map((entry) => `${entry.imageId}${entry.name ? ` (${entry.name})` : ""}: ${entry.detail}`).join("; ") + ".",
-            );
-        }
-        return stale;
+    let assessed: Assessed;
+    try {
+        assessed = await assessRun(deps, { notice, runArn, manifest, manifestProblem, runInstances, termination, failures, location });
+        await publishReport(s3, deps.sns, settings.resultsTopicArn, assessed.report, settings.reportPrefix);
+    } catch (error) {
+        // Nothing went out: hand the claim back so that Lambda's retry (or SNS's redelivery) delivers at once.
+        await release(s3, bucket, claimKey, holder).catch((releaseError) => log("analyze: could not release the report claim", { runArn, error: errorText(releaseError) }));
+        throw error;
     }
+    // Dying between publish and this marker means a second, identical report: at least once, never none.
+    await putIfAbsent(s3, bucket, keys.deliveredMarker, JSON.stringify({ runArn, messageId, holder, deliveredAt: deps.now().toISOString() }));
 
-    /** The run's live instances by tag; without a manifest, every live pipeline instance launched before the run ended. */
-    async function findRunInstances(manifest: RunManifest | undefined, endedAt: string | undefined, failures: Failure[]): Promise<Instance[]> {
-        const { ec2, settings } = deps;
-        try {
-            if (manifest) return await findPipelineInstances(ec2, settings.pipelineName, { [RUN_TAG]: manifest.runId });
-            const instances = await findPipelineInstances(ec2, settings.pipelineName);
-            // An instance launched after the run ended belongs to a later run that may still be assessing.
-            const end = validDate(endedAt);
-            return end ? instances.filter((instance) => !instance.LaunchTime || new Date(instance.LaunchTime) <= end) : instances;
-        } catch (error) {
-            failures.push({
-                step: "find-instances",
-                error: `could not list the run's instances (${errorText(error)}); the hourly reaper will terminate them`,
-            });
-            return [];
-        }
-    }
+    const assessedAt = validDate(notice.time) ?? deps.now();
+    const { report, consolidation, listed, described, stale } = assessed;
+    const tagging = await tagAssessedAmis(ec2, consolidation.amis, assessedAt);
+    for (const failed of tagging.failed) failures.push({ step: "tag-ami", target: failed.imageId, error: failed.error });
+    await releaseStartLock(deps, manifest, failures);
+    return {
+        status: "processed",
+        messageId,
+        runArn,
+        outcome: report.outcome,
+        verdicts: report.verdictCounts,
+        findings: { listed: listed.length, read: described.findings.length, unread: described.unread.length },
+        terminated: termination.terminated,
+        tagged: tagging.tagged,
+        failures,
+        report: location,
+        stale,
+    };
+}
 
-    /** instance ID -> golden AMI: the manifest first, then the instances' tags, then a lookup for the rest. */
-    async function mapInstancesToAmis(
-        manifest: RunManifest | undefined,
-        runInstances: Instance[],
-        described: DescribedFindings,
-        failures: Failure[],
-    ): Promise<Record<string, string>> {
-        const amiByInstance: Record<string, string> = {};
-        for (const instance of runInstances) {
-            const ami = sourceAmiOfInstance(instance);
-            if (instance.InstanceId && ami) amiByInstance[instance.InstanceId] = ami;
+/** One ended run, its instances already cleaned up: what the run found, and the report of it. */
+interface RunContext {
+    notice: Extract<InspectorNotice, { kind: "completed" | "run-failed" }>;
+    runArn: string;
+    manifest: RunManifest | undefined;
+    manifestProblem?: string;
+    runInstances: Instance[];
+    termination: TerminationResult;
+    failures: Failure[];
+    location: AssessmentReport["location"];
+}
+
+interface Assessed {
+    report: AssessmentReport;
+    consolidation: Consolidation;
+    listed: string[];
+    described: DescribedFindings;
+    stale: StaleAmi[];
+}
+
+/** Reads the run's findings and proof of assessment, consolidates per AMI and builds the report. */
+async function assessRun(deps: AnalyzeDeps, run: RunContext): Promise<Assessed> {
+    const { inspector, settings } = deps;
+    const sleep = sleepOf(deps);
+    const { notice, runArn, manifest, manifestProblem, runInstances, termination, failures, location } = run;
+    let listed: string[] = [];
+    let described: DescribedFindings = { findings: [], unread: [] };
+    const problems: string[] = [];
+    let proof: AssessmentProof | undefined;
+    if (notice.kind === "completed") {
+        listed = await listFindingArns(inspector, runArn);
+        described = await describeFindings(inspector, listed, { sleep });
+        if (described.unread.length > 0) {
+            failures.push({ step: "describe-findings", error: `${described.unread.length} finding(s) unread, e.g. ${described.unread[0].reason}` });
         }
-        for (const ami of manifest?.amis ?? []) if (ami.instanceId) amiByInstance[ami.instanceId] = ami.imageId;
-        const unknownAgents = new Set<string>();
-        for (const finding of described.findings) {
-            const agentId = finding.assetAttributes?.agentId;
-            if (agentId && !(agentId in amiByInstance)) unknownAgents.add(agentId);
-        }
-        if (unknownAgents.size > 0) {
-            const lookup = await lookUpSourceAmis(deps.ec2, [...unknownAgents]);
-            Object.assign(amiByInstance, lookup.amiByInstance);
-            for (const error of lookup.errors) failures.push({ step: "look-up-instances", error });
-        }
-        return amiByInstance;
     }
+    const amiByInstance = await mapInstancesToAmis(deps, manifest, runInstances, described, failures);
+    if (notice.kind === "completed") {
+        const agents = await listRunAgents(inspector, runArn, sleep);
+        const announced = notice.findingsCount ? Object.values(notice.findingsCount).reduce((sum, n) => sum + n, 0) : undefined;
+        proof = assessmentProof(Object.keys(amiByInstance), agents, announced, listed.length);
+    }
+    const consolidation = consolidate({
+        findings: described.findings.map(summarizeFinding),
+        amiByInstance,
+        manifest,
+        severityThreshold: settings.severityThreshold,
+        failedRunState: notice.kind === "run-failed" ? notice.state : undefined,
+        unreadFindings: described.unread.length,
+        assessedInstances: proof?.assessed,
+        unprovenReasons: proof?.reasons,
+    });
+    const stale = markStale(deps, consolidation, manifest, problems);
+    const report = buildReport({
+        engine: "classic",
+        pipelineName: settings.pipelineName,
+        region: regionOfArn(runArn) ?? "unknown region",
+        runArn,
+        runArnId: runArnId(runArn),
+        templateArn: notice.templateArn,
+        outcome: notice.kind === "completed" ? "COMPLETED" : notice.state,
+        completedAt: notice.time,
+        generatedAt: deps.now(),
+        severityThreshold: settings.severityThreshold,
+        manifest,
+        manifestProblem,
+        findingsCount: notice.kind === "completed" ? notice.findingsCount : undefined,
+        listed: listed.length,
+        read: described.findings.length,
+        unread: described.unread,
+        consolidation,
+        terminated: termination.terminated,
+        terminationFailed: termination.failed,
+        problems: [...failures.filter((f) => f.step === "find-instances" || f.step === "look-up-instances").map((f) => f.error), ...problems],
+        location,
+    });
+    return { report, consolidation, listed, described, stale };
+}
+
+/** The run is over and reported: the next start may launch. Only the run's own lock (holder = its run id) is freed. */
+async function releaseStartLock(deps: AnalyzeDeps, manifest: RunManifest | undefined, failures: Failure[]): Promise<void> {
+    if (!manifest) return;
+    try {
+        await release(deps.s3, deps.settings.reportBucket, startLockKey(deps.settings.reportPrefix), manifest.runId);
+    } catch (error) {
+        failures.push({ step: "release-lock", error: `could not release the start lock (${errorText(error)}); it expires on its own` });
+    }
+}
+
+/** AMIs without a verdict from this run whose last verdict is older than two schedules (or missing), as the manifest saw their tags. */
+function markStale(deps: AnalyzeDeps, consolidation: Consolidation, manifest: RunManifest | undefined, problems: string[]): StaleAmi[] {
+    if (!manifest) return [];
+    const interval = deps.settings.scheduleIntervalSeconds ?? DEFAULT_SCHEDULE_INTERVAL_SECONDS;
+    const maxAge = STALE_AFTER_SCHEDULES * interval;
+    const verdicts = new Map(consolidation.amis.map((ami) => [ami.imageId, ami.verdict]));
+    const stale = findStaleAmis(manifest.amis, (imageId) => verdicts.get(imageId), deps.now(), maxAge);
+    for (const entry of stale) {
+        const ami = consolidation.amis.find((a) => a.imageId === entry.imageId);
+        if (ami) ami.stale = { lastVerdict: entry.lastVerdict, lastAssessedAt: entry.lastAssessedAt, detail: entry.detail };
+    }
+    if (stale.length > 0) {
+        problems.push(
+            `Stale: ${stale.length} golden AMI(s) got no verdict from this run and have no verdict younger than two schedules (${formatAge(maxAge)}): ` +
+                stale.map((entry) => `${entry.imageId}${entry.name ? ` (${entry.name})` : ""}: ${entry.detail}`).join("; ") + ".",
+        );
+    }
+    return stale;
+}
+
+/** The run's live instances by tag; without a manifest, every live pipeline instance launched before the run ended. */
+async function findRunInstances(deps: AnalyzeDeps, manifest: RunManifest | undefined, endedAt: string | undefined, failures: Failure[]): Promise<Instance[]> {
+    const { ec2, settings } = deps;
+    try {
+        if (manifest) return await findPipelineInstances(ec2, settings.pipelineName, { [RUN_TAG]: manifest.runId });
+        const instances = await findPipelineInstances(ec2, settings.pipelineName);
+        // An instance launched after the run ended belongs to a later run that may still be assessing.
+        const end = validDate(endedAt);
+        return end ? instances.filter((instance) => !instance.LaunchTime || new Date(instance.LaunchTime) <= end) : instances;
+    } catch (error) {
+        failures.push({
+            step: "find-instances",
+            error: `could not list the run's instances (${errorText(error)}); the hourly reaper will terminate them`,
+        });
+        return [];
+    }
+}
+
+/** instance ID -> golden AMI: the manifest first, then the instances' tags, then a lookup for the rest. */
+async function mapInstancesToAmis(
+    deps: AnalyzeDeps,
+    manifest: RunManifest | undefined,
+    runInstances: Instance[],
+    described: DescribedFindings,
+    failures: Failure[],
+): Promise<Record<string, string>> {
+    const amiByInstance: Record<string, string> = {};
+    for (const instance of runInstances) {
+        const ami = sourceAmiOfInstance(instance);
+        if (instance.InstanceId && ami) amiByInstance[instance.InstanceId] = ami;
+    }
+    for (const ami of manifest?.amis ?? []) if (ami.instanceId) amiByInstance[ami.instanceId] = ami.imageId;
+    const unknownAgents = new Set<string>();
+    for (const finding of described.findings) {
+        const agentId = finding.assetAttributes?.agentId;
+        if (agentId && !(agentId in amiByInstance)) unknownAgents.add(agentId);
+    }
+    if (unknownAgents.size > 0) {
+        const lookup = await lookUpSourceAmis(deps.ec2, [...unknownAgents]);
+        Object.assign(amiByInstance, lookup.amiByInstance);
+        for (const error of lookup.errors) failures.push({ step: "look-up-instances", error });
+    }
+    return amiByInstance;
 }
 
 function validDate(text: string | undefined): Date | undefined {
