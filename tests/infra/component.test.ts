@@ -1,7 +1,7 @@
-// The resource graph of a multi-region stack (including GovCloud) under Pulumi's mock runtime.
+// The resource graph of a multi-region deployment (including GovCloud, one stack per partition) under Pulumi's mock runtime.
 import { expect } from "chai";
 import { PIPELINE_TAG } from "../../pipeline/tags";
-import { MOCK_ACCOUNT, Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
+import { MOCK_ACCOUNT, Plan, PlannedResource, planIndexPerPartition } from "../../scripts/mockRuntime";
 
 const REGIONS = ["us-east-1", "eu-west-1", "us-gov-west-1"];
 const CONFIG = {
@@ -22,7 +22,7 @@ const partition = (region: string) => (region.startsWith("us-gov-") ? "aws-us-go
 describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. GovCloud)", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planIndex({ stack: "test", config: CONFIG });
+        plan = await planIndexPerPartition({ stack: "test", config: CONFIG });
     });
 
     const inRegion = (region: string) => plan.resources.filter((r) => r.name.startsWith(`${component(region)}-`));
@@ -293,7 +293,7 @@ describe("GoldenAmiAssessment fails at preview on bad config", () => {
     it("names the region when it has no default VPC and no subnet", async () => {
         let message = "";
         try {
-            await planIndex({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:subnets": "{}" }, cloud: { regionsWithoutDefaultVpc: ["us-gov-west-1"] } });
+            await planIndexPerPartition({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:subnets": "{}" }, cloud: { regionsWithoutDefaultVpc: ["us-gov-west-1"] } });
         } catch (error) {
             message = (error as Error).message;
         }
@@ -303,7 +303,7 @@ describe("GoldenAmiAssessment fails at preview on bad config", () => {
     it("rejects a bad stack value before creating anything", async () => {
         let message = "";
         try {
-            await planIndex({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:duration": "2h" } });
+            await planIndexPerPartition({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:duration": "2h" } });
         } catch (error) {
             message = (error as Error).message;
         }
