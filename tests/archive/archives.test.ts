@@ -327,6 +327,8 @@ async function runStartV2(fn: BuiltFunction): Promise<void> {
             DescribeImagesCommand: { Images: [image] },
             BatchGetAccountStatusCommand: { accounts: [{ accountId: "123456789012", state: { status: "DISABLED" }, resourceState: { ec2: { status: "DISABLED" } } }], failedAccounts: [] },
             GetConfigurationCommand: {},
+            // A first run: no previous report, no index of runs yet.
+            GetObjectCommand: { $error: { name: "NoSuchKey", message: "The specified key does not exist.", $metadata: { httpStatusCode: 404 } } },
             PutObjectCommand: {},
             PublishCommand: { MessageId: "m-v2" },
         },
