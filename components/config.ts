@@ -45,9 +45,148 @@ export function validateSchedule(key: string, value: unknown): string {
     const cron = /^cron\((.*)\)$/.exec(value);
     if (cron) {
         const fields = cron[1].trim().split(/\s+/);
-        if (fields.length === 6 && fields.every((f) => CRON_FIELD.test(f))) return value;
+        if (fields.length === 6 && fields.every((f) => CRON_FIELD.test(f))) {
+            const [dayOfMonth, dayOfWeek] = [fields[2], fields[4]];
+            // EventBridge refuses both or neither: exactly one of the two day fields is "?".
+            if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
+                throw new ConfigError(
+                    key,
+                    value,
+                    `exactly one of day-of-month (${dayOfMonth}) and day-of-week (${dayOfWeek}) must be "?", the other must not be; ` +
+                        'e.g. "cron(0 6 ? * MON *)" (Mondays) or "cron(15 10 1 * ? *)" (the 1st of each month)',
+                );
+            }
+            return value;
+        }
     }
     throw new ConfigError(key, value, allowed);
+}
+
+const RATE_UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3600, day: 86400 };
+const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/**
+ * The values a simple cron field selects: "*", N, A-B, with an optional /STEP, comma lists.
+ * Undefined for anything else (L, W, #, wrapping ranges): then the interval is not determined.
+ */
+function cronFieldValues(field: string, min: number, max: number, names?: readonly string[]): number[] | undefined {
+    const number = (text: string): number | undefined => {
+        const upper = text.toUpperCase();
+        const named = names?.indexOf(upper) ?? -1;
+        if (named >= 0) return named + min;
+        if (!/^\d+$/.test(text)) return undefined;
+        const n = Number(text);
+        return n >= min && n <= max ? n : undefined;
+    };
+    const values = new Set<number>();
+    for (const part of field.split(",")) {
+        const match = /^([^/]+)(?:\/(\d+))?$/.exec(part);
+        if (!match) return undefined;
+        const step = match[2] === undefined ? 1 : Number(match[2]);
+        if (step < 1) return undefined;
+        let from: number | undefined;
+        let to: number | undefined;
+        if (match[1] === "*") [from, to] = [min, max];
+        else if (match[1].includes("-")) {
+            const [a, b] = match[1].split("-");
+            [from, to] = [number(a), number(b)];
+        } else {
+            from = number(match[1]);
+            to = match[2] === undefined ? from : max;
+        }
+        if (from === undefined || to === undefined || from > to) return undefined;
+        for (let v = from; v <= to; v += step) values.add(v);
+    }
+    return [...values].sort((a, b) => a - b);
+}
+
+/** Smallest gap between consecutive values of a sorted set repeating every `period`. */
+function cyclicMinGap(values: readonly number[], period: number): number {
+    let gap = values[0] + period - values[values.length - 1];
+    for (let i = 1; i < values.length; i++) gap = Math.min(gap, values[i] - values[i - 1]);
+    return gap;
+}
+
+/**
+ * The shortest time in seconds between two invocations of a valid schedule expression, or
+ * undefined when that cannot be told simply (cron with L/W/#, restricted months or years, ...).
+ */
+export function scheduleIntervalSeconds(expression: string): number | undefined {
+    const rate = RATE.exec(expression);
+    if (rate) return Number(rate[1]) * RATE_UNIT_SECONDS[rate[2].replace(/s$/, "")];
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    if (!cron) return undefined;
+    const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = cron[1].trim().split(/\s+/);
+    if (month !== "*" || year !== "*") return undefined;
+    const minuteValues = cronFieldValues(minutes, 0, 59);
+    const hourValues = cronFieldValues(hours, 0, 23);
+    if (!minuteValues || !hourValues) return undefined;
+    const times = hourValues.flatMap((h) => minuteValues.map((m) => h * 3600 + m * 60)).sort((a, b) => a - b);
+    const withinDay = times.length > 1 ? Math.min(...times.slice(1).map((t, i) => t - times[i])) : Infinity;
+    const span = times[times.length - 1] - times[0];
+    // The shortest gap in days between two days that fire, then the shortest gap in seconds.
+    let dayGap: number | undefined;
+    const dayOfWeekValues = dayOfWeek === "?" || dayOfWeek === "*" ? undefined : cronFieldValues(dayOfWeek, 1, 7, DAY_NAMES);
+    if ((dayOfMonth === "*" && dayOfWeek === "?") || (dayOfMonth === "?" && dayOfWeek === "*")) dayGap = 1;
+    else if (dayOfMonth === "?" && dayOfWeekValues) dayGap = cyclicMinGap(dayOfWeekValues, 7);
+    else if (dayOfWeek === "?") {
+        const days = cronFieldValues(dayOfMonth, 1, 31);
+        if (!days) return undefined;
+        // A month has 28 to 31 days; the last listed day L to the first F of the next month is at least max(28, L) - L + F.
+        const last = days[days.length - 1];
+        dayGap = Math.max(28, last) - last + days[0];
+        for (let i = 1; i < days.length; i++) dayGap = Math.min(dayGap, days[i] - days[i - 1]);
+    }
+    if (dayGap === undefined) return undefined;
+    return Math.min(withinDay, dayGap * 86400 - span);
+}
+
+export interface RunLength {
+    durationSeconds: number;
+    agentWaitSeconds: number;
+    reapGraceSeconds: number;
+}
+
+/** A run lasts duration + agent wait + grace (the reaper's max age); a schedule firing sooner would overlap runs. */
+export function validateScheduleCoversRun(key: string, schedule: string, run: RunLength): string {
+    const interval = scheduleIntervalSeconds(schedule);
+    const total = run.durationSeconds + run.agentWaitSeconds + run.reapGraceSeconds;
+    if (interval !== undefined && interval < total) {
+        throw new ConfigError(
+            key,
+            schedule,
+            `schedule ${schedule} runs every ${interval} s, shorter than one run ` +
+                `(duration ${run.durationSeconds} s + agent wait ${run.agentWaitSeconds} s + grace ${run.reapGraceSeconds} s = ${total} s); ` +
+                "use a longer schedule or a shorter duration",
+        );
+    }
+    return schedule;
+}
+
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export function validateLogRetentionDays(key: string, value: unknown): number {
+    if (typeof value === "number" && LOG_RETENTION_DAYS.includes(value)) return value;
+    throw new ConfigError(key, value, `CloudWatch Logs allows only ${LOG_RETENTION_DAYS.join(", ")} days`);
+}
+
+/** Lambda's 900 s limit less a 120 s reserve for Classic's launches and run start. */
+export const AGENT_WAIT_BOUNDS = { min: 60, max: 780 };
+/** At least 5 minutes past a run, at most a day. */
+export const REAP_GRACE_BOUNDS = { min: 300, max: 86400 };
+
+export function validateWholeSeconds(key: string, value: unknown, bounds: { min: number; max: number }, why: string): number {
+    if (typeof value === "number" && Number.isInteger(value) && value >= bounds.min && value <= bounds.max) return value;
+    throw new ConfigError(key, value, `must be a whole number of seconds from ${bounds.min} to ${bounds.max}${why}`);
+}
+
+export function validateAgentWaitSeconds(key: string, value: unknown): number {
+    return validateWholeSeconds(key, value, AGENT_WAIT_BOUNDS, " (Classic's start waits this long inside Lambda's 900 s, keeping 120 s for launches)");
+}
+
+export function validateReapGraceSeconds(key: string, value: unknown): number {
+    return validateWholeSeconds(key, value, REAP_GRACE_BOUNDS, " (the reaper terminates instances older than duration + agent wait + this grace)");
 }
 
 export const SEVERITIES: readonly Severity[] = ["Critical", "High", "Medium", "Low", "Informational"];
@@ -203,4 +342,69 @@ export function validateEmails(key: string, value: unknown): string[] {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** One stack authenticates with one set of credentials, and those belong to one partition. */
+export function validateSinglePartition(key: string, regions: readonly string[]): void {
+    const gov = regions.filter((region) => region.startsWith("us-gov-"));
+    const commercial = regions.filter((region) => !region.startsWith("us-gov-"));
+    if (gov.length > 0 && commercial.length > 0) {
+        throw new ConfigError(
+            key,
+            regions,
+            `mixes partitions: ${gov.join(", ")} in aws-us-gov (GovCloud) and ${commercial.join(", ")} in aws, ` +
+                "which one set of credentials cannot both reach; use one stack per partition (e.g. one stack for the GovCloud regions, another for the commercial ones)",
+        );
+    }
+}
+
+/** A child whose physical name is generated from the component name. */
+interface GeneratedName {
+    kind: string;
+    name: string;
+    limit: number;
+    /** Pulumi's auto-name appends "-" and 7 random hex characters. */
+    randomSuffix: boolean;
+}
+
+/** Pulumi's auto-naming suffix: a dash and 7 random characters. */
+export const AUTO_NAME_SUFFIX = 8;
+
+/** The physical names the component's children get, with the service limit of each. */
+export function generatedNames(name: string, engine: EngineName, scanMode: ScanMode): GeneratedName[] {
+    const launchesForV2 = engine === "inspector2" && scanMode !== "agentless";
+    const auto = (kind: string, suffix: string, limit: number): GeneratedName => ({ kind, name: `${name}${suffix}`, limit, randomSuffix: true });
+    const names: GeneratedName[] = [];
+    for (const fn of ["start", "analyze", "reaper"]) {
+        names.push(auto("Lambda function names", `-${fn}`, 64), auto("IAM role names", `-${fn}-role`, 64), auto("IAM role policy names", `-${fn}-policy`, 128));
+        names.push({ kind: "CloudWatch Logs log group names", name: `/golden-ami-assessment/${name}-${fn}`, limit: 512, randomSuffix: false });
+        names.push(auto("CloudWatch alarm names", `-${fn}-errors`, 255));
+    }
+    names.push(auto("EventBridge rule names", "-schedule", 64), auto("EventBridge rule names", "-reaper-schedule", 64));
+    names.push(auto("SQS queue names", "-failed-invocations", 80), auto("SNS topic names", "-results", 256), auto("security group names", "-instances", 255));
+    if (launchesForV2) {
+        names.push(auto("EventBridge rule names", "-sweep-schedule", 64), auto("EventBridge rule names", "-scan-events", 64));
+        names.push(auto("IAM role names", "-instance-role", 64), auto("IAM instance profile names", "-instance-profile", 128));
+    }
+    if (engine === "classic") {
+        names.push(auto("SNS topic names", "-completion", 256));
+        names.push({ kind: "Inspector Classic assessment target names", name: `${name}-target`, limit: 140, randomSuffix: false });
+        names.push({ kind: "Inspector Classic assessment template names", name: `${name}-template`, limit: 140, randomSuffix: false });
+    }
+    return names;
+}
+
+/** Fails before anything is created when a generated physical name would exceed its service's limit. */
+export function validateComponentName(key: string, name: string, engine: EngineName, scanMode: ScanMode): void {
+    const lengthOf = (n: GeneratedName) => n.name.length + (n.randomSuffix ? AUTO_NAME_SUFFIX : 0);
+    const over = generatedNames(name, engine, scanMode)
+        .filter((n) => lengthOf(n) > n.limit)
+        .sort((a, b) => lengthOf(b) - b.limit - (lengthOf(a) - a.limit))[0];
+    if (!over) return;
+    throw new ConfigError(
+        key,
+        name,
+        `component name ${name} is ${name.length} characters; ${over.kind} are limited to ${over.limit}, and ${over.name}` +
+            `${over.randomSuffix ? ` plus Pulumi's ${AUTO_NAME_SUFFIX}-character suffix` : ""} would be ${lengthOf(over)}; use a shorter stack name (or component name)`,
+    );
 }

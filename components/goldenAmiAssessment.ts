@@ -7,18 +7,23 @@ import { EngineName, RuntimeSettings, Severity, settingsToEnv } from "../pipelin
 import {
     ConfigError,
     ScanMode,
+    validateAgentWaitSeconds,
     validateAmiOwners,
     validateAmiTags,
+    validateComponentName,
     validateDuration,
     validateEmails,
     validateEnableInspector,
     validateEngine,
     validateInstanceTypes,
+    validateLogRetentionDays,
+    validateReapGraceSeconds,
     validateRetentionDays,
     validateRulesPackages,
     validateRulesPackagesInRegion,
     validateScanMode,
     validateSchedule,
+    validateScheduleCoversRun,
     validateSeverity,
     validateSubnetId,
 } from "./config";
@@ -102,6 +107,11 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         const scanMode = validateScanMode(key("scanMode"), args.scanMode ?? DEFAULTS.scanMode, engineName);
         const enableInspector = validateEnableInspector(key("enableInspector"), args.enableInspector ?? DEFAULTS.enableInspector, engineName);
         const partition = partitionOf(region);
+        // Generated physical names must fit their services' limits: fail at preview, not half-way through an update.
+        validateComponentName(`GoldenAmiAssessment name`, name, engineName, scanMode);
+        const logRetentionDays = validateLogRetentionDays(key("logRetentionDays"), args.logRetentionDays ?? DEFAULTS.logRetentionDays);
+        const agentWaitSeconds = validateAgentWaitSeconds(key("agentWaitSeconds"), args.agentWaitSeconds ?? DEFAULTS.agentWaitSeconds);
+        const reapGraceSeconds = validateReapGraceSeconds(key("reapGraceSeconds"), args.reapGraceSeconds ?? DEFAULTS.reapGraceSeconds);
 
         // Validate every argument; plain values fail at once, outputs when they resolve.
         const amiTags = pulumi.output(args.amiTags).apply((v) => validateAmiTags(key("amiTags"), v));
@@ -112,15 +122,14 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             return packages;
         });
         const durationSeconds = pulumi.output(args.duration ?? DEFAULTS.duration).apply((v) => validateDuration(key("duration"), v));
-        const schedule = pulumi.output(args.schedule ?? DEFAULTS.schedule).apply((v) => validateSchedule(key("schedule"), v));
+        const schedule = pulumi
+            .all([args.schedule ?? DEFAULTS.schedule, durationSeconds])
+            .apply(([v, seconds]) => validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), v), { durationSeconds: seconds, agentWaitSeconds, reapGraceSeconds }));
         const instanceTypes = pulumi.output(args.instanceTypes).apply((v) => validateInstanceTypes(key("instanceTypes"), v));
         const severityThreshold = pulumi.output(args.severityThreshold ?? DEFAULTS.severityThreshold).apply((v) => validateSeverity(key("severityThreshold"), v));
         const reportRetentionDays = pulumi.output(args.reportRetentionDays ?? DEFAULTS.reportRetentionDays).apply((v) => validateRetentionDays(key("reportRetentionDays"), v));
         const notificationEmails = (args.notificationEmails ?? []).map((email) => pulumi.output(email).apply((v) => validateEmails(key("notificationEmails"), [v])[0]));
         const subnetId = args.subnetId === undefined ? undefined : pulumi.output(args.subnetId).apply((v) => validateSubnetId(key("subnetId"), v));
-        const logRetentionDays = args.logRetentionDays ?? DEFAULTS.logRetentionDays;
-        const agentWaitSeconds = args.agentWaitSeconds ?? DEFAULTS.agentWaitSeconds;
-        const reapGraceSeconds = args.reapGraceSeconds ?? DEFAULTS.reapGraceSeconds;
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);

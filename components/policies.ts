@@ -1,6 +1,6 @@
 // Least-privilege IAM documents, one per handler, built from plain values so they can be
 // unit-tested and printed by `npm run plan`. Every action is named: no wildcard actions.
-import { PIPELINE_TAG, TAG_PREFIX } from "../pipeline/tags";
+import { COUNTS_TAG, LAST_ASSESSED_TAG, PIPELINE_TAG, VERDICT_TAG } from "../pipeline/tags";
 
 export interface PolicyStatement {
     Sid: string;
@@ -32,6 +32,19 @@ export interface PolicyScope {
 export interface LaunchScope {
     subnetIds: string[];
     securityGroupId: string;
+    /** The configured AMI owners: account IDs, or "self" for the pipeline's own account. */
+    amiOwners: string[];
+    /** Architecture -> instance type: the only types the pipeline may launch. */
+    instanceTypes: Record<string, string>;
+}
+
+/** ec2:Owner of an image is the owning account's ID ("amazon" for Amazon's own AMIs); "self" is this account. */
+export function imageOwnerValues(scope: PolicyScope, amiOwners: readonly string[]): string[] {
+    return [...new Set(amiOwners.map((owner) => (owner === "self" ? scope.accountId : owner)))];
+}
+
+export function launchableInstanceTypes(instanceTypes: Record<string, string>): string[] {
+    return [...new Set(Object.values(instanceTypes))].sort();
 }
 
 export function ec2Arn(scope: PolicyScope, resource: string): string {
@@ -67,17 +80,26 @@ export function reportObjects(scope: PolicyScope): string {
 }
 
 /**
- * RunInstances only into the pipeline's subnets and security group, only for instances and
- * volumes tagged for this pipeline, and CreateTags only as part of the launch.
+ * RunInstances only from the configured owners' images, only the configured instance types,
+ * only into the pipeline's subnets and security group, only for instances and volumes tagged
+ * for this pipeline, and CreateTags only as part of the launch.
  */
 export function launchStatements(scope: PolicyScope, launch: LaunchScope): PolicyStatement[] {
     const subnetArns = launch.subnetIds.map((id) => ec2Arn(scope, `subnet/${id}`));
+    const tagged = { [`aws:RequestTag/${PIPELINE_TAG}`]: scope.pipelineName };
     return [
         {
-            Sid: "LaunchFromAnyImageIntoThePipelineNetworkOnly",
+            Sid: "LaunchOnlyFromTheConfiguredOwnersImages",
             Effect: "Allow",
             Action: ["ec2:RunInstances"],
-            Resource: [`arn:${scope.partition}:ec2:${scope.region}::image/*`, ...subnetArns, ec2Arn(scope, `security-group/${launch.securityGroupId}`)],
+            Resource: `arn:${scope.partition}:ec2:${scope.region}::image/*`,
+            Condition: { StringEquals: { "ec2:Owner": imageOwnerValues(scope, launch.amiOwners) } },
+        },
+        {
+            Sid: "LaunchIntoThePipelineNetworkOnly",
+            Effect: "Allow",
+            Action: ["ec2:RunInstances"],
+            Resource: [...subnetArns, ec2Arn(scope, `security-group/${launch.securityGroupId}`)],
         },
         {
             Sid: "NetworkInterfacesOnlyInThePipelineSubnets",
@@ -87,11 +109,12 @@ export function launchStatements(scope: PolicyScope, launch: LaunchScope): Polic
             Condition: { StringEquals: { "ec2:Subnet": subnetArns } },
         },
         {
-            Sid: "LaunchOnlyInstancesAndVolumesTaggedForThisPipeline",
+            // ec2:InstanceType is a key of the instance resource only (always there); IfExists lets the volumes through.
+            Sid: "LaunchOnlyConfiguredInstanceTypesAndVolumesTaggedForThisPipeline",
             Effect: "Allow",
             Action: ["ec2:RunInstances"],
             Resource: [ec2Arn(scope, "instance/*"), ec2Arn(scope, "volume/*")],
-            Condition: { StringEquals: { [`aws:RequestTag/${PIPELINE_TAG}`]: scope.pipelineName } },
+            Condition: { StringEquals: tagged, StringEqualsIfExists: { "ec2:InstanceType": launchableInstanceTypes(launch.instanceTypes) } },
         },
         {
             Sid: "TagOnlyAtLaunch",
@@ -103,14 +126,18 @@ export function launchStatements(scope: PolicyScope, launch: LaunchScope): Polic
     ];
 }
 
+/** The tags the verdict writer (pipeline/amiTags.ts) puts on a golden AMI, and nothing else. */
+export const AMI_VERDICT_TAG_KEYS = [LAST_ASSESSED_TAG, VERDICT_TAG, COUNTS_TAG];
+
 export function tagGoldenAmisStatement(scope: PolicyScope): PolicyStatement {
     return {
-        Sid: "TagGoldenAmisOnlyUnderThisProductsPrefix",
+        Sid: "TagGoldenAmisOnlyWithTheVerdictKeys",
         Effect: "Allow",
         Action: ["ec2:CreateTags"],
         Resource: `arn:${scope.partition}:ec2:${scope.region}::image/*`,
         Condition: {
-            "ForAllValues:StringLike": { "aws:TagKeys": `${TAG_PREFIX}*` },
+            "ForAllValues:StringEquals": { "aws:TagKeys": AMI_VERDICT_TAG_KEYS },
+            // ForAllValues is true for a request without tag keys; require some.
             Null: { "aws:TagKeys": "false" },
         },
     };

@@ -18,7 +18,9 @@ import {
     validateRulesPackages,
     validateRulesPackagesInRegion,
     validateSchedule,
+    validateScheduleCoversRun,
     validateSeverity,
+    validateSinglePartition,
     validateSubnets,
 } from "./config";
 
@@ -66,8 +68,16 @@ export function readStackConfig(get: (key: string) => string | undefined, awsReg
     const engine = validateEngine(key("engine"), get("engine") ?? DEFAULTS.engine);
     const facts = engineFacts(engine);
     const regions = validateRegions(key("regions"), regionsValue, facts);
+    validateSinglePartition(key("regions"), regions);
     const rulesPackages = validateRulesPackages(key("rulesPackages"), structured("rulesPackages") ?? facts.defaultRulesPackages, facts);
     for (const region of regions) validateRulesPackagesInRegion(key("rulesPackages"), rulesPackages, region, facts);
+    const durationSeconds = validateDuration(key("duration"), get("duration") ?? DEFAULTS.duration);
+    // The stack sets no agent wait or grace: the component's defaults apply.
+    const schedule = validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), get("schedule") ?? DEFAULTS.schedule), {
+        durationSeconds,
+        agentWaitSeconds: DEFAULTS.agentWaitSeconds,
+        reapGraceSeconds: DEFAULTS.reapGraceSeconds,
+    });
     return {
         engine,
         scanMode: validateScanMode(key("scanMode"), get("scanMode") ?? DEFAULTS.scanMode, engine),
@@ -76,8 +86,8 @@ export function readStackConfig(get: (key: string) => string | undefined, awsReg
         amiTags: validateAmiTags(key("amiTags"), structured("amiTags")),
         amiOwners: validateAmiOwners(key("amiOwners"), structured("amiOwners") ?? DEFAULTS.amiOwners),
         rulesPackages,
-        durationSeconds: validateDuration(key("duration"), get("duration") ?? DEFAULTS.duration),
-        schedule: validateSchedule(key("schedule"), get("schedule") ?? DEFAULTS.schedule),
+        durationSeconds,
+        schedule,
         instanceTypes: validateInstanceTypes(key("instanceTypes"), structured("instanceTypes")),
         subnets: validateSubnets(key("subnets"), structured("subnets"), regions),
         notificationEmails: validateEmails(key("notificationEmails"), structured("notificationEmails")),

@@ -27,10 +27,22 @@ export function assessmentInstanceTags(ownTags: Record<string, string>, amiTags:
 
 export type InstanceTypeChoice = { instanceType: string } | { error: string };
 
-/** The AMI's override tag wins; otherwise the type configured for its architecture. */
+/**
+ * The AMI's override tag wins if it names one of the configured instance types (the start role
+ * may launch only those: ec2:InstanceType in components/policies.ts); otherwise the type
+ * configured for its architecture.
+ */
 export function chooseInstanceType(image: Image, instanceTypes: Record<string, string>): InstanceTypeChoice {
     const override = tagMap(image.Tags)[INSTANCE_TYPE_OVERRIDE_TAG]?.trim();
-    if (override) return { instanceType: override };
+    if (override) {
+        const allowed = [...new Set(Object.values(instanceTypes))].sort();
+        if (allowed.includes(override)) return { instanceType: override };
+        return {
+            error:
+                `the AMI's ${INSTANCE_TYPE_OVERRIDE_TAG} tag asks for ${override}, which is not a configured instance type (${allowed.join(", ") || "none"}); ` +
+                "the start role may launch only those: configure it in instanceTypes or remove the tag",
+        };
+    }
     const architecture = image.Architecture ?? "unknown";
     const configured = instanceTypes[architecture];
     if (configured) return { instanceType: configured };

@@ -242,3 +242,35 @@ export function planIndex(options: { stack: string; config: Record<string, strin
         return require(indexPath);
     }, options);
 }
+
+/**
+ * A stack holds one partition's regions (GovCloud and commercial need different credentials),
+ * so a multi-partition deployment is one stack per partition: plans index.ts once per partition
+ * of `golden-ami-assessment:regions` (in their order) and merges the plans, exports by region.
+ */
+export async function planIndexPerPartition(options: { stack: string; config: Record<string, string>; cloud?: MockCloud }): Promise<Plan> {
+    const regions: string[] = JSON.parse(options.config["golden-ami-assessment:regions"]);
+    const groups = new Map<string, string[]>();
+    for (const region of regions) groups.set(partitionOf(region), [...(groups.get(partitionOf(region)) ?? []), region]);
+    const merged: Plan = { resources: [], exports: {}, warnings: [] };
+    for (const group of groups.values()) {
+        const config: Record<string, string> = { ...options.config, "aws:region": group[0], "golden-ami-assessment:regions": JSON.stringify(group) };
+        const subnets = options.config["golden-ami-assessment:subnets"];
+        if (subnets !== undefined) {
+            const inGroup = Object.entries(JSON.parse(subnets) as Record<string, string>).filter(([region]) => group.includes(region));
+            config["golden-ami-assessment:subnets"] = JSON.stringify(Object.fromEntries(inGroup));
+        }
+        const plan = await planIndex({ ...options, config });
+        merged.resources.push(...plan.resources);
+        merged.warnings.push(...plan.warnings);
+        for (const [key, value] of Object.entries(plan.exports)) {
+            const previous = merged.exports[key];
+            merged.exports[key] = isRecord(previous) && isRecord(value) ? { ...previous, ...value } : value;
+        }
+    }
+    return merged;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -79,8 +79,10 @@ export function classicEngine(inputs: EngineInputs): Engine {
             environment: environment(START_SETTINGS),
             policy: (logGroupArn) =>
                 pulumi
-                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id])
-                    .apply(([scope, subnetIds, securityGroupId]) => startPolicy(scope, { subnetIds, securityGroupId })),
+                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, inputs.shared])
+                    .apply(([scope, subnetIds, securityGroupId, shared]) =>
+                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes }),
+                    ),
             // Agent wait (10 min by default) plus launches must fit in Lambda's 15 minutes.
             timeoutSeconds: 900,
             memorySizeMb: 256,

@@ -46,8 +46,13 @@ export function analyzePolicy(scope: PolicyScope): PolicyDocument {
     };
 }
 
-/** Only the region's Inspector service account may publish to (and subscribe) the completion topic. */
+/**
+ * The region's Inspector service account may publish to and subscribe the completion topic, as
+ * the Inspector Classic guide requires. The owning account gets reads and Subscribe only: Pulumi
+ * manages (updates, deletes) the topic with the deployer's own IAM permissions, which need no grant here.
+ */
 export function completionTopicPolicy(topicArn: string, inspectorPrincipal: string, accountId: string) {
+    const partition = topicArn.split(":")[1];
     return {
         Version: "2012-10-17",
         Statement: [
@@ -59,12 +64,11 @@ export function completionTopicPolicy(topicArn: string, inspectorPrincipal: stri
                 Resource: topicArn,
             },
             {
-                Sid: "OwnerManagesTopic",
+                Sid: "OwnerAccountReadsAndSubscribes",
                 Effect: "Allow",
-                Principal: { AWS: "*" },
-                Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:DeleteTopic"],
+                Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+                Action: ["SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic", "SNS:Subscribe"],
                 Resource: topicArn,
-                Condition: { StringEquals: { "AWS:SourceOwner": accountId } },
             },
         ],
     };

@@ -62,8 +62,10 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
             environment: environment(startSettingsKeys(scanMode)),
             policy: (logGroupArn) =>
                 pulumi
-                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, v2Scope])
-                    .apply(([scope, subnetIds, securityGroupId, v2]) => startPolicy(scope, { subnetIds, securityGroupId }, v2)),
+                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, inputs.shared, v2Scope])
+                    .apply(([scope, subnetIds, securityGroupId, shared, v2]) =>
+                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes }, v2),
+                    ),
             timeoutSeconds: 300,
             memorySizeMb: 256,
             // A retry would launch a second set of instances; the run lock refuses it, but fail loudly instead.

@@ -1,7 +1,7 @@
-// The resource graph of a multi-region stack (including GovCloud) under Pulumi's mock runtime.
+// The resource graph of a multi-region deployment (including GovCloud, one stack per partition) under Pulumi's mock runtime.
 import { expect } from "chai";
 import { PIPELINE_TAG } from "../../pipeline/tags";
-import { MOCK_ACCOUNT, Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
+import { MOCK_ACCOUNT, Plan, PlannedResource, planIndexPerPartition } from "../../scripts/mockRuntime";
 
 const REGIONS = ["us-east-1", "eu-west-1", "us-gov-west-1"];
 const CONFIG = {
@@ -22,7 +22,7 @@ const partition = (region: string) => (region.startsWith("us-gov-") ? "aws-us-go
 describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. GovCloud)", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planIndex({ stack: "test", config: CONFIG });
+        plan = await planIndexPerPartition({ stack: "test", config: CONFIG });
     });
 
     const inRegion = (region: string) => plan.resources.filter((r) => r.name.startsWith(`${component(region)}-`));
@@ -149,6 +149,17 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
             expect(publishers[0].Principal).to.deep.equal({ AWS: `arn:${partition(region)}:iam::${accounts[region]}:root` });
             expect(publishers[0].Action).to.deep.equal(["SNS:Publish", "SNS:Subscribe"]);
             for (const s of statements) expect(s.Resource).to.equal(topicArn);
+            // Nobody else may publish, change or delete the topic through its policy: the deployer's own IAM manages it.
+            const others = statements.filter((s: any) => s !== publishers[0]);
+            expect(others).to.deep.equal([
+                {
+                    Sid: "OwnerAccountReadsAndSubscribes",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:${partition(region)}:iam::${MOCK_ACCOUNT}:root` },
+                    Action: ["SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic", "SNS:Subscribe"],
+                    Resource: topicArn,
+                },
+            ]);
         }
     });
 
@@ -207,13 +218,17 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
         const doc = JSON.parse(one("eu-west-1", "aws:iam/rolePolicy:RolePolicy", "start-policy").inputs.policy);
         const sid = (name: string) => doc.Statement.find((s: any) => s.Sid === name);
         const prefix = `arn:aws:ec2:eu-west-1:${MOCK_ACCOUNT}`;
-        expect(sid("LaunchFromAnyImageIntoThePipelineNetworkOnly").Resource).to.deep.equal([
-            "arn:aws:ec2:eu-west-1::image/*",
-            `${prefix}:subnet/subnet-0123456789abcdef0`,
-            `${prefix}:security-group/${sg.id}`,
-        ]);
-        expect(sid("LaunchOnlyInstancesAndVolumesTaggedForThisPipeline").Condition).to.deep.equal({
-            StringEquals: { [`aws:RequestTag/${PIPELINE_TAG}`]: component("eu-west-1") },
+        expect(sid("LaunchOnlyFromTheConfiguredOwnersImages")).to.deep.include({
+            Resource: "arn:aws:ec2:eu-west-1::image/*",
+            Condition: { StringEquals: { "ec2:Owner": [MOCK_ACCOUNT] } },
+        });
+        expect(sid("LaunchIntoThePipelineNetworkOnly").Resource).to.deep.equal([`${prefix}:subnet/subnet-0123456789abcdef0`, `${prefix}:security-group/${sg.id}`]);
+        expect(sid("LaunchOnlyConfiguredInstanceTypesAndVolumesTaggedForThisPipeline")).to.deep.include({
+            Resource: [`${prefix}:instance/*`, `${prefix}:volume/*`],
+            Condition: {
+                StringEquals: { [`aws:RequestTag/${PIPELINE_TAG}`]: component("eu-west-1") },
+                StringEqualsIfExists: { "ec2:InstanceType": ["t3.medium", "t4g.medium"] },
+            },
         });
         expect(sid("TagOnlyAtLaunch").Condition).to.deep.equal({ StringEquals: { "ec2:CreateAction": "RunInstances" } });
         const sns = doc.Statement.filter((s: any) => s.Action.includes("sns:Publish"));
@@ -227,7 +242,10 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
         const tagging = analyze.Statement.filter((s: any) => s.Action.includes("ec2:CreateTags"));
         expect(tagging).to.have.length(1);
         expect(tagging[0].Resource).to.equal("arn:aws:ec2:eu-west-1::image/*");
-        expect(tagging[0].Condition["ForAllValues:StringLike"]).to.deep.equal({ "aws:TagKeys": "golden-ami-assessment:*" });
+        expect(tagging[0].Condition).to.deep.equal({
+            "ForAllValues:StringEquals": { "aws:TagKeys": ["golden-ami-assessment:last-assessed", "golden-ami-assessment:verdict", "golden-ami-assessment:finding-counts"] },
+            Null: { "aws:TagKeys": "false" },
+        });
         const reaper = JSON.parse(one("eu-west-1", "aws:iam/rolePolicy:RolePolicy", "reaper-policy").inputs.policy);
         const reaperActions = reaper.Statement.flatMap((s: any) => s.Action).sort();
         expect(reaperActions).to.deep.equal(["ec2:DescribeInstances", "ec2:TerminateInstances", "logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "sqs:SendMessage"]);
@@ -297,7 +315,7 @@ describe("GoldenAmiAssessment fails at preview on bad config", () => {
     it("names the region when it has no default VPC and no subnet", async () => {
         let message = "";
         try {
-            await planIndex({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:subnets": "{}" }, cloud: { regionsWithoutDefaultVpc: ["us-gov-west-1"] } });
+            await planIndexPerPartition({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:subnets": "{}" }, cloud: { regionsWithoutDefaultVpc: ["us-gov-west-1"] } });
         } catch (error) {
             message = (error as Error).message;
         }
@@ -307,7 +325,7 @@ describe("GoldenAmiAssessment fails at preview on bad config", () => {
     it("rejects a bad stack value before creating anything", async () => {
         let message = "";
         try {
-            await planIndex({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:duration": "2h" } });
+            await planIndexPerPartition({ stack: "test", config: { ...CONFIG, "golden-ami-assessment:duration": "2h" } });
         } catch (error) {
             message = (error as Error).message;
         }

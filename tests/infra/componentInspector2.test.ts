@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { PolicyDocument, PolicyStatement } from "../../components/policies";
 import { SCAN_EVENT_PATTERN } from "../../engines/inspector2/infra";
-import { Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
+import { Plan, PlannedResource, planIndexPerPartition } from "../../scripts/mockRuntime";
 
 const REGIONS = ["us-east-1", "us-gov-west-1"];
 
@@ -35,7 +35,7 @@ const actionsOf = (doc: PolicyDocument) => doc.Statement.flatMap((s: PolicyState
 describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planIndex({ stack: "v2", config: config() });
+        plan = await planIndexPerPartition({ stack: "v2", config: config() });
     });
 
     it("creates no Classic resources, and the v2 ones in every region, parented to the component", () => {
@@ -108,7 +108,7 @@ describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", 
 
 describe("GoldenAmiAssessment, engine inspector2, scanMode agentless", () => {
     it("launches nothing: no RunInstances, no PassRole, no instance role, no scan-event rule", async () => {
-        const plan = await planIndex({ stack: "v2", config: config({ "golden-ami-assessment:scanMode": "agentless", "golden-ami-assessment:rulesPackages": '["cve"]' }) });
+        const plan = await planIndexPerPartition({ stack: "v2", config: config({ "golden-ami-assessment:scanMode": "agentless", "golden-ami-assessment:rulesPackages": '["cve"]' }) });
         const actions = plan.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").flatMap((r) => actionsOf(JSON.parse(r.inputs.policy)));
         expect(actions).not.to.include.members(["ec2:RunInstances"]);
         expect(actions).not.to.include("iam:PassRole");

@@ -71,7 +71,8 @@ describe("stack config", () => {
 
     describe("regions", () => {
         it("validates against the Inspector v2 regions by default", () => {
-            expect(read({ regions: '["ca-central-1","us-gov-east-1"]' }).regions).to.deep.equal(["ca-central-1", "us-gov-east-1"]);
+            expect(read({ regions: '["ca-central-1","sa-east-1"]' }).regions).to.deep.equal(["ca-central-1", "sa-east-1"]);
+            expect(read({ regions: '["us-gov-east-1"]' }).regions).to.deep.equal(["us-gov-east-1"]);
             expectError({ regions: '["us-east-1","cn-north-1"]' }, "golden-ami-assessment:regions", '"cn-north-1"', "Amazon Inspector v2");
         });
         it("defaults to aws:region and fails when neither is set", () => {
@@ -87,9 +88,11 @@ describe("stack config", () => {
             expectError({ engine: "classic", regions: '["us-east-1","ca-central-1"]' }, "golden-ami-assessment:regions", '"ca-central-1"', "us-gov-west-1"));
         it("rejects duplicates", () => expectError({ regions: '["eu-west-1","eu-west-1"]' }, "golden-ami-assessment:regions", "listed twice"));
         it("rejects an empty list", () => expectError({ regions: "[]" }, "golden-ami-assessment:regions", "non-empty"));
-        it("accepts all 14 Inspector Classic regions", () => {
-            const all = ["us-east-2", "us-east-1", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-2", "ap-southeast-2", "ap-northeast-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-north-1", "us-gov-east-1", "us-gov-west-1"];
-            expect(read({ engine: "classic", regions: JSON.stringify(all) }).regions).to.deep.equal(all);
+        it("accepts all 14 Inspector Classic regions, one stack per partition", () => {
+            const commercial = ["us-east-2", "us-east-1", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-2", "ap-southeast-2", "ap-northeast-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-north-1"];
+            const gov = ["us-gov-east-1", "us-gov-west-1"];
+            expect(read({ engine: "classic", regions: JSON.stringify(commercial) }).regions).to.deep.equal(commercial);
+            expect(read({ engine: "classic", regions: JSON.stringify(gov) }).regions).to.deep.equal(gov);
         });
     });
 
@@ -112,7 +115,7 @@ describe("stack config", () => {
             expectError({ rulesPackages: '["cve","runtime-behavior-analysis"]' }, "golden-ami-assessment:rulesPackages", '"runtime-behavior-analysis"', "network-reachability"));
         it("rejects a package the region lacks, naming the region", () =>
             expectError(
-                { engine: "classic", regions: '["us-east-1","us-gov-east-1"]', rulesPackages: '["cve","network-reachability"]' },
+                { engine: "classic", regions: '["us-gov-east-1"]', rulesPackages: '["cve","network-reachability"]' },
                 "golden-ami-assessment:rulesPackages",
                 "network-reachability is not available in us-gov-east-1",
             ));
@@ -130,8 +133,9 @@ describe("stack config", () => {
     });
 
     describe("schedule", () => {
-        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(1 hour)", "rate(30 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
-            it(`accepts ${ok}`, () => expect(read({ schedule: ok }).schedule).to.equal(ok));
+        // The shortest run is 15m + 600 s agent wait + 3600 s grace = 5100 s: shorter schedules are refused (safetyConfig.test.ts).
+        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(2 hours)", "rate(90 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
+            it(`accepts ${ok}`, () => expect(read({ schedule: ok, duration: "15m" }).schedule).to.equal(ok));
         }
         for (const bad of ["rate(1 days)", "rate(7 day)", "rate(0 minutes)", "rate(1 week)", "cron(0 6 * * *)", "every monday", "cron(0 6 ? * MON * 2026)"]) {
             it(`rejects ${bad}`, () => expectError({ schedule: bad }, "golden-ami-assessment:schedule", JSON.stringify(bad), "rate(N unit)", "cron("));

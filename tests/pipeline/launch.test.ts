@@ -62,9 +62,17 @@ describe("chooseInstanceType", () => {
     it("uses the type configured for the AMI's architecture", () => {
         expect(chooseInstanceType(fakeImage("ami-1", { architecture: "arm64" }), INSTANCE_TYPES)).to.deep.equal({ instanceType: "t4g.medium" });
     });
-    it("lets the AMI's override tag win", () => {
+    it("lets the AMI's override tag win when it names a configured type", () => {
         const image = fakeImage("ami-1", { tags: [{ Key: INSTANCE_TYPE_OVERRIDE_TAG, Value: " m6i.large " }] });
-        expect(chooseInstanceType(image, INSTANCE_TYPES)).to.deep.equal({ instanceType: "m6i.large" });
+        expect(chooseInstanceType(image, { ...INSTANCE_TYPES, x86_64: "m6i.large" })).to.deep.equal({ instanceType: "m6i.large" });
+        const arm = fakeImage("ami-2", { architecture: "arm64", tags: [{ Key: INSTANCE_TYPE_OVERRIDE_TAG, Value: "t3.medium" }] });
+        expect(chooseInstanceType(arm, INSTANCE_TYPES)).to.deep.equal({ instanceType: "t3.medium" });
+    });
+    it("refuses an override the start role may not launch, naming it and the configured types", () => {
+        const image = fakeImage("ami-1", { tags: [{ Key: INSTANCE_TYPE_OVERRIDE_TAG, Value: "m5.24xlarge" }] });
+        const choice = chooseInstanceType(image, INSTANCE_TYPES);
+        expect(choice).to.have.property("error").that.includes("m5.24xlarge").and.includes("t3.medium, t4g.medium").and.includes(INSTANCE_TYPE_OVERRIDE_TAG);
+        expect(planLaunch(image, CONTEXT)).to.deep.equal({ error: (choice as { error: string }).error });
     });
     it("ignores an empty override", () => {
         const image = fakeImage("ami-1", { tags: [{ Key: INSTANCE_TYPE_OVERRIDE_TAG, Value: "" }] });

@@ -261,10 +261,13 @@ describe("start handler", () => {
             }
         });
 
-        it("uses the AMI's instance-type override tag", async () => {
-            goldenImages(fakeImage("ami-1", { tags: [{ Key: "golden-ami-assessment:instance-type", Value: "m6i.large" }] }));
+        it("uses the AMI's instance-type override tag only for a configured type", async () => {
+            goldenImages(
+                fakeImage("ami-1", { tags: [{ Key: "golden-ami-assessment:instance-type", Value: "t4g.medium" }] }),
+                fakeImage("ami-2", { tags: [{ Key: "golden-ami-assessment:instance-type", Value: "m6i.large" }] }),
+            );
             await handler()();
-            expect(runInputs()[0].InstanceType).to.equal("m6i.large");
+            expect(runInputs().map((input) => [input.ImageId, input.InstanceType])).to.deep.equal([["ami-1", "t4g.medium"]]);
         });
 
         it("never has more than 5 launches in flight", async () => {
