@@ -17,6 +17,8 @@ export interface EngineInputs {
     accountId: pulumi.Output<string>;
     rulesPackages: pulumi.Output<RulesPackageName[]>;
     durationSeconds: pulumi.Output<number>;
+    /** The start schedule (validated). */
+    schedule: pulumi.Output<string>;
     scanMode: ScanMode;
     enableInspector: boolean;
     /** The settings every engine's handlers share. */

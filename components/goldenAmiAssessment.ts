@@ -164,7 +164,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
             });
         const engine = ENGINES[engineName]({
-            name, region, partition, accountId, rulesPackages, durationSeconds, scanMode, enableInspector, shared, network, report, policyScope, parent: this,
+            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scanMode, enableInspector, shared, network, report, policyScope, parent: this,
         });
         const common = {
             region,

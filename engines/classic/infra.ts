@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PIPELINE_TAG } from "../../pipeline/tags";
+import { scheduleIntervalSeconds } from "../../components/config";
 import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
 import { settingsToEnv } from "../../pipeline/settings";
 import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "./analyze";
@@ -69,8 +70,9 @@ export function classicEngine(inputs: EngineInputs): Engine {
     const { name, region, parent } = inputs;
     const infra = classicInfra(name, { region, accountId: inputs.accountId, rulesPackages: inputs.rulesPackages, durationSeconds: inputs.durationSeconds }, parent);
     const settings: pulumi.Output<ClassicSettings> = pulumi
-        .all([inputs.shared, infra.target.arn, infra.template.arn])
-        .apply(([shared, assessmentTargetArn, assessmentTemplateArn]) => ({ ...shared, assessmentTargetArn, assessmentTemplateArn }));
+        .all([inputs.shared, infra.target.arn, infra.template.arn, inputs.schedule])
+        // The schedule's interval tells analyze when a verdict is stale (two schedules old); unknown for an irregular cron.
+        .apply(([shared, assessmentTargetArn, assessmentTemplateArn, schedule]) => ({ ...shared, assessmentTargetArn, assessmentTemplateArn, scheduleIntervalSeconds: scheduleIntervalSeconds(schedule) }));
     const environment = (keys: ReadonlyArray<keyof ClassicSettings>) => pickEnvironment(settings, keys, (s) => settingsToEnv(s, CLASSIC_SETTINGS_SPEC));
     return {
         start: {
@@ -92,7 +94,7 @@ export function classicEngine(inputs: EngineInputs): Engine {
         analyze: {
             description: "Consolidates Inspector Classic findings per golden AMI, reports, and terminates the run's instances",
             callbackFactory: analyzeHandlerFactory,
-            environment: environment(ANALYZE_SETTINGS),
+            environment: environment([...ANALYZE_SETTINGS, "scheduleIntervalSeconds"]),
             policy: (logGroupArn) => inputs.policyScope(logGroupArn).apply(analyzePolicy),
             timeoutSeconds: 900,
             memorySizeMb: 512,

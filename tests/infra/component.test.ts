@@ -274,6 +274,8 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
         expect(start.ASSESSMENT_TARGET_ARN).to.equal(one(region, "aws:inspector/assessmentTarget:AssessmentTarget", "target").state.arn);
         expect(start.DURATION_SECONDS).to.equal("28800");
         expect(env("analyze").SEVERITY_THRESHOLD).to.equal("High");
+        // cron(0 6 ? * MON *): weekly, so a verdict older than two weeks is stale.
+        expect(env("analyze").SCHEDULE_INTERVAL_SECONDS).to.equal(String(7 * 86400));
         expect(env("analyze").REPORT_BUCKET).to.equal(one(region, "aws:s3/bucket:Bucket", "reports").state.bucket);
         expect(env("reaper").RESULTS_TOPIC_ARN).to.equal(one(region, "aws:sns/topic:Topic", "results").state.arn);
     });
