@@ -99,37 +99,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
 
     constructor(name: string, args: GoldenAmiAssessmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("golden-ami-assessment:index:GoldenAmiAssessment", name, {}, opts);
-        const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
-        const region = args.region;
-        const engineName = validateEngine(key("engine"), args.engine ?? DEFAULTS.engine);
-        const facts = engineFacts(engineName);
-        if (!facts.regions.includes(region)) throw new ConfigError(key("region"), region, `must be an ${facts.label} region: ${facts.regions.join(", ")}`);
-        const scanMode = validateScanMode(key("scanMode"), args.scanMode ?? DEFAULTS.scanMode, engineName);
-        const enableInspector = validateEnableInspector(key("enableInspector"), args.enableInspector ?? DEFAULTS.enableInspector, engineName);
-        const partition = partitionOf(region);
-        // Generated physical names must fit their services' limits: fail at preview, not half-way through an update.
-        validateComponentName(`GoldenAmiAssessment name`, name, engineName, scanMode);
-        const logRetentionDays = validateLogRetentionDays(key("logRetentionDays"), args.logRetentionDays ?? DEFAULTS.logRetentionDays);
-        const agentWaitSeconds = validateAgentWaitSeconds(key("agentWaitSeconds"), args.agentWaitSeconds ?? DEFAULTS.agentWaitSeconds);
-        const reapGraceSeconds = validateReapGraceSeconds(key("reapGraceSeconds"), args.reapGraceSeconds ?? DEFAULTS.reapGraceSeconds);
-
-        // Validate every argument; plain values fail at once, outputs when they resolve.
-        const amiTags = pulumi.output(args.amiTags).apply((v) => validateAmiTags(key("amiTags"), v));
-        const amiOwners = pulumi.output(args.amiOwners ?? DEFAULTS.amiOwners).apply((v) => validateAmiOwners(key("amiOwners"), v));
-        const rulesPackages = pulumi.output(args.rulesPackages ?? facts.defaultRulesPackages).apply((v) => {
-            const packages = validateRulesPackages(key("rulesPackages"), v, facts);
-            validateRulesPackagesInRegion(key("rulesPackages"), packages, region, facts);
-            return packages;
-        });
-        const durationSeconds = pulumi.output(args.duration ?? DEFAULTS.duration).apply((v) => validateDuration(key("duration"), v));
-        const schedule = pulumi
-            .all([args.schedule ?? DEFAULTS.schedule, durationSeconds])
-            .apply(([v, seconds]) => validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), v), { durationSeconds: seconds, agentWaitSeconds, reapGraceSeconds }));
-        const instanceTypes = pulumi.output(args.instanceTypes).apply((v) => validateInstanceTypes(key("instanceTypes"), v));
-        const severityThreshold = pulumi.output(args.severityThreshold ?? DEFAULTS.severityThreshold).apply((v) => validateSeverity(key("severityThreshold"), v));
-        const reportRetentionDays = pulumi.output(args.reportRetentionDays ?? DEFAULTS.reportRetentionDays).apply((v) => validateRetentionDays(key("reportRetentionDays"), v));
-        const notificationEmails = (args.notificationEmails ?? []).map((email) => pulumi.output(email).apply((v) => validateEmails(key("notificationEmails"), [v])[0]));
-        const subnetId = args.subnetId === undefined ? undefined : pulumi.output(args.subnetId).apply((v) => validateSubnetId(key("subnetId"), v));
+        const { key, region, engineName, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId } = validatedArgs(name, args);
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
@@ -214,4 +184,43 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             securityGroupId: this.securityGroupId,
         });
     }
+}
+
+/**
+ * Every argument checked under its name: plain values (engine, region, scan mode, names, bounds)
+ * at once, Inputs when they resolve; a bad value fails the preview with key, value and what is allowed.
+ */
+function validatedArgs(name: string, args: GoldenAmiAssessmentArgs) {
+    const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
+    const region = args.region;
+    const engineName = validateEngine(key("engine"), args.engine ?? DEFAULTS.engine);
+    const facts = engineFacts(engineName);
+    if (!facts.regions.includes(region)) throw new ConfigError(key("region"), region, `must be an ${facts.label} region: ${facts.regions.join(", ")}`);
+    const scanMode = validateScanMode(key("scanMode"), args.scanMode ?? DEFAULTS.scanMode, engineName);
+    const enableInspector = validateEnableInspector(key("enableInspector"), args.enableInspector ?? DEFAULTS.enableInspector, engineName);
+    const partition = partitionOf(region);
+    // Generated physical names must fit their services' limits: fail at preview, not half-way through an update.
+    validateComponentName(`GoldenAmiAssessment name`, name, engineName, scanMode);
+    const logRetentionDays = validateLogRetentionDays(key("logRetentionDays"), args.logRetentionDays ?? DEFAULTS.logRetentionDays);
+    const agentWaitSeconds = validateAgentWaitSeconds(key("agentWaitSeconds"), args.agentWaitSeconds ?? DEFAULTS.agentWaitSeconds);
+    const reapGraceSeconds = validateReapGraceSeconds(key("reapGraceSeconds"), args.reapGraceSeconds ?? DEFAULTS.reapGraceSeconds);
+
+    // Validate every argument; plain values fail at once, outputs when they resolve.
+    const amiTags = pulumi.output(args.amiTags).apply((v) => validateAmiTags(key("amiTags"), v));
+    const amiOwners = pulumi.output(args.amiOwners ?? DEFAULTS.amiOwners).apply((v) => validateAmiOwners(key("amiOwners"), v));
+    const rulesPackages = pulumi.output(args.rulesPackages ?? facts.defaultRulesPackages).apply((v) => {
+        const packages = validateRulesPackages(key("rulesPackages"), v, facts);
+        validateRulesPackagesInRegion(key("rulesPackages"), packages, region, facts);
+        return packages;
+    });
+    const durationSeconds = pulumi.output(args.duration ?? DEFAULTS.duration).apply((v) => validateDuration(key("duration"), v));
+    const schedule = pulumi
+        .all([args.schedule ?? DEFAULTS.schedule, durationSeconds])
+        .apply(([v, seconds]) => validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), v), { durationSeconds: seconds, agentWaitSeconds, reapGraceSeconds }));
+    const instanceTypes = pulumi.output(args.instanceTypes).apply((v) => validateInstanceTypes(key("instanceTypes"), v));
+    const severityThreshold = pulumi.output(args.severityThreshold ?? DEFAULTS.severityThreshold).apply((v) => validateSeverity(key("severityThreshold"), v));
+    const reportRetentionDays = pulumi.output(args.reportRetentionDays ?? DEFAULTS.reportRetentionDays).apply((v) => validateRetentionDays(key("reportRetentionDays"), v));
+    const notificationEmails = (args.notificationEmails ?? []).map((email) => pulumi.output(email).apply((v) => validateEmails(key("notificationEmails"), [v])[0]));
+    const subnetId = args.subnetId === undefined ? undefined : pulumi.output(args.subnetId).apply((v) => validateSubnetId(key("subnetId"), v));
+    return { key, region, engineName, facts, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId };
 }
