@@ -2,7 +2,7 @@
 // what is allowed, and none falls back silently: a bad value fails preview, not a 3 a.m. run.
 import * as pulumi from "@pulumi/pulumi";
 import { EngineName, Severity } from "../pipeline/settings";
-import { ENGINE_NAMES, EngineFacts, RULES_PACKAGE_NAMES, RulesPackageName, engineFacts } from "./engines";
+import { ENGINE_NAMES, EngineFacts, RULES_PACKAGE_NAMES, RulesPackageName } from "./engines";
 
 /** A config or argument error; RunError makes Pulumi print the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {

@@ -39,7 +39,17 @@ export function runFolderKeys(reportPrefix: string, runKey: string) {
         reportMarkdown: `${base}report.md`,
         /** Written with If-None-Match: * so that a second delivery of the same completion publishes nothing. */
         deliveredMarker: `${base}delivered`,
+        /** The right to report; expires so that a crashed reporter's run is reported by a retry. */
+        reportClaim: `${base}report.claim`,
     };
+}
+
+/** Longer than analyze's 15-minute Lambda timeout: a live reporter is never taken over. */
+export const REPORT_CLAIM_SECONDS = 16 * 60;
+
+/** The per-pipeline start lock (the bucket is the region's): one fleet at a time, on either engine. */
+export function startLockKey(reportPrefix: string): string {
+    return `${reportPrefix}locks/start.json`;
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -38,7 +38,8 @@ export const ANALYZE_SETTINGS = [
 export type AnalyzeSettings = Pick<ClassicSettings, (typeof ANALYZE_SETTINGS)[number]> & Pick<ClassicSettings, "scheduleIntervalSeconds">;
 
 /** Longer than analyze's 15-minute timeout: a live reporter is never taken over. */
-export const REPORT_CLAIM_SECONDS = 16 * 60;
+import { REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
+export { REPORT_CLAIM_SECONDS };
 
 /** The part of a Lambda SNS event analyze reads. */
 export interface SnsEvent {
@@ -161,7 +162,7 @@ async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, mes
     if (await readJson(s3, bucket, keys.deliveredMarker)) return duplicate();
 
     // The right to report, with an expiry: a reporter that dies (crash, timeout) is taken over by a later retry.
-    const claimKey = `${keys.base}report.claim`;
+    const claimKey = keys.reportClaim;
     const holder = `analyze-${makeRunId(deps.now(), deps.random)}`;
     const claimed = await claim(s3, bucket, claimKey, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
     if (claimed.status === "held") {

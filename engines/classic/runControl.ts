@@ -7,10 +7,7 @@ import { errorText } from "../../pipeline/instances";
 import { isTransientError } from "../../pipeline/retryable";
 import { putJson } from "../../pipeline/runState";
 
-/** The per-pipeline (and per-region: the bucket prefix is the region's) start lock: one fleet at a time. */
-export function startLockKey(reportPrefix: string): string {
-    return `${reportPrefix}locks/start.json`;
-}
+export { startLockKey } from "../../pipeline/manifest";
 
 /** Own attempts on top of the SDK's retries, with exponential backoff. */
 export const OWN_ATTEMPTS = 4;

@@ -1,7 +1,7 @@
 // Has Inspector v2 finished a package scan of each launched instance? ListCoverage answers per
 // instance; a verdict separates "done", "still coming" and "will not happen this run".
 import { ListCoverageCommand } from "@aws-sdk/client-inspector2";
-import type { CoverageFilterCriteria, CoveredResource, Inspector2Client, ListCoverageResponse } from "@aws-sdk/client-inspector2";
+import type { CoverageFilterCriteria, CoveredResource, Inspector2Client } from "@aws-sdk/client-inspector2";
 import { RetryOptions, chunk, pageAll, realSleep, withRetry } from "./retry";
 
 export type CoverageVerdict = {

@@ -20,8 +20,8 @@ import { FindingPackage, listActiveFindings } from "./findings";
 import { v2Report } from "./report";
 import { V2RunManifest, startLockKey, v2RunKeys } from "./run";
 
-/** Longer than analyze's 15-minute timeout: a live reporter is never taken over. */
-export const REPORT_CLAIM_SECONDS = 16 * 60;
+import { REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
+export { REPORT_CLAIM_SECONDS };
 
 export interface RunEvidence {
     recorded: Set<string>;

@@ -1,6 +1,6 @@
 // Reading the run's instances' ACTIVE Inspector v2 findings and mapping them to the neutral model.
 import { ListFindingsCommand } from "@aws-sdk/client-inspector2";
-import type { FilterCriteria, Finding, Inspector2Client, ListFindingsResponse } from "@aws-sdk/client-inspector2";
+import type { FilterCriteria, Finding, Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { FindingSeverity, FindingSummary, FixAvailability } from "../../pipeline/findingModel";
 import { RetryOptions, chunk, pageAll, withRetry } from "./retry";
 

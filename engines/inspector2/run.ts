@@ -35,8 +35,6 @@ export function v2RunKeys(reportPrefix: string, runId: string) {
         scanned: (instanceId: string) => `${folder.base}scanned/${instanceId}.json`,
         /** What the report is built from, saved before the instances go (their findings close with them). */
         evidence: `${folder.base}evidence.json`,
-        /** The right to report; expires so that a crashed reporter's run is reported by a retry. */
-        reportClaim: `${folder.base}report.claim`,
         /** Present while the run is open: the sweep visits these. */
         openMarker: `${reportPrefix}open/${runId}`,
     };
@@ -47,10 +45,7 @@ export function openRunsPrefix(reportPrefix: string): string {
     return `${reportPrefix}open/`;
 }
 
-/** The per-pipeline start lock: one fleet at a time, released when the run is reported or expired. */
-export function startLockKey(reportPrefix: string): string {
-    return `${reportPrefix}locks/start.json`;
-}
+export { startLockKey } from "../../pipeline/manifest";
 
 /** Agentless findings that count for the report: only fresh AMI results prove anything. */
 export function agentlessFindings(manifest: Pick<V2RunManifest, "agentless">): FindingSummary[] {

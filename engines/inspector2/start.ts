@@ -5,7 +5,7 @@ import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { amiRecord, launchForAmis } from "../../pipeline/amiLaunches";
+import { amiRecord } from "../../pipeline/amiLaunches";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { findGoldenAmis } from "../../pipeline/goldenAmis";
 import { errorText } from "../../pipeline/instances";
