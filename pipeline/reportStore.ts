@@ -1,7 +1,8 @@
-// The report bucket: reading start's manifest, writing the report, and claiming delivery once.
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+// The report bucket: reading start's manifest and writing report files (run state is in runState.ts).
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { errorText } from "./instances";
 import type { RunManifest } from "./manifest";
+import { isS3Error } from "./runState";
 
 export type ManifestRead<M extends RunManifest = RunManifest> = { manifest: M; problem?: undefined } | { manifest: undefined; problem: string };
 
@@ -46,32 +47,6 @@ export async function readManifest<M extends RunManifest = RunManifest>(
 
 export async function putText(s3: S3Client, bucket: string, key: string, body: string, contentType: string): Promise<void> {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-}
-
-/**
- * Claims the right to publish a run's results by creating the marker only if it does not exist.
- * "duplicate" means another delivery of the same completion got there first.
- */
-export async function claimDelivery(s3: S3Client, bucket: string, key: string, body: string): Promise<"claimed" | "duplicate"> {
-    try {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json", IfNoneMatch: "*" }));
-        return "claimed";
-    } catch (error) {
-        // 412: the marker exists. 409: a concurrent write of the same marker is in progress.
-        if (isS3Error(error, ["PreconditionFailed", "ConditionalRequestConflict"], 412) || isS3Error(error, [], 409)) return "duplicate";
-        throw error;
-    }
-}
-
-/** Gives the claim back so that a retry can deliver. */
-export async function releaseDelivery(s3: S3Client, bucket: string, key: string): Promise<void> {
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-}
-
-function isS3Error(error: unknown, names: string[], httpStatus: number): boolean {
-    if (typeof error !== "object" || error === null) return false;
-    const details = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-    return names.includes(details.name ?? "") || names.includes(details.Code ?? "") || details.$metadata?.httpStatusCode === httpStatus;
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
