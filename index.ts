@@ -29,6 +29,10 @@ for (const region of settings.regions) {
             notificationEmails: settings.notificationEmails,
             severityThreshold: settings.severityThreshold,
             reportRetentionDays: settings.reportRetentionDays,
+            maxConcurrentInstances: settings.maxConcurrentInstances,
+            kmsKeyArns: settings.kmsKeyArns,
+            deprecateFailingAmis: settings.deprecateFailingAmis,
+            reserveStartConcurrency: settings.reserveStartConcurrency,
         },
         { providers: { aws: provider } },
     );

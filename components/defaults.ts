@@ -15,6 +15,14 @@ export const DEFAULTS = {
     logRetentionDays: 30,
     agentWaitSeconds: 600,
     reapGraceSeconds: 3600,
+    /** Per run; 20 vCPUs at the default medium instance types. The rest wait for a later run. */
+    maxConcurrentInstances: 10,
+    /** Launching from snapshots under a customer-managed key needs the key listed: none by default. */
+    kmsKeyArns: [] as string[],
+    /** Changing AMIs beyond tags is opt-in. */
+    deprecateFailingAmis: false,
+    /** One start at a time, beside the S3 start lock. Off for accounts whose unreserved concurrency is at its minimum. */
+    reserveStartConcurrency: true,
     reaperSchedule: "rate(1 hour)",
     /** Inspector v2: how often open runs are polled, behind the best-effort scan events. */
     sweepSchedule: "rate(5 minutes)",

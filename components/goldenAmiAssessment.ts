@@ -32,7 +32,8 @@ import { Engine, EngineInputs } from "./engine";
 import { RulesPackageName, engineFacts } from "./engines";
 import { handlerFunction } from "./handlerFunction";
 import { assessmentNetwork } from "./network";
-import { partitionOf } from "./partition";
+import { kmsKeysInRegion, validateFlag, validateKmsKeyArns, validateMaxConcurrentInstances } from "./launchConfig";
+import { Partition, partitionOf } from "./partition";
 import { PolicyScope, reaperPolicy } from "./policies";
 import { reporting } from "./reporting";
 import { terminateOnDelete } from "./destroyGuard";
@@ -76,6 +77,14 @@ export interface GoldenAmiAssessmentArgs {
     agentWaitSeconds?: number;
     /** How long past duration + agent wait the reaper lets an instance live. Default 3600 s. */
     reapGraceSeconds?: number;
+    /** Instances one run may launch (1–500); the AMIs with the oldest verdicts go first, the rest wait for a later run. Default 10. */
+    maxConcurrentInstances?: pulumi.Input<number>;
+    /** KMS key ARNs of customer-managed keys encrypting golden AMI snapshots; the start role may use exactly these, through EC2 only. Default none. */
+    kmsKeyArns?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Deprecate this account's FAIL AMIs (EnableImageDeprecation), and undo it on a later PASS. Default false. */
+    deprecateFailingAmis?: boolean;
+    /** Reserve a concurrency of 1 for start. Default true; turn off if the account's unreserved concurrency is at its minimum. */
+    reserveStartConcurrency?: boolean;
 }
 
 /**
@@ -100,6 +109,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
     constructor(name: string, args: GoldenAmiAssessmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("golden-ami-assessment:index:GoldenAmiAssessment", name, {}, opts);
         const { key, region, engineName, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId } = validatedArgs(name, args);
+        const { maxConcurrentInstances, kmsKeyArns, deprecateFailingAmis, reserveStartConcurrency } = validatedLaunchArgs(name, args, region, partition);
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
@@ -120,6 +130,10 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             reportPrefix: DEFAULTS.reportPrefix,
             agentWaitSeconds,
             reapGraceSeconds,
+            maxConcurrentInstances,
+            kmsKeyArns,
+            accountId,
+            deprecateFailingAmis,
         });
         const policyScope = (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
             pulumi.output({
@@ -132,6 +146,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
                 reportPrefix: DEFAULTS.reportPrefix,
                 logGroupArn,
                 failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
+                deprecateFailingAmis,
             });
         const engine = ENGINES[engineName]({
             name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scanMode, enableInspector, shared, network, report, policyScope, parent: this,
@@ -142,7 +157,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             failedInvocationsQueue: report.failedInvocationsQueue,
             alarmTopicArn: report.resultsTopic.arn,
         };
-        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start }, this);
+        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
         const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze }, this);
         const reaper = handlerFunction(
             `${name}-reaper`,
@@ -184,6 +199,18 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             securityGroupId: this.securityGroupId,
         });
     }
+}
+
+/** What bounds a run's launches and what it may change, each checked under its name. */
+function validatedLaunchArgs(name: string, args: GoldenAmiAssessmentArgs, region: string, partition: Partition) {
+    const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
+    return {
+        maxConcurrentInstances: pulumi.output(args.maxConcurrentInstances ?? DEFAULTS.maxConcurrentInstances).apply((v) => validateMaxConcurrentInstances(key("maxConcurrentInstances"), v)),
+        // A key works only in its own region: each region's component is granted its own keys.
+        kmsKeyArns: pulumi.output(args.kmsKeyArns ?? DEFAULTS.kmsKeyArns).apply((v) => kmsKeysInRegion(validateKmsKeyArns(key("kmsKeyArns"), v, partition), region)),
+        deprecateFailingAmis: validateFlag(key("deprecateFailingAmis"), args.deprecateFailingAmis ?? DEFAULTS.deprecateFailingAmis),
+        reserveStartConcurrency: validateFlag(key("reserveStartConcurrency"), args.reserveStartConcurrency ?? DEFAULTS.reserveStartConcurrency),
+    };
 }
 
 /**

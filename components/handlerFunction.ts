@@ -21,6 +21,8 @@ export interface HandlerFunctionArgs {
     failedInvocationsQueue: aws.sqs.Queue;
     alarmTopicArn: pulumi.Input<string>;
     description: string;
+    /** Set to cap concurrent invocations (start: 1, one fleet at a time); unset, the account's unreserved pool. */
+    reservedConcurrentExecutions?: number;
 }
 
 export interface HandlerFunction {
@@ -56,6 +58,7 @@ export function handlerFunction(name: string, args: HandlerFunctionArgs, parent:
             environment: { variables: args.environment },
             timeout: args.timeoutSeconds,
             memorySize: args.memorySizeMb,
+            reservedConcurrentExecutions: args.reservedConcurrentExecutions,
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         },
         // The policy must exist before the first invocation can log or act.

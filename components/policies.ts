@@ -1,6 +1,6 @@
 // Least-privilege IAM documents, one per handler, built from plain values so they can be
 // unit-tested and printed by `npm run plan`. Every action is named: no wildcard actions.
-import { COUNTS_TAG, LAST_ASSESSED_TAG, PIPELINE_TAG, VERDICT_TAG } from "../pipeline/tags";
+import { COUNTS_TAG, DEPRECATED_BY_TAG, LAST_ASSESSED_TAG, PIPELINE_TAG, VERDICT_TAG } from "../pipeline/tags";
 
 export interface PolicyStatement {
     Sid: string;
@@ -27,6 +27,8 @@ export interface PolicyScope {
     reportPrefix: string;
     logGroupArn: string;
     failedInvocationsQueueArn: string;
+    /** Opt-in: the verdict writer may deprecate (and undeprecate) this account's own AMIs. */
+    deprecateFailingAmis?: boolean;
 }
 
 export interface LaunchScope {
@@ -36,6 +38,8 @@ export interface LaunchScope {
     amiOwners: string[];
     /** Architecture -> instance type: the only types the pipeline may launch. */
     instanceTypes: Record<string, string>;
+    /** Opt-in KMS keys (this region's) for AMIs with snapshots encrypted under a customer-managed key. */
+    kmsKeyArns?: string[];
 }
 
 /** ec2:Owner of an image is the owning account's ID ("amazon" for Amazon's own AMIs); "self" is this account. */
@@ -116,6 +120,7 @@ export function launchStatements(scope: PolicyScope, launch: LaunchScope): Polic
             Resource: [ec2Arn(scope, "instance/*"), ec2Arn(scope, "volume/*")],
             Condition: { StringEquals: tagged, StringEqualsIfExists: { "ec2:InstanceType": launchableInstanceTypes(launch.instanceTypes) } },
         },
+        ...kmsStatements(scope, launch.kmsKeyArns ?? []),
         {
             Sid: "TagOnlyAtLaunch",
             Effect: "Allow",
@@ -126,21 +131,72 @@ export function launchStatements(scope: PolicyScope, launch: LaunchScope): Polic
     ];
 }
 
+/**
+ * Launching from a snapshot encrypted under a customer-managed key needs these on the key, and
+ * only through EC2: exactly the listed keys, never kms:* or every key.
+ */
+export function kmsStatements(scope: PolicyScope, kmsKeyArns: ReadonlyArray<string>): PolicyStatement[] {
+    if (kmsKeyArns.length === 0) return [];
+    const viaEc2 = { "kms:ViaService": `ec2.${scope.region}.amazonaws.com` };
+    return [
+        {
+            Sid: "UseTheListedKmsKeysThroughEc2Only",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"],
+            Resource: [...kmsKeyArns],
+            Condition: { StringEquals: viaEc2 },
+        },
+        {
+            Sid: "GrantTheListedKmsKeysToEc2Only",
+            Effect: "Allow",
+            Action: ["kms:CreateGrant"],
+            Resource: [...kmsKeyArns],
+            Condition: { StringEquals: viaEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+    ];
+}
+
 /** The tags the verdict writer (pipeline/amiTags.ts) puts on a golden AMI, and nothing else. */
 export const AMI_VERDICT_TAG_KEYS = [LAST_ASSESSED_TAG, VERDICT_TAG, COUNTS_TAG];
 
+function imageArns(scope: PolicyScope): string {
+    return `arn:${scope.partition}:ec2:${scope.region}::image/*`;
+}
+
+/** The verdict keys only; with deprecation on, also its marker (which a later PASS deletes). */
 export function tagGoldenAmisStatement(scope: PolicyScope): PolicyStatement {
     return {
         Sid: "TagGoldenAmisOnlyWithTheVerdictKeys",
         Effect: "Allow",
         Action: ["ec2:CreateTags"],
-        Resource: `arn:${scope.partition}:ec2:${scope.region}::image/*`,
+        Resource: imageArns(scope),
         Condition: {
-            "ForAllValues:StringEquals": { "aws:TagKeys": AMI_VERDICT_TAG_KEYS },
+            "ForAllValues:StringEquals": { "aws:TagKeys": scope.deprecateFailingAmis ? [...AMI_VERDICT_TAG_KEYS, DEPRECATED_BY_TAG] : AMI_VERDICT_TAG_KEYS },
             // ForAllValues is true for a request without tag keys; require some.
             Null: { "aws:TagKeys": "false" },
         },
     };
+}
+
+/** deprecateFailingAmis: only AMIs this account owns, and only the deprecation marker may be deleted. */
+export function deprecationStatements(scope: PolicyScope): PolicyStatement[] {
+    if (!scope.deprecateFailingAmis) return [];
+    return [
+        {
+            Sid: "DeprecateOnlyThisAccountsAmis",
+            Effect: "Allow",
+            Action: ["ec2:EnableImageDeprecation", "ec2:DisableImageDeprecation"],
+            Resource: imageArns(scope),
+            Condition: { StringEquals: { "ec2:Owner": scope.accountId } },
+        },
+        {
+            Sid: "DeleteOnlyTheDeprecationMarker",
+            Effect: "Allow",
+            Action: ["ec2:DeleteTags"],
+            Resource: imageArns(scope),
+            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [DEPRECATED_BY_TAG] }, Null: { "aws:TagKeys": "false" } },
+        },
+    ];
 }
 
 /** Run state (manifests, markers, locks) and reports, under the report prefix only. */

@@ -24,6 +24,9 @@ import {
     validateSubnets,
 } from "./config";
 
+import { validateFlag, validateKmsKeyArns, validateMaxConcurrentInstances } from "./launchConfig";
+import { partitionOf } from "./partition";
+
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
 /** The stack's component in a region; the stack is part of it so two stacks never reap each other's instances. */
@@ -46,6 +49,10 @@ export interface StackConfig {
     notificationEmails: string[];
     severityThreshold: Severity;
     reportRetentionDays: number;
+    maxConcurrentInstances: number;
+    kmsKeyArns: string[];
+    deprecateFailingAmis: boolean;
+    reserveStartConcurrency: boolean;
 }
 
 /** `get` returns the raw config string (structured values as JSON), undefined when unset. */
@@ -93,5 +100,9 @@ export function readStackConfig(get: (key: string) => string | undefined, awsReg
         notificationEmails: validateEmails(key("notificationEmails"), structured("notificationEmails")),
         severityThreshold: validateSeverity(key("severityThreshold"), get("severityThreshold") ?? DEFAULTS.severityThreshold),
         reportRetentionDays: validateRetentionDays(key("reportRetentionDays"), get("reportRetentionDays") ?? DEFAULTS.reportRetentionDays),
+        maxConcurrentInstances: validateMaxConcurrentInstances(key("maxConcurrentInstances"), get("maxConcurrentInstances") ?? DEFAULTS.maxConcurrentInstances),
+        kmsKeyArns: validateKmsKeyArns(key("kmsKeyArns"), structured("kmsKeyArns") ?? DEFAULTS.kmsKeyArns, partitionOf(regions[0])),
+        deprecateFailingAmis: validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis),
+        reserveStartConcurrency: validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency),
     };
 }

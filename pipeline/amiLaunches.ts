@@ -29,7 +29,16 @@ export function amiRecord(image: Image): Omit<AmiRecord, "status"> {
         architecture: image.Architecture,
         platform: image.PlatformDetails ?? image.Platform,
         tags: tagMap(image.Tags),
+        // Only when known, so records of AMIs without them stay as they were.
+        ...(image.OwnerId ? { ownerId: image.OwnerId } : {}),
+        ...(image.DeprecationTime ? { deprecationTime: image.DeprecationTime } : {}),
+        ...(encryptedSnapshots(image) ? { encryptedSnapshotIds: encryptedSnapshots(image) } : {}),
     };
+}
+
+function encryptedSnapshots(image: Image): string[] | undefined {
+    const ids = (image.BlockDeviceMappings ?? []).filter((mapping) => mapping.Ebs?.Encrypted && mapping.Ebs.SnapshotId).map((mapping) => mapping.Ebs!.SnapshotId!);
+    return ids.length > 0 ? ids : undefined;
 }
 
 /** Launches for every AMI; a failed launch is recorded as LAUNCH_FAILED with its reason, never thrown. */

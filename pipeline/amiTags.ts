@@ -4,6 +4,7 @@ import type { AmiAssessment, SeverityCounts } from "./consolidate";
 import { mapWithConcurrency } from "./concurrency";
 import { errorText } from "./instances";
 import { COUNTS_TAG, LAST_ASSESSED_TAG, VERDICT_TAG } from "./tags";
+import { verdictTagValue } from "./verdictTag";
 
 export const TAG_VALUE_MAX = 256;
 const TAGGING_CONCURRENCY = 4;
@@ -23,7 +24,7 @@ export function safeTagValue(text: string): string {
 export function assessmentTags(ami: AmiAssessment, assessedAt: Date): Tag[] {
     return [
         { Key: LAST_ASSESSED_TAG, Value: safeTagValue(assessedAt.toISOString()) },
-        { Key: VERDICT_TAG, Value: safeTagValue(ami.verdict) },
+        { Key: VERDICT_TAG, Value: safeTagValue(verdictTagValue(ami.verdict, assessedAt)) },
         { Key: COUNTS_TAG, Value: safeTagValue(countsTagValue(ami.counts)) },
     ];
 }

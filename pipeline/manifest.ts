@@ -3,9 +3,10 @@
 
 /**
  * ASSESSING until proven otherwise; the rest say why an AMI has no verdict: the launch failed,
- * the agent (Classic's, or v2's SSM agent) never became ready, or the engine never confirmed a scan.
+ * the agent (Classic's, or v2's SSM agent) never became ready, the engine never confirmed a scan,
+ * or the AMI waits for a later wave (maxConcurrentInstances).
  */
-export type AmiStatus = "ASSESSING" | "LAUNCH_FAILED" | "AGENT_UNHEALTHY" | "NOT_SCANNED";
+export type AmiStatus = "ASSESSING" | "LAUNCH_FAILED" | "AGENT_UNHEALTHY" | "NOT_SCANNED" | "WAITING";
 
 export interface AmiRecord {
     imageId: string;
@@ -14,6 +15,12 @@ export interface AmiRecord {
     platform?: string;
     /** The AMI's own tags at launch time. */
     tags: Record<string, string>;
+    /** The account that owns the AMI: only AMIs this account owns are ever deprecated. */
+    ownerId?: string;
+    /** Set when the AMI already had a deprecation time (ISO 8601). */
+    deprecationTime?: string;
+    /** Snapshots of its EBS mappings that are encrypted: a launch that dies may lack their KMS key. */
+    encryptedSnapshotIds?: string[];
     instanceId?: string;
     status: AmiStatus;
     /** Why it is not assessed (launch error, agent health). */

@@ -1,5 +1,6 @@
 // Pure: the full report of one run, as written to S3 (JSON) and rendered by reportText.
 import type { AmiAssessment, Consolidation, UnmappedFindings, Verdict } from "./consolidate";
+import type { DeprecationResult } from "./amiDeprecation";
 import type { RunManifest } from "./manifest";
 import type { EngineName, Severity } from "./settings";
 
@@ -51,6 +52,8 @@ export interface AssessmentReport {
     instances: { terminated: string[]; terminationFailed: { instanceId: string; error: string }[] };
     /** Plain-language caveats: missing manifest, lookups that failed, counts that disagree. */
     notes: string[];
+    /** deprecateFailingAmis: what this run deprecated or undeprecated, and what it left alone. */
+    deprecations?: DeprecationResult;
     location: { bucket: string; jsonKey: string; markdownKey: string };
 }
 

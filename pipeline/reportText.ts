@@ -1,5 +1,6 @@
 // Pure: the words people read. The summary goes to the results topic, the Markdown to S3.
 import { AmiAssessment, FindingSummary, SEVERITY_ORDER, SeverityCounts, distinctCveIds, failsThreshold } from "./consolidate";
+import { deprecationLines } from "./deprecationText";
 import type { AssessmentReport } from "./report";
 import type { Severity } from "./settings";
 
@@ -65,6 +66,8 @@ export function nextStep(ami: AmiAssessment, threshold: Severity): string {
                 `make ${ami.imageId} scannable by Inspector v2 (SSM agent installed and running, outbound HTTPS to the SSM endpoints, a supported OS): ` +
                 `${detail}; the next scheduled run tries again`
             );
+        case "WAITING":
+            return `none now: ${detail}; to assess every AMI on every run, raise maxConcurrentInstances (within the account's vCPU quota)`;
         case "RUN_FAILED":
             return `${detail}; check the run in the Inspector console; the next scheduled run assesses ${ami.imageId} again`;
         default:
@@ -117,6 +120,8 @@ export function summaryText(report: AssessmentReport): string {
             }
         }
     }
+    const deprecated = deprecationLines(report.deprecations);
+    if (deprecated.length > 0) lines.push("", "AMI deprecations (deprecateFailingAmis):", ...deprecated);
     if (report.notes.length > 0) {
         lines.push("", "Notes:");
         for (const note of report.notes) lines.push(`- ${note}`);
@@ -187,6 +192,8 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
             md.push(`| ${cell(group.agentId)} | ${c.Critical} | ${c.High} | ${c.Medium} | ${c.Low} | ${c.Informational} | ${c.Undefined} |`);
         }
     }
+    const deprecated = deprecationLines(report.deprecations);
+    if (deprecated.length > 0) md.push("", "## AMI deprecations", "", ...deprecated);
     if (report.notes.length > 0) {
         md.push("", "## Notes", "");
         for (const note of report.notes) md.push(`- ${note}`);

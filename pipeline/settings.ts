@@ -29,6 +29,14 @@ export interface RuntimeSettings {
     agentWaitSeconds: number;
     /** Extra time the reaper allows beyond duration + agent wait. */
     reapGraceSeconds: number;
+    /** Instances one run may launch; the rest wait for a later run (pipeline/waves.ts). Default 10. */
+    maxConcurrentInstances?: number;
+    /** KMS keys the start role may use for encrypted AMI snapshots; named in launch failures. Default none. */
+    kmsKeyArns?: string[];
+    /** The account the handlers run in: only its own AMIs are deprecated. */
+    accountId?: string;
+    /** Deprecate this account's FAIL AMIs, and undo it on a later PASS. Default false. */
+    deprecateFailingAmis?: boolean;
 }
 
 /** How one set of settings travels as environment variables: a name per key, and which keys are JSON or numbers. */
@@ -54,9 +62,13 @@ export const SETTINGS_SPEC: SettingsSpec<RuntimeSettings> = {
         reportPrefix: "REPORT_PREFIX",
         agentWaitSeconds: "AGENT_WAIT_SECONDS",
         reapGraceSeconds: "REAP_GRACE_SECONDS",
+        maxConcurrentInstances: "MAX_CONCURRENT_INSTANCES",
+        kmsKeyArns: "KMS_KEY_ARNS",
+        accountId: "ACCOUNT_ID",
+        deprecateFailingAmis: "DEPRECATE_FAILING_AMIS",
     },
-    json: ["amiTags", "amiOwners", "instanceTypes", "subnetIds"],
-    numbers: ["durationSeconds", "agentWaitSeconds", "reapGraceSeconds"],
+    json: ["amiTags", "amiOwners", "instanceTypes", "subnetIds", "kmsKeyArns", "deprecateFailingAmis"],
+    numbers: ["durationSeconds", "agentWaitSeconds", "reapGraceSeconds", "maxConcurrentInstances"],
 };
 
 /** The shared spec plus an engine's own keys. */

@@ -4,6 +4,7 @@ import type { TerminationResult } from "./instances";
 import type { Notice } from "./notice";
 import type { RuntimeSettings } from "./settings";
 import { LAST_ASSESSED_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG, tagMap } from "./tags";
+import { lastVerdictOf } from "./verdictTag";
 
 export interface StaleInstance {
     instanceId: string;
@@ -90,13 +91,13 @@ export interface StaleAmi {
     imageId: string;
     name?: string;
     lastVerdict?: string;
-    /** ISO 8601, from the AMI's last-assessed tag; undefined when it never had a verdict. */
+    /** ISO 8601, from the verdict tag's date (or the last-assessed tag); undefined when it never had a verdict. */
     lastAssessedAt?: string;
     detail: string;
 }
 
 /**
- * Golden AMIs this run gave no verdict whose last verdict (the verdict and last-assessed tags,
+ * Golden AMIs this run gave no verdict whose last verdict (the verdict tag and its date,
  * as the AMI carried them at launch) is older than `maxAgeSeconds`, or that never had one.
  */
 export function findStaleAmis(
@@ -110,9 +111,7 @@ export function findStaleAmis(
         const verdict = verdictNow(ami.imageId);
         if (verdict === "PASS" || verdict === "FAIL") continue;
         const tags = ami.tags ?? {};
-        const lastVerdict = tags[VERDICT_TAG] || undefined;
-        const at = tags[LAST_ASSESSED_TAG] ? new Date(tags[LAST_ASSESSED_TAG]) : undefined;
-        const known = at && !Number.isNaN(at.getTime()) ? at : undefined;
+        const { verdict: lastVerdict, at: known } = lastVerdictOf(tags, VERDICT_TAG, LAST_ASSESSED_TAG);
         if (known && now.getTime() - known.getTime() <= maxAgeSeconds * 1000) continue;
         const detail = known
             ? `last verdict ${lastVerdict ?? "unknown"} of ${known.toISOString()}, ${formatAge(Math.floor((now.getTime() - known.getTime()) / 1000))} old (older than ${formatAge(maxAgeSeconds)})`

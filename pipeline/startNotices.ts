@@ -51,6 +51,8 @@ function amiLine(ami: AmiRecord, outcome: StartOutcome): string {
     switch (ami.status) {
         case "LAUNCH_FAILED":
             return `- ${amiLabel(ami)}: NOT ASSESSED, launch failed: ${ami.reason ?? "unknown reason"}`;
+        case "WAITING":
+            return `- ${amiLabel(ami)}: waiting, ${ami.reason ?? "for a later run"}`;
         case "AGENT_UNHEALTHY":
         case "NOT_SCANNED":
             return `- ${amiLabel(ami)}: NOT ASSESSED, instance ${ami.instanceId}: ${ami.reason ?? "agent not healthy"}`;

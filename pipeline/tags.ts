@@ -15,6 +15,8 @@ export const INSTANCE_TYPE_OVERRIDE_TAG = `${TAG_PREFIX}instance-type`;
 export const LAST_ASSESSED_TAG = `${TAG_PREFIX}last-assessed`;
 export const VERDICT_TAG = `${TAG_PREFIX}verdict`;
 export const COUNTS_TAG = `${TAG_PREFIX}finding-counts`;
+/** On a golden AMI this pipeline deprecated (deprecateFailingAmis): the FAIL verdict that did it. */
+export const DEPRECATED_BY_TAG = `${TAG_PREFIX}deprecated-by`;
 
 /** An EC2 tag list as a map; a resource without tags has `Tags` undefined. */
 export function tagMap(tags: ReadonlyArray<Tag> | undefined): Record<string, string> {

@@ -4,6 +4,7 @@ import { EC2Client, Instance } from "@aws-sdk/client-ec2";
 import { InspectorClient } from "@aws-sdk/client-inspector";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { withDeprecations } from "../../pipeline/amiDeprecation";
 import { tagAssessedAmis } from "../../pipeline/amiTags";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { createInspectorClient } from "./client";
@@ -34,6 +35,8 @@ export const ANALYZE_SETTINGS = [
     "resultsTopicArn",
     "reportBucket",
     "reportPrefix",
+    "deprecateFailingAmis",
+    "accountId",
 ] as const;
 export type AnalyzeSettings = Pick<ClassicSettings, (typeof ANALYZE_SETTINGS)[number]> & Pick<ClassicSettings, "scheduleIntervalSeconds">;
 
@@ -175,6 +178,8 @@ async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, mes
     let assessed: Assessed;
     try {
         assessed = await assessRun(deps, { notice, runArn, manifest, manifestProblem, runInstances, termination, failures, location });
+        // Before publishing, so the report says what was deprecated; repeating it on a retry changes nothing more.
+        assessed.report = await withDeprecations(ec2, assessed.report, manifest?.amis, settings, deps.now());
         await publishReport(s3, deps.sns, settings.resultsTopicArn, assessed.report, settings.reportPrefix);
     } catch (error) {
         // Nothing went out: hand the claim back so that Lambda's retry (or SNS's redelivery) delivers at once.

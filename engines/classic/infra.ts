@@ -83,7 +83,7 @@ export function classicEngine(inputs: EngineInputs): Engine {
                 pulumi
                     .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, inputs.shared])
                     .apply(([scope, subnetIds, securityGroupId, shared]) =>
-                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes }),
+                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes, kmsKeyArns: shared.kmsKeyArns }),
                     ),
             // Agent wait (10 min by default) plus launches must fit in Lambda's 15 minutes.
             timeoutSeconds: 900,

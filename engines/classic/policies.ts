@@ -5,6 +5,7 @@ import {
     PolicyScope,
     PolicyStatement,
     commonStatements,
+    deprecationStatements,
     describeStatement,
     launchStatements,
     runStateStatements,
@@ -41,6 +42,7 @@ export function analyzePolicy(scope: PolicyScope): PolicyDocument {
             inspectorStatement(["inspector:ListFindings", "inspector:DescribeFindings", "inspector:ListAssessmentRunAgents"]),
             terminatePipelineInstances(scope),
             tagGoldenAmisStatement(scope),
+            ...deprecationStatements(scope),
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
         ],
     };

@@ -9,6 +9,8 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import { waitForHealthyAgents } from "./agents";
 import { CLASSIC_LAUNCH_PROFILE } from "./launchProfile";
 import { launchForAmis, markUnhealthyAgents } from "../../pipeline/amiLaunches";
+import { confirmLaunches } from "../../pipeline/launchCheck";
+import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/waves";
 import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun } from "./assessmentRuns";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { createInspectorClient } from "./client";
@@ -42,6 +44,8 @@ export const START_SETTINGS = [
     "reportPrefix",
     "agentWaitSeconds",
     "reapGraceSeconds",
+    "maxConcurrentInstances",
+    "kmsKeyArns",
 ] as const;
 
 export type StartSettings = Pick<ClassicSettings, (typeof START_SETTINGS)[number]>;
@@ -147,7 +151,8 @@ async function launchAndWait(
 ): Promise<RunPhase | { amis: AmiRecord[]; unhealthyIds: string[] }> {
     const { ec2, settings } = deps;
     const log = logOf(deps);
-    const launched = await launchForAmis(ec2, images, {
+    const wave = splitWave(images, settings.maxConcurrentInstances ?? DEFAULT_MAX_CONCURRENT_INSTANCES);
+    const launchedNow = await launchForAmis(ec2, wave.launch, {
         pipelineName: settings.pipelineName,
         runId,
         instanceTypes: settings.instanceTypes,
@@ -156,16 +161,19 @@ async function launchAndWait(
         profile: CLASSIC_LAUNCH_PROFILE,
         onLaunched: (instanceId) => launchedIds.push(instanceId),
     });
+    progress.amis = [...launchedNow, ...wave.waiting];
+    const launched = [...(await confirmLaunches(ec2, launchedNow, { sleep: deps.sleep, kmsKeyArns: settings.kmsKeyArns ?? [], log })), ...wave.waiting];
     progress.amis = launched;
-    for (const ami of launched) log(ami.status === "LAUNCH_FAILED" ? "launch failed" : "launched", ami.imageId, ami.instanceId ?? ami.reason);
-    if (launchedIds.length === 0) {
+    for (const ami of launched) log(ami.status === "ASSESSING" ? "launched" : ami.status.toLowerCase(), ami.imageId, ami.instanceId ?? ami.reason);
+    const alive = launched.filter((ami) => ami.status === "ASSESSING" && ami.instanceId).map((ami) => ami.instanceId!);
+    if (alive.length === 0) {
         // An instance whose RunInstances answer was lost still carries the run tag.
-        const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, []);
+        const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
         return { outcome: "NOTHING_LAUNCHED", amis: launched, cleanup };
     }
     const agents = await waitForHealthyAgents(deps.inspector, {
         assessmentTargetArn: settings.assessmentTargetArn,
-        instanceIds: [...launchedIds],
+        instanceIds: alive,
         deadlineMs: agentDeadlineMs(deps, context),
         now: deps.now,
         sleep: deps.sleep,

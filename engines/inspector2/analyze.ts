@@ -17,7 +17,9 @@ import { V2RunManifest, openRunsPrefix, v2RunKeys } from "./run";
 import { parseScanEvent } from "./scanEvent";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
 
-const ANALYZE_KEYS = ["engine", "pipelineName", "severityThreshold", "resultsTopicArn", "reportBucket", "reportPrefix", "rulesPackages"] as const;
+const ANALYZE_KEYS = [
+    "engine", "pipelineName", "severityThreshold", "resultsTopicArn", "reportBucket", "reportPrefix", "rulesPackages", "deprecateFailingAmis", "accountId",
+] as const;
 export type V2AnalyzeSettings = Pick<Inspector2Settings, (typeof ANALYZE_KEYS)[number]>;
 
 export function analyzeSettingsKeys(): (keyof Inspector2Settings)[] {

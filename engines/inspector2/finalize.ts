@@ -4,6 +4,7 @@
 // the claim back; one that dies is taken over after REPORT_CLAIM_SECONDS and reuses the saved
 // evidence. Dying between publish and the delivered marker means a second, identical report:
 // at-least-once delivery, never none.
+import { withDeprecations } from "../../pipeline/amiDeprecation";
 import { tagAssessedAmis } from "../../pipeline/amiTags";
 import type { FindingSummary } from "../../pipeline/findingModel";
 import { publishReport } from "../../pipeline/publishReport";
@@ -136,6 +137,8 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
             terminationFailed: termination.failed,
             problems,
         });
+        // Before publishing, so the report says what was deprecated; repeating it on a retry changes nothing more.
+        report = await withDeprecations(deps.ec2, report, manifest.amis, settings, deps.now());
         await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
     } catch (error) {
         // Nothing went out: give the claim back so that the retry (or the next sweep) reports at

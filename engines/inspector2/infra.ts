@@ -64,7 +64,7 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
                 pulumi
                     .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, inputs.shared, v2Scope])
                     .apply(([scope, subnetIds, securityGroupId, shared, v2]) =>
-                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes }, v2),
+                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes, kmsKeyArns: shared.kmsKeyArns }, v2),
                     ),
             timeoutSeconds: 300,
             memorySizeMb: 256,

@@ -6,6 +6,7 @@ import {
     PolicyScope,
     PolicyStatement,
     commonStatements,
+    deprecationStatements,
     describeStatement,
     launchStatements,
     runStateStatements,
@@ -80,6 +81,7 @@ export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDo
             ...(cis ? [cisConfigurationStatement(scope, ["DeleteCisScanConfiguration"], "aws:ResourceTag")] : []),
             terminatePipelineInstances(scope),
             tagGoldenAmisStatement(scope),
+            ...deprecationStatements(scope),
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
         ],
     };

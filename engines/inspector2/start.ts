@@ -14,6 +14,7 @@ import { publishNotice } from "../../pipeline/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
 import type { RunOutcome } from "../../pipeline/report";
 import { makeRunId } from "../../pipeline/runId";
+import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/waves";
 import { claim } from "../../pipeline/runState";
 import { readSettings } from "../../pipeline/settings";
 import { noGoldenAmisNotice } from "../../pipeline/startNotices";
@@ -29,7 +30,9 @@ const COMMON_START_KEYS = [
     "engine", "pipelineName", "amiTags", "amiOwners", "durationSeconds", "severityThreshold", "resultsTopicArn",
     "reportBucket", "reportPrefix", "rulesPackages", "scanMode", "amiScanMaxAgeDays",
 ] as const;
-const LAUNCH_KEYS = ["instanceTypes", "subnetIds", "securityGroupId", "instanceProfileArn", "agentWaitSeconds", "reapGraceSeconds"] as const;
+const LAUNCH_KEYS = [
+    "instanceTypes", "subnetIds", "securityGroupId", "instanceProfileArn", "agentWaitSeconds", "reapGraceSeconds", "maxConcurrentInstances", "kmsKeyArns",
+] as const;
 
 /** An agentless-only start launches nothing, so it is given nothing to launch with. */
 export function startSettingsKeys(scanMode: ScanModeSetting): (keyof Inspector2Settings)[] {
@@ -73,7 +76,7 @@ export interface AssessmentPlan {
 
 export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
     const { scanMode, amiScanMaxAgeDays } = deps.settings;
-    if (scanMode === "instance") return { agentless: [], settled: [], toLaunch: images };
+    if (scanMode === "instance") return inWaves(deps, { agentless: [], settled: [], toLaunch: images });
     const agentless = await readAmiScanResults(deps.ec2, images, deps.now(), amiScanMaxAgeDays);
     const byId = new Map(agentless.map((result) => [result.imageId, result]));
     const settled: AmiRecord[] = [];
@@ -84,7 +87,13 @@ export async function planAssessment(deps: V2StartDeps, images: Image[]): Promis
         else if (scanMode === "auto") toLaunch.push(image);
         else settled.push({ ...amiRecord(image), status: "NOT_SCANNED", reason: result?.detail ?? "no Inspector AMI scan result" });
     }
-    return { agentless, settled, toLaunch };
+    return inWaves(deps, { agentless, settled, toLaunch });
+}
+
+/** At most maxConcurrentInstances launches; the rest are WAITING for a later run. */
+function inWaves(deps: V2StartDeps, plan: AssessmentPlan): AssessmentPlan {
+    const wave = splitWave(plan.toLaunch, deps.settings.maxConcurrentInstances ?? DEFAULT_MAX_CONCURRENT_INSTANCES);
+    return { ...plan, settled: [...plan.settled, ...wave.waiting], toLaunch: wave.launch };
 }
 
 export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promise<V2StartResult> {

@@ -3,6 +3,7 @@
 // belongs to analyze; before that, any failure terminates what was launched and frees the lock.
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import { launchForAmis } from "../../pipeline/amiLaunches";
+import { confirmLaunches } from "../../pipeline/launchCheck";
 import { errorText } from "../../pipeline/instances";
 import type { LaunchProfile } from "../../pipeline/launch";
 import type { AmiRecord } from "../../pipeline/manifest";
@@ -46,7 +47,8 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
     try {
         const launched = await launchImages(deps, runId, plan.toLaunch, launchedIds);
         const amis = [...plan.settled, ...launched];
-        if (launchedIds.length === 0) {
+        if (!launched.some((ami) => ami.status === "ASSESSING" && ami.instanceId)) {
+            if (launchedIds.length > 0) await terminateRunInstances(deps.ec2, settings.pipelineName, runId, launchedIds);
             await release(s3, settings.reportBucket, lockKey, runId);
             return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", launched)), reason: "no instance could be launched" };
         }
@@ -60,7 +62,7 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
             deadline: new Date(startedAt.getTime() + settings.durationSeconds * 1000).toISOString(),
             rulesPackages: settings.rulesPackages,
             amis,
-            instances: launched.filter((ami) => ami.instanceId).map((ami): RunInstance => ({ instanceId: ami.instanceId!, imageId: ami.imageId, launchedAt: startedAt.toISOString() })),
+            instances: launched.filter((ami) => ami.status === "ASSESSING" && ami.instanceId).map((ami): RunInstance => ({ instanceId: ami.instanceId!, imageId: ami.imageId, launchedAt: startedAt.toISOString() })),
             cisScanConfigurationArn: cisArn,
             agentless: plan.agentless,
             notes,
@@ -89,7 +91,7 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
     // RunInstances is retried on throttling with the same ClientToken (idempotent): one throttled
     // call must not cost an AMI its assessment. Other errors are recorded as LAUNCH_FAILED at once.
     const ec2 = { send: (command: Parameters<EC2Client["send"]>[0]) => withRetry(() => deps.ec2.send(command), { sleep: deps.sleep }) } as unknown as EC2Client;
-    return launchForAmis(ec2, images, {
+    const launched = await launchForAmis(ec2, images, {
         pipelineName: settings.pipelineName,
         runId,
         instanceTypes: settings.instanceTypes,
@@ -98,6 +100,8 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
         profile: v2LaunchProfile(settings.instanceProfileArn),
         onLaunched: (instanceId) => launchedIds.push(instanceId),
     });
+    // An instance that dies at launch (a KMS key the role may not use) is never scanned: say why now.
+    return confirmLaunches(deps.ec2, launched, { sleep: deps.sleep, kmsKeyArns: settings.kmsKeyArns ?? [], log: deps.log });
 }
 
 /** Says only what needs saying: AMIs that could not be launched (the report covers the rest). */

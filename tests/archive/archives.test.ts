@@ -247,7 +247,7 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
     const publish = byName("PublishCommand")[0];
     expect(publish.client).to.equal("SNSClient");
     expect(publish.input.TopicArn).to.equal(fn.env.RESULTS_TOPIC_ARN);
-    const verdictOf = (ami: string) => tagsOf(byName("CreateTagsCommand").find((c) => c.input.Resources[0] === ami)!.input.Tags)["golden-ami-assessment:verdict"];
+    const verdictOf = (ami: string) => tagsOf(byName("CreateTagsCommand").find((c) => c.input.Resources[0] === ami)!.input.Tags)["golden-ami-assessment:verdict"].split(" ")[0];
     expect({ [amiA]: verdictOf(amiA), [amiB]: verdictOf(amiB) }, "severity threshold from env").to.deep.equal({ [amiA]: "FAIL", [amiB]: "PASS" });
     const [record] = run.result.records;
     expect(record.status).to.equal("processed");
@@ -299,6 +299,8 @@ async function runStart(fn: BuiltFunction): Promise<void> {
         "PutObjectCommand",
         "RunInstancesCommand",
         "RunInstancesCommand",
+        // The launch check: did either instance die at launch?
+        "DescribeInstancesCommand",
         "PreviewAgentsCommand",
         "TerminateInstancesCommand",
         "StartAssessmentRunCommand",

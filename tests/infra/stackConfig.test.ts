@@ -38,6 +38,10 @@ describe("stack config", () => {
             notificationEmails: [],
             severityThreshold: "High",
             reportRetentionDays: 365,
+            maxConcurrentInstances: 10,
+            kmsKeyArns: [],
+            deprecateFailingAmis: false,
+            reserveStartConcurrency: true,
         });
     });
 

@@ -146,7 +146,7 @@ describe("AMI tags", () => {
         const tags = assessmentTags(ami(sampleReport(), A.imageId), new Date("2026-03-30T13:20:45.050Z"));
         expect(tags).to.deep.equal([
             { Key: LAST_ASSESSED_TAG, Value: "2026-03-30T13:20:45.050Z" },
-            { Key: VERDICT_TAG, Value: "FAIL" },
+            { Key: VERDICT_TAG, Value: "FAIL 2026-03-30T13:20:45.050Z" },
             { Key: COUNTS_TAG, Value: "H3 M1 L1 I0" },
         ]);
         for (const tag of tags) expect(tag.Key!.startsWith(TAG_PREFIX)).to.equal(true);

@@ -65,7 +65,9 @@ export function mockEc2World(ec2: EC2Client, world: Ec2World, now: () => Date) {
         const failure = world.describeInstancesFailures.shift();
         if (failure) throw failure;
         const found = world.instances.filter((instance) => isLive(instance) && matchesFilters(instance, input.Filters));
-        return { Reservations: found.length ? [{ Instances: found }] : [] };
+        // EC2 has finished booting an instance by the time anyone looks: pending becomes running.
+        for (const instance of found) if (instance.State?.Name === "pending") instance.State = { Name: "running" };
+        return { Reservations: found.length ? [{ Instances: structuredClone(found) }] : [] };
     });
     mock.on(TerminateInstancesCommand).callsFake((input) => {
         const ids: string[] = input.InstanceIds ?? [];

@@ -58,6 +58,8 @@ const SETTINGS: AnalyzeSettings = {
     resultsTopicArn: TOPIC,
     reportBucket: BUCKET,
     reportPrefix: PREFIX,
+    deprecateFailingAmis: false,
+    accountId: "111122223333",
 };
 
 /** What the fakes behind the mocks hold; tests arrange it, the mocks serve it. */
@@ -266,7 +268,7 @@ describe("analyze handler", () => {
             const dbTags = tags.find((call) => call.Resources![0] === "ami-0bbbbbbbbbbbbbbbb")!;
             expect(dbTags.Tags).to.deep.equal([
                 { Key: LAST_ASSESSED_TAG, Value: COMPLETED_AT },
-                { Key: VERDICT_TAG, Value: "PASS" },
+                { Key: VERDICT_TAG, Value: `PASS ${COMPLETED_AT}` },
                 { Key: COUNTS_TAG, Value: "H0 M0 L0 I0" },
             ]);
             const webTags = tags.find((call) => call.Resources![0] === "ami-0aaaaaaaaaaaaaaaa")!;
@@ -675,7 +677,7 @@ describe("analyze handler", () => {
             await handler()(snsEvent(complete()));
             const [call] = tagCalls();
             expect(call.Resources).to.deep.equal(["ami-0aaaaaaaaaaaaaaaa"]);
-            expect(call.Tags).to.deep.include({ Key: VERDICT_TAG, Value: "PASS" });
+            expect(call.Tags).to.deep.include({ Key: VERDICT_TAG, Value: `PASS ${COMPLETED_AT}` });
             expect(call.Tags).to.deep.include({ Key: LAST_ASSESSED_TAG, Value: COMPLETED_AT });
         });
     });

@@ -53,6 +53,9 @@ const SETTINGS: StartSettings = {
     reportPrefix: "reports/",
     agentWaitSeconds: 600,
     reapGraceSeconds: 3600,
+    // Above the AMI counts here: these tests are about one run's launches, tests of waves set their own.
+    maxConcurrentInstances: 50,
+    kmsKeyArns: [],
 };
 const RUN_ID_PATTERN = /^2026-11-23T10-00-00Z-[0-9a-z]{6}$/;
 
