@@ -64,7 +64,12 @@ export function mockEc2World(ec2: EC2Client, world: Ec2World, now: () => Date) {
         world.events.push("DescribeInstances");
         const failure = world.describeInstancesFailures.shift();
         if (failure) throw failure;
-        const found = world.instances.filter((instance) => isLive(instance) && matchesFilters(instance, input.Filters));
+        // Asked by ID, EC2 also returns instances that are gone (for about an hour); by filter, the world serves live ones.
+        const ids: string[] | undefined = input.InstanceIds;
+        const found = ids
+            ? // IDs here repeat across runs (one per AMI): the latest instance holds the ID, as in EC2 where IDs are unique.
+              ids.flatMap((id) => world.instances.filter((instance) => instance.InstanceId === id).slice(-1))
+            : world.instances.filter((instance) => isLive(instance) && matchesFilters(instance, input.Filters));
         // EC2 has finished booting an instance by the time anyone looks: pending becomes running.
         for (const instance of found) if (instance.State?.Name === "pending") instance.State = { Name: "running" };
         return { Reservations: found.length ? [{ Instances: structuredClone(found) }] : [] };

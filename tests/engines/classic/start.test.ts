@@ -4,6 +4,7 @@ import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-s
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
+import { VERDICT_TAG } from "../../../pipeline/tags";
 import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
 import { EC2_TAG_LIMIT } from "../../../pipeline/launch";
 import { ClassicRunManifest as RunManifest, runKeys } from "../../../engines/classic/manifest";
@@ -279,6 +280,48 @@ describe("start handler", () => {
             expect(runInputs()).to.have.length(12);
             expect(world.maxLaunchesInFlight).to.equal(5);
             expect(result.amis.every((ami) => ami.status === "ASSESSING")).to.equal(true);
+        });
+    });
+
+    describe("waves and launch checks", () => {
+        it("launches at most maxConcurrentInstances, oldest verdict first, and hands the rest to analyze as WAITING", async () => {
+            const dated = (iso: string) => [{ Key: "Golden", Value: "true" }, { Key: VERDICT_TAG, Value: `PASS ${iso}` }];
+            goldenImages(
+                fakeImage("ami-new"),
+                fakeImage("ami-recent", { tags: dated("2026-11-20T00:00:00.000Z") }),
+                fakeImage("ami-old", { tags: dated("2026-10-01T00:00:00.000Z") }),
+            );
+            const result = await handler({ ...SETTINGS, maxConcurrentInstances: 2 })();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(runInputs().map((input) => input.ImageId)).to.deep.equal(["ami-new", "ami-old"]);
+            const manifest = JSON.parse(objects.get(MANIFEST_KEY)!) as RunManifest;
+            const waiting = manifest.amis.find((ami) => ami.imageId === "ami-recent")!;
+            expect(waiting.status).to.equal("WAITING");
+            expect(waiting.reason).to.match(/maxConcurrentInstances is 2/);
+            // The Classic target is every pipeline instance: only launched ones are in it.
+            expect(world.instances.map((instance) => instance.ImageId).sort()).to.deep.equal(["ami-new", "ami-old"]);
+        });
+
+        it("marks an instance that died at launch LAUNCH_FAILED and waits only for the agents of the others", async () => {
+            goldenImages(fakeImage("ami-1"), fakeImage("ami-cmk"));
+            world.runInstancesFailure = undefined;
+            const result = await (async () => {
+                const run = handler();
+                // EC2 takes the instance down at once, as it does when the snapshot's KMS key is not usable.
+                const original = world.instances.push.bind(world.instances);
+                world.instances.push = (...items) => {
+                    for (const item of items) if (item.ImageId === "ami-cmk") item.State = { Name: "terminated" };
+                    for (const item of items) if (item.ImageId === "ami-cmk") item.StateReason = { Code: "Client.InternalError", Message: "Client error on launch" };
+                    return original(...items);
+                };
+                return run();
+            })();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            const dead = result.amis.find((ami) => ami.imageId === "ami-cmk")!;
+            expect(dead.status).to.equal("LAUNCH_FAILED");
+            expect(dead.reason).to.match(/^instance i-cmk was terminated right after launch \(Client.InternalError: Client error on launch\)/);
+            // Its agent was never waited for: only the live instance's was polled.
+            expect(result.amis.find((ami) => ami.imageId === "ami-1")!.status).to.equal("ASSESSING");
         });
     });
 
