@@ -1,0 +1,5 @@
+// Every Classic whole-cycle scenario, for mocha (tests/engines/classic/cycle.test.ts) and the bench.
+import { CycleScenario } from "../outcome";
+import { basicScenarios } from "./basic";
+
+export const classicScenarios: CycleScenario[] = [...basicScenarios];
