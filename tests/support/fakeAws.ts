@@ -202,7 +202,8 @@ export class FakeAws {
         this.faults = [];
     }
 
-    private async enter(command: string, input: any, note = ""): Promise<void> {
+    /** Every faked call passes here: interleaving, faults, the call log. Other fakes (Inspector Classic) reuse it. */
+    async enter(command: string, input: any, note = ""): Promise<void> {
         // Let concurrent invocations interleave at every call, as real network calls do.
         await new Promise((resolve) => (this.latencyMs > 0 ? setTimeout(resolve, this.latencyMs) : setImmediate(resolve)));
         for (const fault of this.faults) {

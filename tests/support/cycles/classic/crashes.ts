@@ -1,0 +1,86 @@
+// A crash (the invocation dies: a Lambda timeout, the process killed) at each step of start and
+// of analyze, then what follows in production: for start the next schedule (it has no retries),
+// for analyze Lambda's two async retries. Each checks the calls before the crash are the declared ones.
+import { expect } from "chai";
+import { startLockKey } from "../../../../engines/classic/runControl";
+import { CycleScenario, ReportException } from "../outcome";
+import { classicOutcome } from "./measure";
+import { ANALYZE_CALLS, START_CALLS, Step, stepsOf } from "./steps";
+import { DURATION, EXPECTED, PREFIX, REAP_AFTER_SECONDS, START, ClassicWorld, deliver, finishRun, newClassicWorld, reportOf, settle, start, verdicts } from "./world";
+
+const ALL_CALLS = [...START_CALLS, ...ANALYZE_CALLS];
+
+/** The step's call never answers; the invocation making it is dead from there on. */
+function crashAt(w: ClassicWorld, step: Step) {
+    return w.aws.hangAt(step.command, () => w.aws.callCount(step.command) === step.earlier);
+}
+
+function expectCrashedAt(w: ClassicWorld, step: Step, fired: number) {
+    expect(fired, `the crash at ${step.call} fired`).to.equal(1);
+    expect(w.aws.calls.slice(0, step.index), "the calls before the crash").to.deep.equal(ALL_CALLS.slice(0, step.index));
+}
+
+/** The next schedule after the dead start's lock expired: a new run, reported with the usual verdicts. */
+async function nextScheduleRuns(w: ClassicWorld): Promise<void> {
+    w.aws.advance(Math.max(0, START.getTime() + (REAP_AFTER_SECONDS + 120) * 1000 - w.aws.now().getTime()));
+    const next = await start(w);
+    expect(next.outcome, JSON.stringify(next.reason)).to.equal("RUN_STARTED");
+    await finishRun(w);
+    expect(verdicts(reportOf(w, next.assessmentRunArn!))).to.deep.equal(EXPECTED);
+}
+
+function startCrash(step: Step): CycleScenario {
+    return {
+        name: `start dies at step ${step.index + 1} (${step.call}); the next schedule recovers`,
+        async run() {
+            const w = newClassicWorld();
+            const fault = crashAt(w, step);
+            void start(w);
+            await settle();
+            expectCrashedAt(w, step, fault.fired);
+            // A run that started before the crash still ends, and analyze reports it (without a manifest if none was written).
+            const crashedRun = w.classic.runs[0]?.arn;
+            if (crashedRun) {
+                for (const delivery of await finishRun(w)) expect(delivery.status).to.equal("ok");
+                expect(reportOf(w, crashedRun), "the crashed start's run is reported").to.not.equal(undefined);
+            }
+            await nextScheduleRuns(w);
+            return classicOutcome(w);
+        },
+    };
+}
+
+const PUBLISH = ALL_CALLS.findIndex((call) => call.startsWith("Publish Golden AMI assessment"));
+const DELIVERED = ALL_CALLS.findIndex((call) => call.endsWith("/delivered") && call.startsWith("PutObject"));
+
+function analyzeCrash(step: Step): CycleScenario {
+    return {
+        name: `analyze dies at step ${step.index - START_CALLS.length + 1} (${step.call}); Lambda's retry reports`,
+        async run() {
+            const w = newClassicWorld();
+            await start(w);
+            const runArn = w.classic.runs[0].arn;
+            w.aws.advanceSeconds(DURATION + 120);
+            w.classic.complete(runArn);
+            const messages = w.classic.takeMessages();
+            const fault = crashAt(w, step);
+            const delivery = await deliver(w, messages[messages.length - 1]);
+            expectCrashedAt(w, step, fault.fired);
+            expect(delivery, JSON.stringify(delivery)).to.deep.include({ status: "ok", attempts: 2 });
+            expect(verdicts(reportOf(w, runArn))).to.deep.equal(EXPECTED);
+            expect(w.aws.object(startLockKey(PREFIX)), "the start lock is released").to.equal(undefined);
+            const exceptions: ReportException[] = [];
+            // Dying after the summary went out but before the delivered marker: the retry cannot know, and publishes again.
+            if (step.index > PUBLISH && step.index <= DELIVERED) {
+                exceptions.push({ run: runArn, reports: 2, why: `died after publishing, before the delivered marker (${step.call}): at-least-once, two identical summaries` });
+            }
+            await nextScheduleRuns(w);
+            return classicOutcome(w, exceptions);
+        },
+    };
+}
+
+export const crashScenarios: CycleScenario[] = [
+    ...stepsOf(START_CALLS).map(startCrash),
+    ...stepsOf(ALL_CALLS, START_CALLS.length).map(analyzeCrash),
+];

@@ -1,0 +1,6 @@
+// Every Classic whole-cycle scenario, for mocha (tests/engines/classic/cycle.test.ts) and the bench.
+import { CycleScenario } from "../outcome";
+import { basicScenarios } from "./basic";
+import { crashScenarios } from "./crashes";
+
+export const classicScenarios: CycleScenario[] = [...basicScenarios, ...crashScenarios];

@@ -1,0 +1,64 @@
+// The calls a fault-free Classic cycle makes, in order: start's, then analyze's on the completion.
+// The crash scenarios die at each of them; each checks that the calls before its crash are these,
+// so a change to the handlers shows here as a diff rather than as steps silently skipped.
+export const START_CALLS = [
+    "DescribeInstances",
+    "DescribeImages",
+    "DescribeImages",
+    "Classic.ListAssessmentRuns",
+    "PutObject reports/locks/start.json",
+    "RunInstances ami-0aaa0000000000001",
+    "RunInstances ami-0bbb0000000000002",
+    "RunInstances ami-0ccc0000000000003",
+    ...Array<string>(7).fill("Classic.PreviewAgents"),
+    "Classic.StartAssessmentRun",
+    "PutObject reports/runs/0-run00001/manifest.json",
+];
+
+export const ANALYZE_CALLS = [
+    "GetObject reports/runs/0-run00001/manifest.json",
+    "DescribeInstances",
+    "TerminateInstances i-00000000000010000,i-00000000000010001,i-00000000000010002",
+    "GetObject reports/runs/0-run00001/delivered",
+    "PutObject reports/runs/0-run00001/report.claim",
+    "Classic.ListFindings",
+    "Classic.ListFindings",
+    "Classic.DescribeFindings",
+    "Classic.ListAssessmentRunAgents",
+    "GetObject reports/latest.json",
+    "PutObject reports/runs/0-run00001/report.json",
+    "PutObject reports/runs/0-run00001/report.md",
+    "PutObject reports/runs/0-run00001/report.html",
+    "Publish Golden AMI assessment: 1 FAIL, 2 PASS, 0 NOT ASSESSED (us-east-1)",
+    "GetObject reports/index.json",
+    "PutObject reports/index.json",
+    "PutObject reports/index.html",
+    "PutObject reports/latest.json",
+    "PutObject reports/runs/0-run00001/delivered",
+    "CreateTags ami-0bbb0000000000002",
+    "CreateTags ami-0aaa0000000000001",
+    "CreateTags ami-0ccc0000000000003",
+    "GetObject reports/locks/start.json",
+    "DeleteObject reports/locks/start.json",
+];
+
+export interface Step {
+    /** Index of the call in the whole sequence. */
+    index: number;
+    call: string;
+    command: string;
+    /** Calls of the same command before this one (the fault's trigger). */
+    earlier: number;
+}
+
+/** One step per call, repeats in a row (polls, pages) counted once. */
+export function stepsOf(all: ReadonlyArray<string>, offset = 0): Step[] {
+    const commandOf = (call: string) => call.split(" ")[0];
+    const steps: Step[] = [];
+    for (let i = offset; i < all.length; i++) {
+        if (i > offset && all[i] === all[i - 1]) continue;
+        const command = commandOf(all[i]);
+        steps.push({ index: i, call: all[i], command, earlier: all.slice(0, i).filter((c) => commandOf(c) === command).length });
+    }
+    return steps;
+}
