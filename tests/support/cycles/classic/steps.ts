@@ -10,6 +10,8 @@ export const START_CALLS = [
     "RunInstances ami-0aaa0000000000001",
     "RunInstances ami-0bbb0000000000002",
     "RunInstances ami-0ccc0000000000003",
+    // The launch check: did an instance die at launch?
+    "DescribeInstances",
     ...Array<string>(7).fill("Classic.PreviewAgents"),
     "Classic.StartAssessmentRun",
     "PutObject reports/runs/0-run00001/manifest.json",
