@@ -10,6 +10,7 @@ import { Plan, planIndex } from "../scripts/mockRuntime";
 import { benchAnalyze } from "./analyze";
 import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
+import { benchCycles, cycleRows } from "./cycles";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
 const RESULTS = path.resolve(__dirname, "..", ".bench", "results.json");
@@ -219,6 +220,15 @@ async function main() {
     );
     console.log(`analyze result: ${analyze.summary}`);
 
+    console.log("\nWhole cycles with faults (the test suite's scenarios, real handlers, stateful fake AWS)...");
+    const cycles = await benchCycles();
+    printTable(
+        ["engine", "scenarios", "failed", "runs", "left running", "runs without exactly one report", "PASS without proof", "findings lost", "target"],
+        // Judged in quick mode too: these are correctness counts, not timings.
+        cycleRows(cycles, status),
+    );
+    for (const bench of cycles) for (const failure of bench.totals.failed) console.log(`  ${bench.engine} scenario failed: ${failure.name}: ${failure.error}`);
+
     const { onePlan: _plan, ...planResults } = plan;
     const results = {
         generatedAt: new Date().toISOString(),
@@ -228,6 +238,7 @@ async function main() {
         analyzeV2: v2,
         archives: sizes.map((s) => ({ ...s, targetBytes: targetOf(s.role), pass: s.zippedBytes <= targetOf(s.role) && s.files.length === 1 })),
         analyze: { ...analyze, pass: { calls: analyze.totalMade === analyze.totalMinimum, time: analyze.wallMs <= 1.5 * analyze.boundMs } },
+        cycles,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
