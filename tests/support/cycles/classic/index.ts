@@ -2,5 +2,6 @@
 import { CycleScenario } from "../outcome";
 import { basicScenarios } from "./basic";
 import { crashScenarios } from "./crashes";
+import { throttleScenarios } from "./throttles";
 
-export const classicScenarios: CycleScenario[] = [...basicScenarios, ...crashScenarios];
+export const classicScenarios: CycleScenario[] = [...basicScenarios, ...throttleScenarios, ...crashScenarios];
