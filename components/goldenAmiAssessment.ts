@@ -30,7 +30,7 @@ import {
 import { DEFAULTS } from "./defaults";
 import { Engine, EngineInputs } from "./engine";
 import { RulesPackageName, engineFacts } from "./engines";
-import { handlerFunction } from "./handlerFunction";
+import { HandlerFunctionArgs, handlerFunction } from "./handlerFunction";
 import { assessmentNetwork } from "./network";
 import { kmsKeysInRegion, validateFlag, validateKmsKeyArns, validateMaxConcurrentInstances } from "./launchConfig";
 import { Partition, partitionOf } from "./partition";
@@ -135,19 +135,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             accountId,
             deprecateFailingAmis,
         });
-        const policyScope = (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
-            pulumi.output({
-                partition,
-                region,
-                accountId,
-                pipelineName: name,
-                resultsTopicArn: report.resultsTopic.arn,
-                bucketArn: report.bucket.arn,
-                reportPrefix: DEFAULTS.reportPrefix,
-                logGroupArn,
-                failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
-                deprecateFailingAmis,
-            });
+        const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis });
         const engine = ENGINES[engineName]({
             name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scanMode, enableInspector, shared, network, report, policyScope, parent: this,
         });
@@ -159,20 +147,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         };
         const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
         const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze }, this);
-        const reaper = handlerFunction(
-            `${name}-reaper`,
-            {
-                ...common,
-                description: "Terminates assessment instances that outlived their run",
-                callbackFactory: reaperHandlerFactory,
-                environment: shared.apply((all) => settingsToEnv(Object.fromEntries(REAPER_SETTINGS.map((k) => [k, all[k]])))),
-                policy: (logGroupArn) => policyScope(logGroupArn).apply(reaperPolicy),
-                timeoutSeconds: 300,
-                memorySizeMb: 256,
-                maximumRetryAttempts: 0,
-            },
-            this,
-        );
+        const reaper = reaperFunction(name, common, shared, policyScope, this);
 
         const guard = terminateOnDelete(name, region, reaper, [network.securityGroup, start.func, analyze.func, ...engine.launchDependencies], this);
         scheduleInvocation(`${name}-schedule`, schedule, start.func, region, this, [guard]);
@@ -199,6 +174,50 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             securityGroupId: this.securityGroupId,
         });
     }
+}
+
+type Reporting = ReturnType<typeof reporting>;
+
+/** What each function's policy is scoped to; the log group is the function's own. */
+function policyScopeFor(scope: { name: string; partition: Partition; region: string; accountId: pulumi.Output<string>; report: Reporting; deprecateFailingAmis: boolean }) {
+    const { name, partition, region, accountId, report, deprecateFailingAmis } = scope;
+    return (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
+        pulumi.output({
+            partition,
+            region,
+            accountId,
+            pipelineName: name,
+            resultsTopicArn: report.resultsTopic.arn,
+            bucketArn: report.bucket.arn,
+            reportPrefix: DEFAULTS.reportPrefix,
+            logGroupArn,
+            failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
+            deprecateFailingAmis,
+        });
+}
+
+/** The reaper: engine-neutral, it reads only the settings it needs and may only terminate. */
+function reaperFunction(
+    name: string,
+    common: Pick<HandlerFunctionArgs, "region" | "logRetentionDays" | "failedInvocationsQueue" | "alarmTopicArn">,
+    shared: pulumi.Output<RuntimeSettings>,
+    policyScope: ReturnType<typeof policyScopeFor>,
+    parent: pulumi.Resource,
+) {
+    return handlerFunction(
+        `${name}-reaper`,
+        {
+            ...common,
+            description: "Terminates assessment instances that outlived their run",
+            callbackFactory: reaperHandlerFactory,
+            environment: shared.apply((all) => settingsToEnv(Object.fromEntries(REAPER_SETTINGS.map((k) => [k, all[k]])))),
+            policy: (logGroupArn) => policyScope(logGroupArn).apply(reaperPolicy),
+            timeoutSeconds: 300,
+            memorySizeMb: 256,
+            maximumRetryAttempts: 0,
+        },
+        parent,
+    );
 }
 
 /** What bounds a run's launches and what it may change, each checked under its name. */
