@@ -194,19 +194,7 @@ export async function runUnderMocks(
             const resolved = await Promise.race([failed, Promise.all(batch.map((r) => valueOf(r.resource.urn)))]);
             batch.forEach((r, i) => urns.set(r, resolved[i]));
         }
-        const taken = new Map<string, number>();
-        const resources: PlannedResource[] = [];
-        for (const r of registered) {
-            const key = `${r.type}::${r.name}`;
-            const index = taken.get(key) ?? 0;
-            taken.set(key, index + 1);
-            const mock = mocked.get(key)?.[index];
-            if (!mock) continue;
-            const urn = urns.get(r)!;
-            const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
-            const dependsOn = r.dependsOn.map((d) => registered.find((p) => p.resource === d)?.name ?? "(unknown)");
-            resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn });
-        }
+        const resources = await plannedResources(registered, mocked, urns, stackUrn);
         return { resources, exports: exports as Record<string, unknown>, warnings };
     } catch (error) {
         const message = cleanError(error);
@@ -225,6 +213,29 @@ export async function runUnderMocks(
         process.off("unhandledRejection", onRejection);
         Error.prepareStackTrace = prepareStackTrace;
     }
+}
+
+/** Each registered resource with what the mock answered for it (the n-th registration of a name gets the n-th answer). */
+async function plannedResources(
+    registered: Registered[],
+    mocked: Map<string, { id: string; inputs: any; state: any }[]>,
+    urns: Map<Registered, string>,
+    stackUrn: string,
+): Promise<PlannedResource[]> {
+    const taken = new Map<string, number>();
+    const resources: PlannedResource[] = [];
+    for (const r of registered) {
+        const key = `${r.type}::${r.name}`;
+        const index = taken.get(key) ?? 0;
+        taken.set(key, index + 1);
+        const mock = mocked.get(key)?.[index];
+        if (!mock) continue;
+        const urn = urns.get(r)!;
+        const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
+        const dependsOn = r.dependsOn.map((d) => registered.find((p) => p.resource === d)?.name ?? "(unknown)");
+        resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn });
+    }
+    return resources;
 }
 
 /** Pulumi may wrap an apply() error in serialization context; the config error inside is what users need. */
