@@ -1,6 +1,7 @@
 // Pure: one run's report as a single self-contained HTML file (inline CSS and SVG; no scripts,
 // fonts, images or stylesheets from anywhere). Every text from a report is escaped.
 import type { AmiAssessment } from "./consolidate";
+import { deprecationEntries } from "./deprecationText";
 import { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 import type { AssessmentReport } from "./report";
 import type { Trend } from "./trend";
@@ -119,6 +120,14 @@ function trendCell(trend: Trend | undefined, imageId: string): string {
     return `<td class="${t.direction === "worse" || t.direction === "better" ? t.direction : "muted"}">${escapeHtml(t.direction)}${escapeHtml(detail)}</td>`;
 }
 
+/** What deprecateFailingAmis did, in the text report's words; nothing when it did nothing. */
+export function deprecationsHtml(report: Pick<AssessmentReport, "deprecations">): string {
+    const entries = deprecationEntries(report.deprecations);
+    if (entries.length === 0) return "";
+    const rows = entries.map((entry) => `<tr><td>${escapeHtml(entry.what)}</td><td><code>${escapeHtml(entry.imageId)}</code></td><td>${escapeHtml(entry.why)}</td></tr>`);
+    return ["<h2>AMI deprecations (deprecateFailingAmis)</h2>", "<table><tr><th>Change</th><th>AMI</th><th>Why</th></tr>", ...rows, "</table>"].join("\n");
+}
+
 export function renderReportHtml(report: AssessmentReport, trend?: Trend): string {
     const v = report.verdictCounts;
     const engine = (report as { engine?: string }).engine;
@@ -186,6 +195,7 @@ export function renderReportHtml(report: AssessmentReport, trend?: Trend): strin
     }
     const gone = trend?.amis.filter((a) => a.direction === "gone") ?? [];
     if (gone.length) html.push("<h2>No longer assessed</h2>", `<p>${gone.map((a) => `<code>${escapeHtml(a.imageId)}</code>`).join(", ")} were in the previous run and are not in this one.</p>`);
+    html.push(deprecationsHtml(report));
     if (report.notes.length > 0) html.push("<h2>Notes</h2>", "<ul>", ...report.notes.map((n) => `<li>${escapeHtml(n)}</li>`), "</ul>");
     html.push(
         `<p class="muted">Full data: <code>${escapeHtml(`s3://${report.location.bucket}/${report.location.jsonKey}`)}</code></p>`,

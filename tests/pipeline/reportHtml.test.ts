@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { advisoryLink, byRisk, renderReportHtml, severityBar, topByRisk } from "../../pipeline/reportHtml";
+import type { DeprecationResult } from "../../pipeline/amiDeprecation";
+import { deprecationLines } from "../../pipeline/deprecationText";
+import { advisoryLink, byRisk, deprecationsHtml, renderReportHtml, severityBar, topByRisk } from "../../pipeline/reportHtml";
 import { computeTrend } from "../../pipeline/trend";
 import { amiOf, finding, reportOf } from "../support/reportFixtures";
 
@@ -95,5 +97,51 @@ describe("renderReportHtml", () => {
         expect(html).to.contain('<p class="headline">1 AMI, 1 worse: ami-0aaaaaaaaaaaaaaaa +1 critical (CVE-2026-9999)</p>');
         expect(html).to.contain("New since the last run (1): CVE-2026-9999");
         expect(html).to.contain('<td class="worse">worse (+1 new, −0 fixed, 1 unchanged)</td>');
+    });
+});
+
+describe("renderReportHtml: deprecateFailingAmis", () => {
+    const deprecations: DeprecationResult = {
+        changed: [
+            { imageId: "ami-0aaaaaaaaaaaaaaaa", action: "deprecate", deprecateAt: "2026-03-30T13:23:00.000Z" },
+            { imageId: "ami-0bbbbbbbbbbbbbbbb", action: "undeprecate" },
+        ],
+        skipped: [{ imageId: "ami-0cccccccccccccccc", reason: "owned by 999988887777: only this account's (111122223333) AMIs are deprecated" }],
+        failed: [{ imageId: "ami-0dddddddddddddddd", action: "deprecate", error: "AuthFailure: Not authorized for image:ami-0dddddddddddddddd" }],
+    };
+    const plain = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").replace(/&#39;/g, "'").trim();
+
+    it("lists what was deprecated, restored, left alone and failed, in the text report's words, before the notes", () => {
+        const html = renderReportHtml(reportOf([amiOf("ami-0aaaaaaaaaaaaaaaa", [finding({ severity: "High" })])], { deprecations, notes: ["a note"] }));
+        const section = html.split("<h2>AMI deprecations (deprecateFailingAmis)</h2>")[1]?.split("<h2>")[0];
+        expect(section, "the deprecations section").to.be.a("string");
+        const rows = [...section!.matchAll(/<tr><td>.*?<\/tr>/g)].map((m) => plain(m[0]));
+        // Each row says what its text line says: "- <what> <AMI>: <why>".
+        expect(rows.map((row) => row.replace(/^(.*?) (ami-\w+) /, "- $1 $2: "))).to.deep.equal(deprecationLines(deprecations));
+        expect(section).to.contain("<td>deprecated</td><td><code>ami-0aaaaaaaaaaaaaaaa</code></td><td>it failed; EC2 shows it as deprecated from 2026-03-30T13:23:00.000Z</td>");
+        expect(section).to.contain("<td>deprecation removed from</td><td><code>ami-0bbbbbbbbbbbbbbbb</code></td><td>it passed</td>");
+        expect(html.indexOf("AMI deprecations")).to.be.lessThan(html.indexOf("<h2>Notes</h2>"));
+    });
+
+    it("escapes what it shows: a reason or an error with markup stays text", () => {
+        const hostile: DeprecationResult = {
+            changed: [],
+            skipped: [{ imageId: 'ami-1"><script>', reason: "<img src=x onerror=alert(1)> & more" }],
+            failed: [{ imageId: "ami-2", action: "undeprecate", error: "<script>alert('x')</script>" }],
+        };
+        const html = deprecationsHtml({ deprecations: hostile });
+        expect(html).to.not.match(/<script|<img/i);
+        expect(html).to.contain("<code>ami-1&quot;&gt;&lt;script&gt;</code>");
+        expect(html).to.contain("&lt;img src=x onerror=alert(1)&gt; &amp; more");
+        expect(html).to.contain("<td>could not undeprecate</td><td><code>ami-2</code></td><td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td>");
+    });
+
+    it("prints nothing when the option is off or it changed nothing", () => {
+        const ami = amiOf("ami-0aaaaaaaaaaaaaaaa", []);
+        for (const report of [reportOf([ami]), reportOf([ami], { deprecations: { changed: [], skipped: [], failed: [] } })]) {
+            const html = renderReportHtml(report);
+            expect(html).to.not.contain("deprecat");
+            expect(deprecationsHtml(report)).to.equal("");
+        }
     });
 });

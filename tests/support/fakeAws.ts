@@ -33,6 +33,7 @@ import {
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { isolatedMock } from "./launchFixtures";
+import { describableImage, wireImageDeprecation } from "./fakeImageDeprecation";
 
 export const FAKE_REGION = "us-east-1";
 export const FAKE_ACCOUNT = "111122223333";
@@ -222,7 +223,10 @@ export class FakeAws {
     }
 
     // --- EC2 ---------------------------------------------------------------------------------
-    addImage(imageId: string, options: { tags?: Record<string, string>; architecture?: string; scanResults?: Image["ScanResults"]; name?: string } = {}): Image {
+    addImage(
+        imageId: string,
+        options: { tags?: Record<string, string>; architecture?: string; scanResults?: Image["ScanResults"]; name?: string; ownerId?: string; deprecationTime?: string } = {},
+    ): Image {
         const image: Image = {
             ImageId: imageId,
             Name: options.name ?? `golden-${imageId}`,
@@ -231,7 +235,8 @@ export class FakeAws {
             RootDeviceName: "/dev/xvda",
             RootDeviceType: "ebs",
             State: "available",
-            OwnerId: FAKE_ACCOUNT,
+            OwnerId: options.ownerId ?? FAKE_ACCOUNT,
+            ...(options.deprecationTime ? { DeprecationTime: options.deprecationTime } : {}),
             Tags: Object.entries(options.tags ?? { Golden: "true" }).map(([Key, Value]) => ({ Key, Value })),
             ...(options.scanResults ? { ScanResults: options.scanResults } : {}),
         };
@@ -261,7 +266,9 @@ export class FakeAws {
             const owners: string[] = input.Owners ?? [];
             const matching = this.images.filter(
                 (image) =>
-                    (owners.length === 0 || owners.includes("self") || owners.includes(image.OwnerId ?? "")) &&
+                    // "self" is the caller's account; every other image is taken as shared with it.
+                    (owners.length === 0 || (owners.includes("self") && image.OwnerId === FAKE_ACCOUNT) || owners.includes(image.OwnerId ?? "")) &&
+                    describableImage(image, input, FAKE_ACCOUNT, this.now()) &&
                     ec2FilterMatches(input.Filters, image.Tags, { state: image.State }),
             );
             const offset = input.NextToken ? Number(input.NextToken) : 0;
@@ -326,6 +333,7 @@ export class FakeAws {
             const size = Math.min(this.imageFindingsPageSize, input.MaxResults ?? Infinity);
             return { ImageFindings: all.slice(offset, offset + size), NextToken: offset + size < all.length ? String(offset + size) : undefined };
         });
+        wireImageDeprecation(mock, this, FAKE_ACCOUNT);
     }
 
     /** What EC2 and Inspector do when an instance goes: its findings close, its coverage row says so. */
