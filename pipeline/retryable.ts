@@ -1,4 +1,5 @@
-// Telling a passing failure (throttling, a service hiccup) from one that will not go away.
+// Telling a passing failure (throttling, a service hiccup) from one that will not go away, and
+// retrying the first kind with backoff: the one retry loop both engines use.
 
 const TRANSIENT_ERROR_NAMES = [
     "ThrottlingException",
@@ -26,6 +27,54 @@ export function isTransientError(error: unknown): boolean {
     if (candidate.$retryable) return true;
     const status = candidate.$metadata?.httpStatusCode;
     return status === 429 || (status !== undefined && status >= 500);
+}
+
+// Our own retries on top of the SDK's: by the time an error reaches us the SDK has spent its
+// attempts, yet giving up on one call can cost a run (a launch, a start, a page of findings).
+
+export interface RetryOptions {
+    sleep: (ms: number) => Promise<void>;
+    /** Calls in all, the first included. */
+    attempts?: number;
+    baseDelayMs?: number;
+    /** No single wait is longer, whatever the service's retryAfterSeconds asks. */
+    maxDelayMs?: number;
+    /** Epoch ms: a wait that would end after it is not taken; the last error is thrown instead. */
+    deadlineMs?: number;
+    now?: () => number;
+}
+
+export const DEFAULT_ATTEMPTS = 4;
+export const DEFAULT_BASE_DELAY_MS = 2000;
+export const DEFAULT_MAX_DELAY_MS = 30_000;
+
+/** The wait before attempt `attempt + 1`: exponential, at least the service's retryAfterSeconds, at most `maxDelayMs`. */
+export function backoffDelayMs(attempt: number, baseDelayMs: number, error: unknown, maxDelayMs = DEFAULT_MAX_DELAY_MS): number {
+    const exponential = baseDelayMs * 2 ** (attempt - 1);
+    const retryAfterSeconds = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    const wanted = typeof retryAfterSeconds === "number" && retryAfterSeconds > 0 ? Math.max(exponential, retryAfterSeconds * 1000) : exponential;
+    return Math.min(wanted, maxDelayMs);
+}
+
+/**
+ * Runs `call` until it succeeds, a non-transient error occurs, the attempts are used up or the
+ * next wait would pass the deadline; then the last error is thrown. `onAttempt` sees every call.
+ */
+export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions, onAttempt?: () => void): Promise<T> {
+    const attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
+    const baseDelayMs = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
+    const now = options.now ?? Date.now;
+    for (let attempt = 1; ; attempt++) {
+        onAttempt?.();
+        try {
+            return await call();
+        } catch (error) {
+            if (attempt >= attempts || !isTransientError(error)) throw error;
+            const delay = backoffDelayMs(attempt, baseDelayMs, error, options.maxDelayMs);
+            if (options.deadlineMs !== undefined && now() + delay > options.deadlineMs) throw error;
+            await options.sleep(delay);
+        }
+    }
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

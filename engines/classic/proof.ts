@@ -2,7 +2,7 @@
 // stayed healthy and sent its telemetry (data collection completed), and the run's findings as
 // listed match what the completion message announced. Without it a quiet AMI is not a PASS.
 import { AssessmentRunAgent, InspectorClient, ListAssessmentRunAgentsCommand } from "@aws-sdk/client-inspector";
-import { withOwnRetries } from "./runControl";
+import { withRetry } from "../../pipeline/retryable";
 
 /** ListAssessmentRunAgents maxResults is at most 500. */
 export const RUN_AGENTS_PAGE_SIZE = 500;
@@ -13,10 +13,7 @@ export async function listRunAgents(inspector: InspectorClient, assessmentRunArn
     let nextToken: string | undefined;
     do {
         const token = nextToken;
-        const page = await withOwnRetries(
-            () => inspector.send(new ListAssessmentRunAgentsCommand({ assessmentRunArn, maxResults: RUN_AGENTS_PAGE_SIZE, nextToken: token })),
-            sleep,
-        );
+        const page = await withRetry(() => inspector.send(new ListAssessmentRunAgentsCommand({ assessmentRunArn, maxResults: RUN_AGENTS_PAGE_SIZE, nextToken: token })), { sleep });
         agents.push(...(page.assessmentRunAgents ?? []));
         if (page.nextToken && page.nextToken === token) throw new Error(`ListAssessmentRunAgents returned the same nextToken twice: ${token}`);
         nextToken = page.nextToken;

@@ -4,28 +4,13 @@
 import { InspectorClient, StopAssessmentRunCommand } from "@aws-sdk/client-inspector";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { errorText } from "../../pipeline/instances";
-import { isTransientError } from "../../pipeline/retryable";
+import { withRetry } from "../../pipeline/retryable";
 import { putJson } from "../../pipeline/runState";
 
 export { startLockKey } from "../../pipeline/manifest";
 
-/** Own attempts on top of the SDK's retries, with exponential backoff. */
-export const OWN_ATTEMPTS = 4;
-export const OWN_BASE_DELAY_MS = 1000;
-
-export async function withOwnRetries<T>(call: () => Promise<T>, sleep: (ms: number) => Promise<void>, attempts = OWN_ATTEMPTS, baseDelayMs = OWN_BASE_DELAY_MS): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return await call();
-        } catch (error) {
-            if (attempt >= attempts || !isTransientError(error)) throw error;
-            await sleep(baseDelayMs * 2 ** (attempt - 1));
-        }
-    }
-}
-
 export async function writeManifestWithRetries(s3: S3Client, bucket: string, key: string, manifest: unknown, sleep: (ms: number) => Promise<void>): Promise<void> {
-    await withOwnRetries(() => putJson(s3, bucket, key, manifest), sleep);
+    await withRetry(() => putJson(s3, bucket, key, manifest), { sleep });
 }
 
 export type StopResult = { stopped: true } | { stopped: false; error: string };
@@ -33,7 +18,7 @@ export type StopResult = { stopped: true } | { stopped: false; error: string };
 /** Stops the run without evaluating rules, so its agents are released before the instances go. */
 export async function stopAssessmentRun(inspector: InspectorClient, assessmentRunArn: string, sleep: (ms: number) => Promise<void>): Promise<StopResult> {
     try {
-        await withOwnRetries(() => inspector.send(new StopAssessmentRunCommand({ assessmentRunArn, stopAction: "SKIP_EVALUATION" })), sleep);
+        await withRetry(() => inspector.send(new StopAssessmentRunCommand({ assessmentRunArn, stopAction: "SKIP_EVALUATION" })), { sleep });
         return { stopped: true };
     } catch (error) {
         return { stopped: false, error: errorText(error) };

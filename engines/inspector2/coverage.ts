@@ -2,7 +2,8 @@
 // instance; a verdict separates "done", "still coming" and "will not happen this run".
 import { ListCoverageCommand } from "@aws-sdk/client-inspector2";
 import type { CoverageFilterCriteria, CoveredResource, Inspector2Client } from "@aws-sdk/client-inspector2";
-import { RetryOptions, chunk, pageAll, realSleep, withRetry } from "./retry";
+import { RetryOptions, withRetry } from "../../pipeline/retryable";
+import { chunk, pageAll, realSleep } from "./paging";
 
 export type CoverageVerdict = {
     instanceId: string;

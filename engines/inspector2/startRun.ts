@@ -13,7 +13,7 @@ import { putJson, release } from "../../pipeline/runState";
 import { startReportNotice } from "../../pipeline/startNotices";
 import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/tags";
 import { createRunCisScan, deleteCisScan } from "./cis";
-import { withRetry } from "./retry";
+import { withRetry } from "../../pipeline/retryable";
 import { reportWithoutLaunch } from "./startReport";
 import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./start";

@@ -1,6 +1,6 @@
 import { InspectorServiceException } from "@aws-sdk/client-inspector";
 import { expect } from "chai";
-import { isTransientError } from "../../pipeline/retryable";
+import { DEFAULT_MAX_DELAY_MS, backoffDelayMs, isTransientError, withRetry } from "../../pipeline/retryable";
 import { inspectorError } from "../support/launchFixtures";
 
 describe("isTransientError", () => {
@@ -19,5 +19,79 @@ describe("isTransientError", () => {
         expect(isTransientError(new Error("bug"))).to.equal(false);
         expect(isTransientError("ThrottlingException")).to.equal(false);
         expect(isTransientError(undefined)).to.equal(false);
+    });
+});
+
+/** A call that fails with `errors` in turn, then answers "done"; counts its calls. */
+function scripted(errors: unknown[]) {
+    const state = { calls: 0 };
+    const call = async () => {
+        const error = errors[state.calls++];
+        if (error !== undefined) throw error;
+        return "done";
+    };
+    return { state, call };
+}
+
+function recorder() {
+    const sleeps: number[] = [];
+    return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) };
+}
+
+describe("withRetry", () => {
+    it("retries a throttle with exponential backoff and returns the answer", async () => {
+        const { state, call } = scripted([inspectorError("ThrottlingException"), inspectorError("ThrottlingException"), inspectorError("InternalException", "boom", 500)]);
+        const clock = recorder();
+        expect(await withRetry(call, { sleep: clock.sleep, baseDelayMs: 100 })).to.equal("done");
+        expect(state.calls).to.equal(4);
+        expect(clock.sleeps).to.deep.equal([100, 200, 400]);
+    });
+
+    it("waits at least the service's retryAfterSeconds, but never longer than the cap", async () => {
+        const clock = recorder();
+        const slowDown = Object.assign(inspectorError("ThrottlingException", "slow down", 429), { retryAfterSeconds: 7 });
+        const forever = Object.assign(inspectorError("ThrottlingException", "slow down", 429), { retryAfterSeconds: 3600 });
+        await withRetry(scripted([slowDown, forever]).call, { sleep: clock.sleep, baseDelayMs: 100, maxDelayMs: 20_000 });
+        expect(clock.sleeps).to.deep.equal([7000, 20_000]);
+        expect(backoffDelayMs(1, 100, { retryAfterSeconds: 3600 })).to.equal(DEFAULT_MAX_DELAY_MS);
+        expect(backoffDelayMs(4, 1000, { retryAfterSeconds: 3 })).to.equal(8000);
+    });
+
+    it("does not retry an error that will not pass", async () => {
+        const denied = inspectorError("AccessDeniedException");
+        const { state, call } = scripted([denied]);
+        const clock = recorder();
+        const thrown = await withRetry(call, { sleep: clock.sleep }).then(() => undefined, (error: unknown) => error);
+        expect(thrown).to.equal(denied);
+        expect(state.calls).to.equal(1);
+        expect(clock.sleeps).to.deep.equal([]);
+    });
+
+    it("rethrows the last error when the attempts are spent", async () => {
+        const errors = [1, 2, 3].map((n) => inspectorError("ThrottlingException", `throttle ${n}`));
+        const { state, call } = scripted([...errors, undefined]);
+        const clock = recorder();
+        const thrown = await withRetry(call, { sleep: clock.sleep, attempts: 3, baseDelayMs: 10 }).then(() => undefined, (error: unknown) => error);
+        expect(thrown).to.equal(errors[2]);
+        expect(state.calls).to.equal(3);
+        expect(clock.sleeps).to.deep.equal([10, 20]);
+    });
+
+    it("rethrows instead of waiting past the deadline", async () => {
+        let now = 1_000;
+        const clock = { sleeps: [] as number[], sleep: async (ms: number) => void (clock.sleeps.push(ms), (now += ms)) };
+        const errors = [1, 2, 3].map((n) => inspectorError("ThrottlingException", `throttle ${n}`));
+        const { state, call } = scripted(errors);
+        const thrown = await withRetry(call, { sleep: clock.sleep, baseDelayMs: 100, deadlineMs: 1_250, now: () => now }).then(() => undefined, (error: unknown) => error);
+        // 100 ms fits (until 1,100), 200 more would end at 1,300.
+        expect(clock.sleeps).to.deep.equal([100]);
+        expect(state.calls).to.equal(2);
+        expect(thrown).to.equal(errors[1]);
+    });
+
+    it("counts every attempt for call accounting", async () => {
+        let counted = 0;
+        await withRetry(scripted([inspectorError("ThrottlingException")]).call, { sleep: async () => undefined }, () => counted++);
+        expect(counted).to.equal(2);
     });
 });
