@@ -70,7 +70,8 @@ export async function benchAnalyze(options: AnalyzeBenchOptions): Promise<Analyz
     return runOnce(options);
 }
 
-async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
+/** A run of `options.instances` instances and their findings, behind mocked clients that count and delay every call. */
+function fakeRunWorld(options: AnalyzeBenchOptions) {
     const { latencyMs } = options;
     const instanceIds = Array.from({ length: options.instances }, (_, i) => `i-${String(i + 1).padStart(17, "0")}`);
     const imageIds = Array.from({ length: options.instances }, (_, i) => `ami-${String(i + 1).padStart(17, "0")}`);
@@ -134,6 +135,35 @@ async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
     s3Mock.on(DeleteObjectCommand).callsFake(slow("DeleteObject", () => ({})));
     snsMock.on(PublishCommand).callsFake(slow("Publish", () => ({ MessageId: "bench" })));
 
+    return { ec2, inspector, s3, sns, mocks: [ec2Mock, inspectorMock, s3Mock, snsMock], made, maxInFlight, manifest, findings };
+}
+
+/** The least any implementation within the API limits can do for this run. */
+function minimumCalls(options: AnalyzeBenchOptions, world: ReturnType<typeof fakeRunWorld>, record: { tagged: unknown[]; failures: { step: string }[] }): Omit<CallCount, "made" | "maxInFlight">[] {
+    const { manifest, findings } = world;
+    const knownInstances = new Set(manifest.amis.map((ami) => ami.instanceId));
+    const unknownAgents = new Set(findings.map((f) => f.assetAttributes?.agentId).filter((id) => id && !knownInstances.has(id)));
+    const assessedAmis = record.tagged.length + record.failures.filter((f) => f.step === "tag-ami").length;
+    return [
+        { call: "s3:GetObject", minimum: 5, why: "manifest, delivered marker, previous report pointer, index, start lock (first run: all but the manifest missing)" },
+        { call: "inspector:ListAssessmentRunAgents", minimum: ceil(options.instances, 500), why: `proof of assessment: ${options.instances} agents / 500 per page` },
+        { call: "ec2:DescribeInstances", minimum: 1 + ceil(unknownAgents.size, INSTANCE_LOOKUP_BATCH_SIZE), why: `run's instances by tag (1 page) + ${unknownAgents.size} unknown agents / ${INSTANCE_LOOKUP_BATCH_SIZE}` },
+        { call: "ec2:TerminateInstances", minimum: ceil(options.instances, TERMINATE_BATCH), why: `${options.instances} instances / ${TERMINATE_BATCH} per call` },
+        { call: "inspector:ListFindings", minimum: Math.max(1, ceil(options.findings, LIST_FINDINGS_PAGE_SIZE)), why: `${options.findings} findings / ${LIST_FINDINGS_PAGE_SIZE} per page` },
+        { call: "inspector:DescribeFindings", minimum: ceil(options.findings, DESCRIBE_FINDINGS_BATCH_SIZE), why: `${options.findings} findings / ${DESCRIBE_FINDINGS_BATCH_SIZE} per call` },
+        { call: "s3:PutObject", minimum: 8, why: "report claim, report.json/.md/.html, index.json/.html, latest pointer, delivered marker" },
+        { call: "s3:DeleteObject", minimum: 0, why: "only to release a failed claim or the start lock" },
+        { call: "sns:Publish", minimum: 1, why: "the summary" },
+        { call: "ec2:CreateTags", minimum: assessedAmis, why: `one per AMI with a verdict (${assessedAmis})` },
+    ];
+}
+
+const ceil = (n: number, size: number) => Math.ceil(n / size);
+
+async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
+    const { latencyMs } = options;
+    const world = fakeRunWorld(options);
+    const { ec2, inspector, s3, sns, made, maxInFlight, findings } = world;
     const settings: AnalyzeSettings = {
         engine: "classic",
         pipelineName: PIPELINE_NAME,
@@ -151,29 +181,13 @@ async function runOnce(options: AnalyzeBenchOptions): Promise<AnalyzeBench> {
     try {
         result = await handler(event);
     } finally {
-        for (const mock of [ec2Mock, inspectorMock, s3Mock, snsMock]) mock.restore();
+        for (const mock of world.mocks) mock.restore();
     }
     const wallMs = performance.now() - started;
     const record = result.records[0];
     if (record.status !== "processed") throw new Error(`analyze did not process the run: ${JSON.stringify(record)}`);
 
-    // The least any implementation within the API limits can do for this run.
-    const knownInstances = new Set(manifest.amis.map((ami) => ami.instanceId));
-    const unknownAgents = new Set(findings.map((f) => f.assetAttributes?.agentId).filter((id) => id && !knownInstances.has(id)));
-    const assessedAmis = record.tagged.length + record.failures.filter((f) => f.step === "tag-ami").length;
-    const ceil = (n: number, size: number) => Math.ceil(n / size);
-    const minimum: Omit<CallCount, "made" | "maxInFlight">[] = [
-        { call: "s3:GetObject", minimum: 5, why: "manifest, delivered marker, previous report pointer, index, start lock (first run: all but the manifest missing)" },
-        { call: "inspector:ListAssessmentRunAgents", minimum: ceil(options.instances, 500), why: `proof of assessment: ${options.instances} agents / 500 per page` },
-        { call: "ec2:DescribeInstances", minimum: 1 + ceil(unknownAgents.size, INSTANCE_LOOKUP_BATCH_SIZE), why: `run's instances by tag (1 page) + ${unknownAgents.size} unknown agents / ${INSTANCE_LOOKUP_BATCH_SIZE}` },
-        { call: "ec2:TerminateInstances", minimum: ceil(options.instances, TERMINATE_BATCH), why: `${options.instances} instances / ${TERMINATE_BATCH} per call` },
-        { call: "inspector:ListFindings", minimum: Math.max(1, ceil(options.findings, LIST_FINDINGS_PAGE_SIZE)), why: `${options.findings} findings / ${LIST_FINDINGS_PAGE_SIZE} per page` },
-        { call: "inspector:DescribeFindings", minimum: ceil(options.findings, DESCRIBE_FINDINGS_BATCH_SIZE), why: `${options.findings} findings / ${DESCRIBE_FINDINGS_BATCH_SIZE} per call` },
-        { call: "s3:PutObject", minimum: 8, why: "report claim, report.json/.md/.html, index.json/.html, latest pointer, delivered marker" },
-        { call: "s3:DeleteObject", minimum: 0, why: "only to release a failed claim or the start lock" },
-        { call: "sns:Publish", minimum: 1, why: "the summary" },
-        { call: "ec2:CreateTags", minimum: assessedAmis, why: `one per AMI with a verdict (${assessedAmis})` },
-    ];
+    const minimum = minimumCalls(options, world, record);
     const calls: CallCount[] = minimum.map((m) => {
         const name = m.call.split(":")[1];
         return { ...m, made: made[name] ?? 0, maxInFlight: maxInFlight[name] ?? 0 };

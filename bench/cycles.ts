@@ -2,6 +2,7 @@
 // totals: scenario count, runs, and the four invariants, each of which must be 0.
 import { CycleTotals, runScenarios, totalsPass } from "../tests/support/cycles/outcome";
 import { classicScenarios } from "../tests/support/cycles/classic";
+import { inspector2Scenarios } from "../tests/support/cycles/inspector2";
 import { Row } from "./common";
 
 export interface CycleBench {
@@ -11,8 +12,12 @@ export interface CycleBench {
 }
 
 export async function benchCycles(): Promise<CycleBench[]> {
-    const classic = await runScenarios(classicScenarios);
-    return [{ engine: "classic", totals: classic, pass: totalsPass(classic) }];
+    const benches: CycleBench[] = [];
+    for (const [engine, scenarios] of [["inspector2", inspector2Scenarios], ["classic", classicScenarios]] as const) {
+        const totals = await runScenarios(scenarios);
+        benches.push({ engine, totals, pass: totalsPass(totals) });
+    }
+    return benches;
 }
 
 export function cycleRows(benches: ReadonlyArray<CycleBench>, judged: (pass: boolean, target: string) => string): Row[] {
@@ -23,6 +28,7 @@ export function cycleRows(benches: ReadonlyArray<CycleBench>, judged: (pass: boo
         String(totals.runs),
         String(totals.leftRunning),
         String(totals.wrongReports),
+        String(totals.documentedExceptions),
         String(totals.passWithoutProof),
         String(totals.findingsLost),
         judged(pass, "all 0"),

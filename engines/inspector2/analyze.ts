@@ -7,7 +7,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { errorText } from "../../pipeline/instances";
-import { listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
+import { deleteKey, listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
 import { readSettings } from "../../pipeline/settings";
 import { CisScanStatus, readCisResults } from "./cis";
 import { createInspector2Client } from "./client";
@@ -41,7 +41,7 @@ export interface V2AnalyzeDeps {
 
 export type RunVisit =
     | { runId: string; status: "waiting"; scanned: number; total: number; cis?: CisScanStatus }
-    | { runId: string; status: "not-this-run" | "no-manifest" | "already-reported" }
+    | { runId: string; status: "not-this-run" | "no-manifest" | "abandoned" | "already-reported" }
     | FinalizeResult;
 
 export interface V2AnalyzeResult {
@@ -82,7 +82,7 @@ export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstance
     const { s3, settings } = deps;
     const keys = v2RunKeys(settings.reportPrefix, runId);
     const manifest = (await readJson<V2RunManifest>(s3, settings.reportBucket, keys.manifest))?.value;
-    if (!manifest) return { runId, status: "no-manifest" };
+    if (!manifest) return dropAbandonedMarker(deps, runId);
     if (eventInstanceId && !manifest.instances.some((instance) => instance.instanceId === eventInstanceId)) return { runId, status: "not-this-run" };
     if (await readJson(s3, settings.reportBucket, keys.deliveredMarker)) {
         // Delivered but still open: the reporter died in housekeeping. Finish it (tags, lock, marker).
@@ -107,6 +107,21 @@ export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstance
         return { runId, status: "waiting", scanned: recorded.size, total: manifest.instances.length, cis: cis?.scanStatus };
     }
     return finalizeRun(deps, manifest, { recorded, verdicts, cis, outcome: allSettled && cisSettled ? "COMPLETED" : "DEADLINE_REACHED" });
+}
+
+/**
+ * An open marker without a manifest: a start that died before committing its run. Until the
+ * marker's deadline that start may still be writing; after it, the marker goes (the reaper takes
+ * the instances, which no manifest ties to AMIs).
+ */
+async function dropAbandonedMarker(deps: V2AnalyzeDeps, runId: string): Promise<RunVisit> {
+    const { s3, settings } = deps;
+    const key = v2RunKeys(settings.reportPrefix, runId).openMarker;
+    const marker = (await readJson<{ deadline?: string }>(s3, settings.reportBucket, key))?.value;
+    const deadline = new Date(marker?.deadline ?? 0).getTime();
+    if (!(deps.now().getTime() > deadline)) return { runId, status: "no-manifest" };
+    await deleteKey(s3, settings.reportBucket, key);
+    return { runId, status: "abandoned" };
 }
 
 /** Runs once per container: settings and clients are shared by every invocation. */

@@ -1,6 +1,7 @@
 // Launching an Inspector v2 run: instances with the SSM-only profile and IMDSv2, the run's CIS
-// scan if asked for, then the manifest that opens the run. Once the manifest is written the run
-// belongs to analyze; before that, any failure terminates what was launched and frees the lock.
+// scan if asked for, then the open marker and the manifest that commits the run. Once the manifest
+// is written the run belongs to analyze; before that, any failure terminates what was launched,
+// drops the marker and frees the lock.
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import { launchForAmis } from "../../pipeline/amiLaunches";
 import { confirmLaunches } from "../../pipeline/launchCheck";
@@ -9,7 +10,7 @@ import type { LaunchProfile } from "../../pipeline/launch";
 import type { AmiRecord } from "../../pipeline/manifest";
 import { publishNotice } from "../../pipeline/notify";
 import { terminateRunInstances } from "../../pipeline/runCleanup";
-import { putJson, release } from "../../pipeline/runState";
+import { deleteKey, putJson, release } from "../../pipeline/runState";
 import { startReportNotice } from "../../pipeline/startNotices";
 import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/tags";
 import { createRunCisScan, deleteCisScan } from "./cis";
@@ -43,6 +44,7 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
     const { settings, s3 } = deps;
     const lockKey = startLockKey(settings.reportPrefix);
     const launchedIds: string[] = [];
+    const keys = v2RunKeys(settings.reportPrefix, runId);
     let cisArn: string | undefined;
     try {
         const launched = await launchImages(deps, runId, plan.toLaunch, launchedIds);
@@ -67,16 +69,17 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
             agentless: plan.agentless,
             notes,
         };
-        const keys = v2RunKeys(settings.reportPrefix, runId);
-        await withRetry(() => putJson(s3, settings.reportBucket, keys.manifest, manifest), { sleep: deps.sleep });
-        // From here the run is open; a failure below must not undo it, the sweep finds the manifest's run by this marker.
+        // The open marker first, so that no manifest is ever without one: the sweep finds runs by it.
         await withRetry(() => putJson(s3, settings.reportBucket, keys.openMarker, { runId, deadline: manifest.deadline }), { sleep: deps.sleep });
+        // The manifest is the commit point: from here the run is open and nothing below may undo it.
+        await withRetry(() => putJson(s3, settings.reportBucket, keys.manifest, manifest), { sleep: deps.sleep });
         log("run started", runId, JSON.stringify(manifest.instances));
         await notifyStart(deps, runId, amis, "RUN_STARTED").catch((error) => log("could not publish the start notice", errorText(error)));
         return { runId, outcome: "RUN_STARTED", amis, manifestKey: keys.manifest };
     } catch (error) {
         const cleanup = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, launchedIds);
         if (cisArn) await deleteCisScan(deps.inspector2, cisArn).catch(() => undefined);
+        await deleteKey(s3, settings.reportBucket, keys.openMarker).catch(() => undefined);
         await release(s3, settings.reportBucket, lockKey, runId).catch(() => undefined);
         log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
         throw error;

@@ -149,6 +149,8 @@ export class FakeAws {
     findings: Finding[] = [];
     /** Findings that were ACTIVE until their instance was terminated (Inspector closed them). */
     closedByTermination = new Set<string>();
+    /** Ground truth for PASS: when each instance was last scanned successfully (kept after it is terminated). */
+    successfulScans = new Map<string, Date>();
     objects = new Map<string, S3Object>();
     /** Every successful PutObject, in order (key, body). */
     puts: { key: string; body: string }[] = [];
@@ -358,6 +360,7 @@ export class FakeAws {
         const instance = this.instances.find((i) => i.instanceId === instanceId);
         if (!instance) throw new Error(`fake: scan of unknown instance ${instanceId}`);
         const active = reason === "SUCCESSFUL" || reason.startsWith("DEEP_INSPECTION_");
+        if (active && options.statusCode !== "INACTIVE") this.successfulScans.set(instanceId, options.at ?? this.now());
         this.coverage.set(instanceId, {
             resourceType: "AWS_EC2_INSTANCE",
             resourceId: instanceId,

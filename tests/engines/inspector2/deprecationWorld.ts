@@ -7,6 +7,7 @@ import { makeStartHandler, V2StartSettings } from "../../../engines/inspector2/s
 import { v2RunKeys } from "../../../engines/inspector2/run";
 import { htmlKeyOf } from "../../../pipeline/publishReport";
 import type { AssessmentReport } from "../../../pipeline/report";
+import { SETTINGS as CYCLE_SETTINGS } from "../../support/cycles/inspector2/world";
 import { FakeAws, FAKE_ACCOUNT, FAKE_REGION } from "../../support/fakeAws";
 
 export const START = new Date("2026-11-23T10:00:00.000Z");
@@ -17,28 +18,7 @@ export const OTHER_ACCOUNT = "999988887777";
 
 export type DeprecationSettings = Partial<Pick<V2StartSettings, "amiOwners">> & { deprecateFailingAmis?: boolean; accountId?: string };
 
-const SETTINGS = {
-    engine: "inspector2",
-    pipelineName: "golden",
-    amiTags: { Golden: "true" },
-    amiOwners: ["self", OTHER_ACCOUNT],
-    durationSeconds: 3600,
-    severityThreshold: "High",
-    resultsTopicArn: "arn:aws:sns:us-east-1:111122223333:golden-results",
-    reportBucket: "golden-reports",
-    reportPrefix: PREFIX,
-    rulesPackages: ["cve"],
-    scanMode: "instance",
-    amiScanMaxAgeDays: 7,
-    instanceTypes: { x86_64: "t3.micro", arm64: "t4g.micro" },
-    subnetIds: ["subnet-a", "subnet-b"],
-    securityGroupId: "sg-0123",
-    instanceProfileArn: "arn:aws:iam::111122223333:instance-profile/golden-ssm",
-    agentWaitSeconds: 600,
-    reapGraceSeconds: 1800,
-    deprecateFailingAmis: true,
-    accountId: FAKE_ACCOUNT,
-} as const;
+const SETTINGS = { ...CYCLE_SETTINGS, amiOwners: ["self", OTHER_ACCOUNT], deprecateFailingAmis: true, accountId: FAKE_ACCOUNT };
 
 export const SWEEP = { source: "aws.events", "detail-type": "Scheduled Event", detail: {} };
 

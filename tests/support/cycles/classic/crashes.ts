@@ -5,15 +5,11 @@ import { expect } from "chai";
 import { startLockKey } from "../../../../engines/classic/runControl";
 import { CycleScenario, ReportException } from "../outcome";
 import { classicOutcome } from "./measure";
-import { ANALYZE_CALLS, START_CALLS, Step, stepsOf } from "./steps";
+import { Step, crashAt, diesBetweenPublishAndDelivered, stepsOf } from "../steps";
+import { ANALYZE_CALLS, START_CALLS } from "./steps";
 import { DURATION, EXPECTED, PREFIX, REAP_AFTER_SECONDS, START, ClassicWorld, deliver, finishRun, newClassicWorld, reportOf, settle, start, verdicts } from "./world";
 
 const ALL_CALLS = [...START_CALLS, ...ANALYZE_CALLS];
-
-/** The step's call never answers; the invocation making it is dead from there on. */
-function crashAt(w: ClassicWorld, step: Step) {
-    return w.aws.hangAt(step.command, () => w.aws.callCount(step.command) === step.earlier);
-}
 
 function expectCrashedAt(w: ClassicWorld, step: Step, fired: number) {
     expect(fired, `the crash at ${step.call} fired`).to.equal(1);
@@ -34,7 +30,7 @@ function startCrash(step: Step): CycleScenario {
         name: `start dies at step ${step.index + 1} (${step.call}); the next schedule recovers`,
         async run() {
             const w = newClassicWorld();
-            const fault = crashAt(w, step);
+            const fault = crashAt(w.aws, step);
             void start(w);
             await settle();
             expectCrashedAt(w, step, fault.fired);
@@ -50,9 +46,6 @@ function startCrash(step: Step): CycleScenario {
     };
 }
 
-const PUBLISH = ALL_CALLS.findIndex((call) => call.startsWith("Publish Golden AMI assessment"));
-const DELIVERED = ALL_CALLS.findIndex((call) => call.endsWith("/delivered") && call.startsWith("PutObject"));
-
 function analyzeCrash(step: Step): CycleScenario {
     return {
         name: `analyze dies at step ${step.index - START_CALLS.length + 1} (${step.call}); Lambda's retry reports`,
@@ -63,15 +56,14 @@ function analyzeCrash(step: Step): CycleScenario {
             w.aws.advanceSeconds(DURATION + 120);
             w.classic.complete(runArn);
             const messages = w.classic.takeMessages();
-            const fault = crashAt(w, step);
+            const fault = crashAt(w.aws, step);
             const delivery = await deliver(w, messages[messages.length - 1]);
             expectCrashedAt(w, step, fault.fired);
             expect(delivery, JSON.stringify(delivery)).to.deep.include({ status: "ok", attempts: 2 });
             expect(verdicts(reportOf(w, runArn))).to.deep.equal(EXPECTED);
             expect(w.aws.object(startLockKey(PREFIX)), "the start lock is released").to.equal(undefined);
             const exceptions: ReportException[] = [];
-            // Dying after the summary went out but before the delivered marker: the retry cannot know, and publishes again.
-            if (step.index > PUBLISH && step.index <= DELIVERED) {
+            if (diesBetweenPublishAndDelivered(ALL_CALLS, step)) {
                 exceptions.push({ run: runArn, reports: 2, why: `died after publishing, before the delivered marker (${step.call}): at-least-once, two identical summaries` });
             }
             await nextScheduleRuns(w);

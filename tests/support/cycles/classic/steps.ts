@@ -43,24 +43,3 @@ export const ANALYZE_CALLS = [
     "GetObject reports/locks/start.json",
     "DeleteObject reports/locks/start.json",
 ];
-
-export interface Step {
-    /** Index of the call in the whole sequence. */
-    index: number;
-    call: string;
-    command: string;
-    /** Calls of the same command before this one (the fault's trigger). */
-    earlier: number;
-}
-
-/** One step per call, repeats in a row (polls, pages) counted once. */
-export function stepsOf(all: ReadonlyArray<string>, offset = 0): Step[] {
-    const commandOf = (call: string) => call.split(" ")[0];
-    const steps: Step[] = [];
-    for (let i = offset; i < all.length; i++) {
-        if (i > offset && all[i] === all[i - 1]) continue;
-        const command = commandOf(all[i]);
-        steps.push({ index: i, call: all[i], command, earlier: all.slice(0, i).filter((c) => commandOf(c) === command).length });
-    }
-    return steps;
-}

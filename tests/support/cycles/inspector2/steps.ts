@@ -1,0 +1,63 @@
+// The calls a fault-free Inspector v2 cycle makes, in order: start's, then one sweep's that finds
+// every instance scanned and reports. Run ids are random, so calls are compared with `<run>` in
+// their place. The crash scenarios die at each of them and check the calls before are these.
+import { V2World } from "./world";
+
+export const START_CALLS = [
+    "DescribeInstances",
+    "DescribeImages",
+    "DescribeImages",
+    "BatchGetAccountStatus",
+    "GetConfiguration",
+    "PutObject reports/locks/start.json",
+    "RunInstances ami-0aaa0000000000001",
+    "RunInstances ami-0bbb0000000000002",
+    "RunInstances ami-0ccc0000000000003",
+    // The launch check: did an instance die at launch?
+    "DescribeInstances",
+    "PutObject reports/open/<run>",
+    "PutObject reports/runs/<run>/manifest.json",
+];
+
+export const ANALYZE_CALLS = [
+    "ListObjectsV2 reports/open/",
+    "GetObject reports/runs/<run>/manifest.json",
+    "GetObject reports/runs/<run>/delivered",
+    "ListObjectsV2 reports/runs/<run>/scanned/",
+    "ListCoverage",
+    "ListCoverage",
+    "PutObject reports/runs/<run>/scanned/i-00000000000010000.json",
+    "PutObject reports/runs/<run>/scanned/i-00000000000010001.json",
+    "PutObject reports/runs/<run>/scanned/i-00000000000010002.json",
+    "PutObject reports/runs/<run>/report.claim",
+    "GetObject reports/runs/<run>/delivered",
+    "GetObject reports/runs/<run>/evidence.json",
+    "DescribeInstances",
+    "ListFindings",
+    "PutObject reports/runs/<run>/evidence.json",
+    "DescribeInstances",
+    "TerminateInstances i-00000000000010000,i-00000000000010001,i-00000000000010002",
+    "GetObject reports/latest.json",
+    "PutObject reports/runs/<run>/report.json",
+    "PutObject reports/runs/<run>/report.md",
+    "PutObject reports/runs/<run>/report.html",
+    "Publish Golden AMI assessment: 1 FAIL, 2 PASS, 0 NOT ASSESSED (us-east-1)",
+    "GetObject reports/index.json",
+    "PutObject reports/index.json",
+    "PutObject reports/index.html",
+    "PutObject reports/latest.json",
+    "PutObject reports/runs/<run>/delivered",
+    "CreateTags ami-0bbb0000000000002",
+    "CreateTags ami-0aaa0000000000001",
+    "CreateTags ami-0ccc0000000000003",
+    "GetObject reports/locks/start.json",
+    "DeleteObject reports/locks/start.json",
+    "DeleteObject reports/open/<run>",
+];
+
+const RUN_ID = /\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-[a-z0-9]+/g;
+
+/** The world's calls so far, with `<run>` for run ids. */
+export function normalizedCalls(w: V2World): string[] {
+    return w.aws.calls.map((call) => call.replace(RUN_ID, "<run>"));
+}
