@@ -152,7 +152,7 @@ function minimumCalls(options: AnalyzeBenchOptions, world: ReturnType<typeof fak
         { call: "inspector:ListFindings", minimum: Math.max(1, ceil(options.findings, LIST_FINDINGS_PAGE_SIZE)), why: `${options.findings} findings / ${LIST_FINDINGS_PAGE_SIZE} per page` },
         { call: "inspector:DescribeFindings", minimum: ceil(options.findings, DESCRIBE_FINDINGS_BATCH_SIZE), why: `${options.findings} findings / ${DESCRIBE_FINDINGS_BATCH_SIZE} per call` },
         { call: "s3:PutObject", minimum: 8, why: "report claim, report.json/.md/.html, index.json/.html, latest pointer, delivered marker" },
-        { call: "s3:DeleteObject", minimum: 0, why: "only to release a failed claim or the start lock" },
+        { call: "s3:DeleteObject", minimum: 1, why: "the run's open marker (the sweep's); more only to release a failed claim or the start lock" },
         { call: "sns:Publish", minimum: 1, why: "the summary" },
         { call: "ec2:CreateTags", minimum: assessedAmis, why: `one per AMI with a verdict (${assessedAmis})` },
     ];

@@ -387,7 +387,7 @@ export function generatedNames(name: string, engine: EngineName, scanMode: ScanM
         names.push(auto("IAM role names", "-instance-role", 64), auto("IAM instance profile names", "-instance-profile", 128));
     }
     if (engine === "classic") {
-        names.push(auto("SNS topic names", "-completion", 256));
+        names.push(auto("SNS topic names", "-completion", 256), auto("EventBridge rule names", "-sweep-schedule", 64));
         names.push({ kind: "Inspector Classic assessment target names", name: `${name}-target`, limit: 140, randomSuffix: false });
         names.push({ kind: "Inspector Classic assessment template names", name: `${name}-template`, limit: 140, randomSuffix: false });
     }

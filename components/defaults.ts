@@ -24,7 +24,7 @@ export const DEFAULTS = {
     /** One start at a time, beside the S3 start lock. Off for accounts whose unreserved concurrency is at its minimum. */
     reserveStartConcurrency: true,
     reaperSchedule: "rate(1 hour)",
-    /** Inspector v2: how often open runs are polled, behind the best-effort scan events. */
+    /** How often analyze sweeps the open runs: v2 behind the best-effort scan events, Classic behind the completion topic. */
     sweepSchedule: "rate(5 minutes)",
     /** Inspector v2 agentless: AMI scan results older than this are stale. */
     amiScanMaxAgeDays: 7,

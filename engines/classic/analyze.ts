@@ -1,5 +1,6 @@
 // The analyze Lambda: on an assessment run's completion (or failure), consolidate its findings
-// per golden AMI, report once, tag the AMIs and terminate the run's instances.
+// per golden AMI, report once, tag the AMIs and terminate the run's instances. On the sweep
+// schedule, do the same for every run that ended without its completion being processed.
 import { EC2Client, Instance } from "@aws-sdk/client-ec2";
 import { InspectorClient } from "@aws-sdk/client-inspector";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -11,7 +12,7 @@ import { createInspectorClient } from "./client";
 import { Consolidation, Verdict, consolidate } from "../../pipeline/consolidate";
 import { summarizeFinding } from "./findingModel";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
-import { InspectorNotice, parseInspectorMessage, regionOfArn } from "./inspectorMessage";
+import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
 import { TerminationResult, errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
 import { ClassicRunManifest as RunManifest, runArnId, runKeys } from "./manifest";
 import { publishReport } from "../../pipeline/publishReport";
@@ -21,7 +22,10 @@ import { makeRunId } from "../../pipeline/runId";
 import { claim, putIfAbsent, readJson, release } from "../../pipeline/runState";
 import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, STALE_AFTER_SCHEDULES, StaleAmi, findStaleAmis, formatAge } from "../../pipeline/stale";
 import { AssessmentProof, assessmentProof, listRunAgents } from "./proof";
+import { deleteOpenMarker } from "./openRuns";
 import { startLockKey } from "./runControl";
+import { sweepOpenRuns } from "./sweep";
+import { EndedRunNotice, isScheduledEvent, sweepNote } from "./sweepDecision";
 import { readSettings } from "../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis";
@@ -49,6 +53,12 @@ export interface SnsEvent {
     Records: { Sns: { Message: string; MessageId?: string } }[];
 }
 
+/** The EventBridge schedule's event: the sweep. */
+export interface ScheduledEvent {
+    source: "aws.events";
+    "detail-type": "Scheduled Event";
+}
+
 export type Log = (message: string, detail?: Record<string, unknown>) => void;
 
 export interface AnalyzeDeps {
@@ -67,17 +77,21 @@ export interface AnalyzeDeps {
 
 /** Something that went wrong without stopping the rest. */
 export interface Failure {
-    step: "find-instances" | "terminate" | "describe-findings" | "look-up-instances" | "tag-ami" | "release-lock";
+    step: "find-instances" | "terminate" | "describe-findings" | "look-up-instances" | "tag-ami" | "release-lock" | "close-run";
     target?: string;
     error: string;
 }
 
 export type RecordResult =
     | { status: "ignored"; messageId?: string; reason: string }
+    /** Sweep only: another invocation (a completion message) holds the report claim; a later sweep looks again. */
+    | { status: "held"; runArn: string; sweptState: string; reason: string }
     | {
           /** "duplicate": this completion was delivered before; nothing published, instances still cleaned up. */
           status: "processed" | "duplicate";
           messageId?: string;
+          /** Set when the sweep found the run ended (its state per DescribeAssessmentRuns), not a completion message. */
+          sweptState?: string;
           runArn: string;
           outcome: string;
           verdicts: Record<Verdict, number>;
@@ -92,19 +106,28 @@ export type RecordResult =
 
 export interface AnalyzeResult {
     records: RecordResult[];
+    /** Set when the schedule woke analyze: the open runs the sweep left for later, and why. */
+    sweep?: { waiting: { runArn: string; reason: string }[] };
+}
+
+/** What woke analyze for one run: a completion message, or the sweep finding the run ended. */
+interface Origin {
+    messageId?: string;
+    sweptState?: string;
 }
 
 const logOf = (deps: AnalyzeDeps): Log => deps.log ?? ((message, detail) => console.log(JSON.stringify({ message, ...detail })));
 const sleepOf = (deps: AnalyzeDeps) => deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Promise<AnalyzeResult> {
+export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent | ScheduledEvent) => Promise<AnalyzeResult> {
     const log = logOf(deps);
 
     return async (event) => {
+        if (isScheduledEvent(event)) return sweep(deps);
         const records: RecordResult[] = [];
         const errors: unknown[] = [];
         // Every record gets its turn; errors are rethrown at the end so Lambda retries (delivery is idempotent).
-        for (const record of event?.Records ?? []) {
+        for (const record of (event as SnsEvent)?.Records ?? []) {
             const messageId = record?.Sns?.MessageId;
             try {
                 const result = await analyzeRecord(deps, record?.Sns?.Message, messageId);
@@ -121,13 +144,31 @@ export function makeAnalyzeHandler(deps: AnalyzeDeps): (event: SnsEvent) => Prom
     };
 }
 
-async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, messageId: string | undefined): Promise<RecordResult> {
+/** The schedule: every open run that has ended goes the completion message's way. */
+async function sweep(deps: AnalyzeDeps): Promise<AnalyzeResult> {
     const log = logOf(deps);
-    const { ec2, s3, settings } = deps;
+    const { settings } = deps;
+    const sweepDeps = { inspector: deps.inspector, s3: deps.s3, bucket: settings.reportBucket, reportPrefix: settings.reportPrefix, now: deps.now, sleep: sleepOf(deps), log };
+    const visits = await sweepOpenRuns(sweepDeps, async (notice, sweptState) => {
+        const result = await analyzeEndedRun(deps, notice, { sweptState });
+        log(`analyze sweep: ${result.status}`, { ...result });
+        return result;
+    });
+    const records = visits.flatMap((visit) => (visit.action === "report" ? [visit.result] : []));
+    const waiting = visits.flatMap((visit) => (visit.action === "wait" ? [{ runArn: visit.runArn, reason: visit.reason }] : []));
+    return { records, sweep: { waiting } };
+}
+
+async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, messageId: string | undefined): Promise<RecordResult> {
     const notice = parseInspectorMessage(message);
     if (notice.kind === "malformed") return { status: "ignored", messageId, reason: `malformed message: ${notice.reason}` };
     if (notice.kind === "other") return { status: "ignored", messageId, reason: `event ${notice.event} needs no action` };
+    return analyzeEndedRun(deps, notice, { messageId });
+}
 
+/** One ended run, from its completion message or the sweep: clean up, then report it once. */
+async function analyzeEndedRun(deps: AnalyzeDeps, notice: EndedRunNotice, origin: Origin): Promise<RecordResult> {
+    const { s3, settings } = deps;
     const { runArn } = notice;
     const keys = runKeys(settings.reportPrefix, runArn);
     const bucket = settings.reportBucket;
@@ -136,72 +177,86 @@ async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, mes
     );
     // A run of an earlier template (replaced for a duration or rules change) is still ours when start's manifest names it.
     if (notice.templateArn !== settings.assessmentTemplateArn && !manifest) {
-        return { status: "ignored", messageId, reason: `run of another assessment template: ${notice.templateArn}, and no manifest of this pipeline names it` };
+        return { status: "ignored", messageId: origin.messageId, reason: `run of another assessment template: ${notice.templateArn}, and no manifest of this pipeline names it` };
     }
     const failures: Failure[] = [];
 
     // Clean up first: once the run has ended the instances serve no purpose, and a later failure must not leave them running.
     const runInstances = await findRunInstances(deps, manifest, notice.time, failures);
-    const termination = await terminateInstances(ec2, runInstances.map((instance) => instance.InstanceId ?? "").filter(Boolean));
+    const termination = await terminateInstances(deps.ec2, runInstances.map((instance) => instance.InstanceId ?? "").filter(Boolean));
     for (const failed of termination.failed) failures.push({ step: "terminate", target: failed.instanceId, error: failed.error });
 
     const location = { bucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown };
-    const duplicate = async (): Promise<RecordResult> => {
-        await releaseStartLock(deps, manifest, failures);
-        const stored = await readJson<AssessmentReport>(s3, bucket, keys.reportJson).catch(() => undefined);
-        return {
-            status: "duplicate",
-            messageId,
-            runArn,
-            outcome: stored?.value.outcome ?? (notice.kind === "completed" ? "COMPLETED" : notice.state),
-            verdicts: stored?.value.verdictCounts ?? { FAIL: 0, "NOT ASSESSED": 0, PASS: 0 },
-            findings: { listed: 0, read: 0, unread: 0 },
-            terminated: termination.terminated,
-            tagged: [],
-            failures,
-            report: location,
-        };
-    };
-    if (await readJson(s3, bucket, keys.deliveredMarker)) return duplicate();
+    const run: RunContext = { notice, runArn, manifest, manifestProblem, runInstances, termination, failures, location, sweptState: origin.sweptState };
+    if (await readJson(s3, bucket, keys.deliveredMarker)) return duplicate(deps, run, origin);
 
     // The right to report, with an expiry: a reporter that dies (crash, timeout) is taken over by a later retry.
-    const claimKey = keys.reportClaim;
     const holder = `analyze-${makeRunId(deps.now(), deps.random)}`;
-    const claimed = await claim(s3, bucket, claimKey, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
+    const claimed = await claim(s3, bucket, keys.reportClaim, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
     if (claimed.status === "held") {
-        // Thrown so that Lambda retries: if that reporter died, a later attempt takes its claim over.
-        throw new Error(`the report of ${runArn} is being delivered by ${claimed.by.holder} (claim until ${claimed.by.expiresAt}); retry later`);
+        const reason = `the report of ${runArn} is being delivered by ${claimed.by.holder} (claim until ${claimed.by.expiresAt}); retry later`;
+        // The sweep comes again anyway; a completion message is thrown back so that Lambda retries (if that reporter died, a later attempt takes over).
+        if (origin.sweptState) return { status: "held", runArn, sweptState: origin.sweptState, reason };
+        throw new Error(reason);
     }
     // The reporter we took over from may have delivered after all.
-    if (claimed.status === "taken-over" && (await readJson(s3, bucket, keys.deliveredMarker))) return duplicate();
+    if (claimed.status === "taken-over" && (await readJson(s3, bucket, keys.deliveredMarker))) return duplicate(deps, run, origin);
+    return deliverReport(deps, run, origin, holder);
+}
 
+/** Delivered before: nothing is published; the run is closed (lock, open marker) in case its reporter died before doing so. */
+async function duplicate(deps: AnalyzeDeps, run: RunContext, origin: Origin): Promise<RecordResult> {
+    const { notice, runArn, location } = run;
+    await closeRun(deps, run);
+    const stored = await readJson<AssessmentReport>(deps.s3, location.bucket, location.jsonKey).catch(() => undefined);
+    return {
+        status: "duplicate",
+        ...origin,
+        runArn,
+        outcome: stored?.value.outcome ?? (notice.kind === "completed" ? "COMPLETED" : notice.state),
+        verdicts: stored?.value.verdictCounts ?? { FAIL: 0, "NOT ASSESSED": 0, PASS: 0 },
+        findings: { listed: 0, read: 0, unread: 0 },
+        terminated: run.termination.terminated,
+        tagged: [],
+        failures: run.failures,
+        report: location,
+    };
+}
+
+/** Holding the claim: assess, publish, mark delivered, then tag the AMIs and close the run. */
+async function deliverReport(deps: AnalyzeDeps, run: RunContext, origin: Origin, holder: string): Promise<RecordResult> {
+    const { ec2, s3, settings } = deps;
+    const { runArn, manifest, failures, location } = run;
+    const keys = runKeys(settings.reportPrefix, runArn);
     let assessed: Assessed;
     try {
-        assessed = await assessRun(deps, { notice, runArn, manifest, manifestProblem, runInstances, termination, failures, location });
+        assessed = await assessRun(deps, run);
         // Before publishing, so the report says what was deprecated; repeating it on a retry changes nothing more.
         assessed.report = await withDeprecations(ec2, assessed.report, manifest?.amis, settings, deps.now());
         await publishReport(s3, deps.sns, settings.resultsTopicArn, assessed.report, settings.reportPrefix);
     } catch (error) {
-        // Nothing went out: hand the claim back so that Lambda's retry (or SNS's redelivery) delivers at once.
-        await release(s3, bucket, claimKey, holder).catch((releaseError) => log("analyze: could not release the report claim", { runArn, error: errorText(releaseError) }));
+        // Nothing went out: hand the claim back so that Lambda's retry (or SNS's redelivery, or the sweep) delivers at once.
+        await release(s3, location.bucket, keys.reportClaim, holder).catch((releaseError) =>
+            logOf(deps)("analyze: could not release the report claim", { runArn, error: errorText(releaseError) }),
+        );
         throw error;
     }
     // Dying between publish and this marker means a second, identical report: at least once, never none.
-    await putIfAbsent(s3, bucket, keys.deliveredMarker, JSON.stringify({ runArn, messageId, holder, deliveredAt: deps.now().toISOString() }));
+    await putIfAbsent(s3, location.bucket, keys.deliveredMarker, JSON.stringify({ runArn, ...origin, holder, deliveredAt: deps.now().toISOString() }));
 
-    const assessedAt = validDate(notice.time) ?? deps.now();
+    const assessedAt = validDate(run.notice.time) ?? deps.now();
     const { report, consolidation, listed, described, stale } = assessed;
     const tagging = await tagAssessedAmis(ec2, consolidation.amis, assessedAt);
     for (const failed of tagging.failed) failures.push({ step: "tag-ami", target: failed.imageId, error: failed.error });
-    await releaseStartLock(deps, manifest, failures);
+    await closeRun(deps, run);
     return {
         status: "processed",
-        messageId,
+        ...origin,
         runArn,
         outcome: report.outcome,
         verdicts: report.verdictCounts,
         findings: { listed: listed.length, read: described.findings.length, unread: described.unread.length },
-        terminated: termination.terminated,
+        terminated: run.termination.terminated,
         tagged: tagging.tagged,
         failures,
         report: location,
@@ -211,7 +266,7 @@ async function analyzeRecord(deps: AnalyzeDeps, message: string | undefined, mes
 
 /** One ended run, its instances already cleaned up: what the run found, and the report of it. */
 interface RunContext {
-    notice: Extract<InspectorNotice, { kind: "completed" | "run-failed" }>;
+    notice: EndedRunNotice;
     runArn: string;
     manifest: RunManifest | undefined;
     manifestProblem?: string;
@@ -219,6 +274,8 @@ interface RunContext {
     termination: TerminationResult;
     failures: Failure[];
     location: AssessmentReport["location"];
+    /** Set when the sweep, not a completion message, found the run ended. */
+    sweptState?: string;
 }
 
 interface Assessed {
@@ -262,6 +319,7 @@ async function assessRun(deps: AnalyzeDeps, run: RunContext): Promise<Assessed> 
         unprovenReasons: proof?.reasons,
     });
     const stale = markStale(deps, consolidation, manifest, problems);
+    if (run.sweptState) problems.push(sweepNote(run.sweptState));
     const report = buildReport({
         engine: "classic",
         pipelineName: settings.pipelineName,
@@ -288,13 +346,23 @@ async function assessRun(deps: AnalyzeDeps, run: RunContext): Promise<Assessed> 
     return { report, consolidation, listed, described, stale };
 }
 
-/** The run is over and reported: the next start may launch. Only the run's own lock (holder = its run id) is freed. */
-async function releaseStartLock(deps: AnalyzeDeps, manifest: RunManifest | undefined, failures: Failure[]): Promise<void> {
-    if (!manifest) return;
+/**
+ * The run is over and reported: the next start may launch (only the run's own lock, holder = its
+ * run id, is freed) and the sweep has nothing more to do. Repeatable; a failure is recorded, not thrown.
+ */
+async function closeRun(deps: AnalyzeDeps, run: RunContext): Promise<void> {
+    const { s3, settings } = deps;
+    if (run.manifest) {
+        try {
+            await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), run.manifest.runId);
+        } catch (error) {
+            run.failures.push({ step: "release-lock", error: `could not release the start lock (${errorText(error)}); it expires on its own` });
+        }
+    }
     try {
-        await release(deps.s3, deps.settings.reportBucket, startLockKey(deps.settings.reportPrefix), manifest.runId);
+        await deleteOpenMarker(s3, settings.reportBucket, settings.reportPrefix, run.runArn);
     } catch (error) {
-        failures.push({ step: "release-lock", error: `could not release the start lock (${errorText(error)}); it expires on its own` });
+        run.failures.push({ step: "close-run", error: `could not delete the run's open marker (${errorText(error)}); the next sweep finds it delivered and tries again` });
     }
 }
 
@@ -369,7 +437,7 @@ function validDate(text: string | undefined): Date | undefined {
 }
 
 /** Called once per container by Pulumi's callbackFactory: settings and clients are reused across invocations. */
-export function analyzeHandlerFactory(): (event: SnsEvent) => Promise<AnalyzeResult> {
+export function analyzeHandlerFactory(): (event: SnsEvent | ScheduledEvent) => Promise<AnalyzeResult> {
     const settings: AnalyzeSettings = readSettings(process.env, ANALYZE_SETTINGS, CLASSIC_SETTINGS_SPEC);
     // Optional: without it a weekly schedule is assumed for stale verdicts.
     if (process.env[CLASSIC_SETTINGS_SPEC.env.scheduleIntervalSeconds]) {

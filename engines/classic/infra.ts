@@ -1,9 +1,11 @@
 // The Inspector Classic engine: what Inspector Classic needs to assess tagged instances and
-// tell the analyze handler when a run ends, and the handlers that drive it.
+// tell the analyze handler when a run ends, the sweep schedule behind that, and the handlers that drive it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PIPELINE_TAG } from "../../pipeline/tags";
 import { scheduleIntervalSeconds } from "../../components/config";
+import { DEFAULTS } from "../../components/defaults";
+import { scheduleInvocation } from "../../components/schedule";
 import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
 import { settingsToEnv } from "../../pipeline/settings";
 import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "./analyze";
@@ -98,7 +100,7 @@ export function classicEngine(inputs: EngineInputs): Engine {
             policy: (logGroupArn) => inputs.policyScope(logGroupArn).apply(analyzePolicy),
             timeoutSeconds: 900,
             memorySizeMb: 512,
-            // Idempotent (a delivered-marker guards the report), so retries are safe.
+            // Idempotent (a claim and a delivered marker guard the report), so retries, and the sweep racing a completion, are safe.
             maximumRetryAttempts: 2,
         },
         connect: (analyze) => {
@@ -108,6 +110,8 @@ export function classicEngine(inputs: EngineInputs): Engine {
                 { parent },
             );
             new aws.sns.TopicSubscription(`${name}-analyze-subscription`, { region, topic: infra.completionTopic.arn, protocol: "lambda", endpoint: analyze.arn }, { parent });
+            // The safety net behind the topic: a run whose completion was lost (or never processed) is still reported once.
+            scheduleInvocation(`${name}-sweep-schedule`, DEFAULTS.sweepSchedule, analyze, region, parent);
         },
         // The target selects instances by tag; nothing else of Classic's is used by a running instance.
         launchDependencies: [infra.target],

@@ -27,7 +27,7 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope): PolicyDocu
             inspectorStatement(["inspector:ListAssessmentRuns", "inspector:PreviewAgents", "inspector:StartAssessmentRun", "inspector:StopAssessmentRun"]),
             ...launchStatements(scope, launch),
             terminatePipelineInstances(scope),
-            // The manifest, and the start lock (claimed, read, released).
+            // The manifest, the run's open marker, and the start lock (claimed, read, released).
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
         ],
     };
@@ -39,10 +39,12 @@ export function analyzePolicy(scope: PolicyScope): PolicyDocument {
         Statement: [
             ...commonStatements(scope),
             describeStatement(["ec2:DescribeInstances"]),
-            inspectorStatement(["inspector:ListFindings", "inspector:DescribeFindings", "inspector:ListAssessmentRunAgents"]),
+            // DescribeAssessmentRuns: the sweep asks which open runs have ended.
+            inspectorStatement(["inspector:ListFindings", "inspector:DescribeFindings", "inspector:ListAssessmentRunAgents", "inspector:DescribeAssessmentRuns"]),
             terminatePipelineInstances(scope),
             tagGoldenAmisStatement(scope),
             ...deprecationStatements(scope),
+            // Reports, markers and claims; ListBucket (under the report prefix only) also lets the sweep list the open runs.
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
         ],
     };

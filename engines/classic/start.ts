@@ -18,6 +18,7 @@ import { findGoldenAmis } from "../../pipeline/goldenAmis";
 import { errorText, terminateInstances } from "../../pipeline/instances";
 import { AmiRecord, ClassicRunManifest as RunManifest, runKeys } from "./manifest";
 import { publishNotice } from "../../pipeline/notify";
+import { writeOpenMarker } from "./openRuns";
 import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
 import { RunCleanup, terminateRunInstances } from "../../pipeline/runCleanup";
 import { makeRunId } from "../../pipeline/runId";
@@ -220,10 +221,12 @@ async function launchAndStart(deps: StartDeps, runId: string, images: Image[], l
     const manifestKey = runKeys(settings.reportPrefix, started.assessmentRunArn).manifest;
     try {
         await writeManifestWithRetries(s3, settings.reportBucket, manifestKey, manifest, deps.sleep);
+        // What the sweep visits: reported even if the completion message never arrives.
+        await writeOpenMarker(s3, settings.reportBucket, settings.reportPrefix, { assessmentRunArn: started.assessmentRunArn, runId, startedAt: manifest.startedAt }, deps.sleep);
     } catch (error) {
         // The run is going on: its instances may only go once it is stopped.
         progress.stop = await stopAssessmentRun(inspector, started.assessmentRunArn, deps.sleep);
-        log("manifest write failed after the run started", errorText(error), JSON.stringify(progress.stop));
+        log("manifest or open marker write failed after the run started", errorText(error), JSON.stringify(progress.stop));
         throw error;
     }
     log("assessment run started", started.assessmentRunArn, manifestKey);
@@ -259,10 +262,10 @@ async function failStart(deps: StartDeps, runId: string, error: unknown, progres
     const runGoesOn = progress.stop !== undefined && !progress.stop.stopped;
     let cleanup: RunCleanup | undefined;
     let reason = failureReason(error);
-    if (progress.stop?.stopped) reason += `; the run manifest could not be written, so the assessment run was stopped (SKIP_EVALUATION) before its instances were terminated`;
+    if (progress.stop?.stopped) reason += `; the run manifest or its open marker could not be written, so the assessment run was stopped (SKIP_EVALUATION) before its instances were terminated`;
     if (runGoesOn) {
         reason +=
-            `; the run manifest could not be written and stopping the assessment run failed (${(progress.stop as { error: string }).error}), ` +
+            `; the run manifest or its open marker could not be written and stopping the assessment run failed (${(progress.stop as { error: string }).error}), ` +
             "so its instances were left running for it: analyze terminates them when the run ends, the reaper if it never does";
         log("start failed; the run could not be stopped, its instances are left to it", errorText(error));
     } else {

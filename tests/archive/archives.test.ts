@@ -200,6 +200,7 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
             PutObjectCommand: { ETag: '"stub"' },
             PublishCommand: { MessageId: "m-analyze" },
             CreateTagsCommand: {},
+            DeleteObjectCommand: {},
         },
     });
     expectRan(run, [
@@ -224,6 +225,8 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
         "CreateTagsCommand",
         "CreateTagsCommand",
         "GetObjectCommand",
+        // The run's open marker: the sweep has nothing more to do.
+        "DeleteObjectCommand",
     ]);
     expectSelfContained(run, fn);
     const byName = (name: string) => run.calls.filter((c) => c.command === name);
@@ -253,6 +256,26 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
     expect(record.status).to.equal("processed");
     expect(record.findings).to.deep.equal({ listed: 3, read: 3, unread: 0 });
     expect(record.verdicts).to.deep.equal({ FAIL: 1, "NOT ASSESSED": 0, PASS: 1 });
+    expect(byName("DeleteObjectCommand")[0].input).to.deep.equal({ Bucket: fn.env.REPORT_BUCKET, Key: `${fn.env.REPORT_PREFIX}classic-open/0-fresh001` });
+
+    // The sweep schedule, through the same archive: one open run, still collecting data, is left alone.
+    const swept = await runHandler({
+        archiveDir: fn.dir,
+        env: fn.env,
+        region: fn.region,
+        event: { "detail-type": "Scheduled Event", source: "aws.events", detail: {} },
+        script: {
+            ListObjectsV2Command: { Contents: [{ Key: `${fn.env.REPORT_PREFIX}classic-open/0-fresh001` }], IsTruncated: false },
+            GetObjectCommand: { Body: { $text: JSON.stringify({ assessmentRunArn: runArn, runId: manifest.runId, startedAt: manifest.startedAt }) } },
+            DescribeAssessmentRunsCommand: { assessmentRuns: [{ arn: runArn, assessmentTemplateArn: templateArn, state: "COLLECTING_DATA" }], failedItems: {} },
+        },
+    });
+    expectRan(swept, ["ListObjectsV2Command", "GetObjectCommand", "DescribeAssessmentRunsCommand"]);
+    expectSelfContained(swept, fn);
+    expect(swept.calls[0].input).to.deep.include({ Bucket: fn.env.REPORT_BUCKET, Prefix: `${fn.env.REPORT_PREFIX}classic-open/` });
+    expect(swept.calls[2].client).to.equal("InspectorClient");
+    expect(swept.calls[2].input).to.deep.equal({ assessmentRunArns: [runArn] });
+    expect(swept.result).to.deep.equal({ records: [], sweep: { waiting: [{ runArn, reason: "still COLLECTING_DATA" }] } });
 }
 
 async function runStart(fn: BuiltFunction): Promise<void> {
@@ -305,6 +328,8 @@ async function runStart(fn: BuiltFunction): Promise<void> {
         "TerminateInstancesCommand",
         "StartAssessmentRunCommand",
         "PutObjectCommand",
+        // The open marker, for the sweep.
+        "PutObjectCommand",
         "PublishCommand",
     ]);
     expectSelfContained(run, fn);
@@ -330,6 +355,9 @@ async function runStart(fn: BuiltFunction): Promise<void> {
     expect([lock.Bucket, lock.Key, lock.IfNoneMatch]).to.deep.equal([fn.env.REPORT_BUCKET, `${fn.env.REPORT_PREFIX}locks/start.json`, "*"]);
     const put = byName("PutObjectCommand")[1].input;
     expect([put.Bucket, put.Key]).to.deep.equal([fn.env.REPORT_BUCKET, `${fn.env.REPORT_PREFIX}runs/0-started1/manifest.json`]);
+    const open = byName("PutObjectCommand")[2].input;
+    expect([open.Bucket, open.Key]).to.deep.equal([fn.env.REPORT_BUCKET, `${fn.env.REPORT_PREFIX}classic-open/0-started1`]);
+    expect(JSON.parse(open.Body)).to.deep.include({ assessmentRunArn: runArn });
     expect(JSON.parse(put.Body).amis.map((a: { imageId: string; status: string }) => [a.imageId, a.status])).to.deep.equal([
         ["ami-0aaaaaaaaaaaaaaaa", "ASSESSING"],
         ["ami-0bbbbbbbbbbbbbbbb", "AGENT_UNHEALTHY"],

@@ -77,9 +77,10 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
             "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 3,
             "aws:lambda/invocation:Invocation": 1,
             "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
-            "aws:cloudwatch/eventRule:EventRule": 2,
-            "aws:cloudwatch/eventTarget:EventTarget": 2,
-            "aws:lambda/permission:Permission": 3,
+            // start's schedule, the reaper's, and analyze's sweep.
+            "aws:cloudwatch/eventRule:EventRule": 3,
+            "aws:cloudwatch/eventTarget:EventTarget": 3,
+            "aws:lambda/permission:Permission": 4,
         };
         for (const region of REGIONS) expect(census(region), region).to.deep.equal(expected);
     });
@@ -179,6 +180,11 @@ describe("GoldenAmiAssessment resource graph, engine classic (3 regions incl. Go
                 function: fn("analyze").name,
             });
             expect(one(region, "aws:cloudwatch/eventTarget:EventTarget", "schedule-target").inputs.arn).to.equal(fn("start").arn);
+            // The sweep: analyze every 5 minutes, allowed by that rule only.
+            const sweepRule = one(region, "aws:cloudwatch/eventRule:EventRule", "sweep-schedule");
+            expect(sweepRule.inputs.scheduleExpression).to.equal("rate(5 minutes)");
+            expect(permission("sweep-schedule-permission")).to.include({ principal: "events.amazonaws.com", sourceArn: sweepRule.state.arn, function: fn("analyze").name });
+            expect(one(region, "aws:cloudwatch/eventTarget:EventTarget", "sweep-schedule-target").inputs).to.include({ arn: fn("analyze").arn, rule: sweepRule.state.name });
             const subscription = one(region, "aws:sns/topicSubscription:TopicSubscription", "analyze-subscription").inputs;
             expect(subscription).to.include({ protocol: "lambda", endpoint: fn("analyze").arn, topic: one(region, "aws:sns/topic:Topic", "completion").state.arn });
         }

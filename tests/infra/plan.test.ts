@@ -141,6 +141,10 @@ describe("npm run plan", () => {
         expect(stdout).to.contain('"event": "ASSESSMENT_RUN_COMPLETED"');
         expect(stdout).to.contain('"AWS": "arn:aws:iam::357557129151:root"');
         expect(stdout).to.contain("InspectorClassicHasNoResourceLevelPermissions");
+        // The sweep behind the completion topic, and what it may ask Inspector.
+        expect(stdout).to.contain("--- Schedule: gaa-classic-eu-west-1-sweep-schedule\nrate(5 minutes)");
+        expect(stdout).to.contain('"sourceArn": "arn:aws:events:eu-west-1:123456789012:rule/gaa-classic-eu-west-1-sweep-schedule-');
+        expect(stdout).to.contain("inspector:DescribeAssessmentRuns");
     });
 
     it("prints JSON with --json for another stack file", () => {

@@ -162,6 +162,59 @@ describe("IAM policy simulation of the planned policies, engine inspector2", fun
     });
 });
 
+describe("IAM policy simulation of the planned policies, engine classic: the sweep", function () {
+    const component = `gaa-sim-${REGION}`;
+    let plan: Plan;
+    let start: PolicyDocument;
+    let analyze: PolicyDocument;
+    let reaper: PolicyDocument;
+    let bucket: string;
+
+    before(async () => {
+        plan = await planIndex({
+            stack: "sim",
+            config: { "aws:region": REGION, "golden-ami-assessment:engine": "classic", "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }) },
+        });
+        const policy = (fn: string) => JSON.parse(find(plan, "aws:iam/rolePolicy:RolePolicy", `${component}-${fn}-policy`).inputs.policy);
+        [start, analyze, reaper] = [policy("start"), policy("analyze"), policy("reaper")];
+        bucket = find(plan, "aws:s3/bucket:Bucket", `${component}-reports`).state.arn;
+    });
+
+    it("lets analyze ask Inspector Classic which runs ended (no resource-level permissions: *), and no other handler", async () => {
+        // Classic has no resource-level permissions: the grant is on "*", in the statement that says so.
+        const statement = analyze.Statement.find((st) => ([] as string[]).concat(st.Action ?? []).includes("inspector:DescribeAssessmentRuns"));
+        expect(statement).to.deep.include({ Sid: "InspectorClassicHasNoResourceLevelPermissions", Resource: "*" });
+        expect(await decide({ action: "inspector:DescribeAssessmentRuns", resource: "*" }, [analyze])).to.equal("Allowed");
+        expect(await decide({ action: "inspector:DescribeAssessmentRuns", resource: "*" }, [start])).to.equal("ImplicitlyDenied");
+        expect(await decide({ action: "inspector:DescribeAssessmentRuns", resource: "*" }, [reaper])).to.equal("ImplicitlyDenied");
+        // Nothing that changes Inspector comes with it.
+        for (const action of ["inspector:StartAssessmentRun", "inspector:StopAssessmentRun", "inspector:DeleteAssessmentRun"]) {
+            expect(await decide({ action, resource: "*" }, [analyze]), action).to.equal("ImplicitlyDenied");
+        }
+    });
+
+    it("lets analyze list the open runs under the report prefix only, and read and delete their markers", async () => {
+        expect(await decide({ action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": "reports/classic-open/" } }, [analyze])).to.equal("Allowed");
+        for (const prefix of ["", "other/", "classic-open/", "report"]) {
+            expect(await decide({ action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": prefix } }, [analyze]), `prefix ${JSON.stringify(prefix)}`).to.equal("ImplicitlyDenied");
+        }
+        expect(await decide({ action: "s3:ListBucket", resource: "arn:aws:s3:::someone-elses-bucket", context: { "s3:prefix": "reports/classic-open/" } }, [analyze])).to.equal("ImplicitlyDenied");
+        for (const action of ["s3:GetObject", "s3:DeleteObject"]) {
+            expect(await decide({ action, resource: `${bucket}/reports/classic-open/0-MnOpQr56` }, [analyze]), action).to.equal("Allowed");
+            expect(await decide({ action, resource: `${bucket}/other/classic-open/0-MnOpQr56` }, [analyze]), action).to.equal("ImplicitlyDenied");
+        }
+        // start writes the marker, under the prefix only.
+        expect(await decide({ action: "s3:PutObject", resource: `${bucket}/reports/classic-open/0-MnOpQr56` }, [start])).to.equal("Allowed");
+        expect(await decide({ action: "s3:PutObject", resource: `${bucket}/classic-open/0-MnOpQr56` }, [start])).to.equal("ImplicitlyDenied");
+    });
+
+    it("lets only the sweep rule invoke analyze on the schedule", () => {
+        const rule = find(plan, "aws:cloudwatch/eventRule:EventRule", `${component}-sweep-schedule`);
+        const permission = find(plan, "aws:lambda/permission:Permission", `${component}-sweep-schedule-permission`).inputs;
+        expect(permission).to.include({ principal: "events.amazonaws.com", sourceArn: rule.state.arn, function: find(plan, "aws:lambda/function:Function", `${component}-analyze`).state.name });
+    });
+});
+
 describe("IAM policy simulation of the Classic completion topic policy", () => {
     const component = `gaa-sim-${REGION}`;
     const INSPECTOR = "arn:aws:iam::316112463485:root";

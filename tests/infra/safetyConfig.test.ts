@@ -2,7 +2,7 @@
 // one stack stays in one partition, and generated physical names fit their services' limits.
 import { expect } from "chai";
 import { GoldenAmiAssessment, GoldenAmiAssessmentArgs } from "../../components/goldenAmiAssessment";
-import { LOG_RETENTION_DAYS, scheduleIntervalSeconds, validateSchedule } from "../../components/config";
+import { LOG_RETENTION_DAYS, generatedNames, scheduleIntervalSeconds, validateSchedule } from "../../components/config";
 import { readStackConfig } from "../../components/stackConfig";
 import { planIndex, runUnderMocks } from "../../scripts/mockRuntime";
 
@@ -149,6 +149,14 @@ describe("generated physical names", () => {
     it("accepts the longest component name that fits", async () => {
         expect(await componentError({}, "x".repeat(40))).to.equal("");
         expect(await componentError({}, "x".repeat(41))).to.contain("is 41 characters").and.contain("would be 65");
+    });
+
+    it("checks the sweep schedule's rule name wherever analyze has a sweep: v2 with launches, and Classic", () => {
+        const sweepRule = (engine: "inspector2" | "classic", scanMode: "instance" | "agentless") =>
+            generatedNames("n", engine, scanMode).filter((n) => n.name === "n-sweep-schedule").map((n) => [n.kind, n.limit, n.randomSuffix]);
+        expect(sweepRule("classic", "instance")).to.deep.equal([["EventBridge rule names", 64, true]]);
+        expect(sweepRule("inspector2", "instance")).to.deep.equal([["EventBridge rule names", 64, true]]);
+        expect(sweepRule("inspector2", "agentless")).to.deep.equal([]);
     });
 
     it("names the tightest limit the component's children would break", async () => {

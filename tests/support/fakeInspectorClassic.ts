@@ -30,6 +30,9 @@ export interface FakeRun {
     templateArn: string;
     state: string;
     startedAt: Date;
+    /** When the run last changed state (set by complete and fail), and when it completed. */
+    stateChangedAt?: Date;
+    completedAt?: Date;
     /** Instances whose agents took part (HEALTHY when the run started). */
     agentIds: string[];
     /** Agents whose instance lived through the whole data collection: the only ones with proof. */
@@ -99,6 +102,7 @@ export class FakeInspectorClassic {
             for (const vulnerability of this.vulnerabilities[instance.imageId] ?? []) run.findings.push(this.finding(run, agentId, vulnerability));
         }
         run.state = "COMPLETED";
+        run.completedAt = run.stateChangedAt = this.world.now();
         const counts = `{${CVE_PACKAGE}=${run.findings.length}}`;
         this.publish(run, { findingsCount: counts, event: "ASSESSMENT_RUN_COMPLETED" });
     }
@@ -107,6 +111,7 @@ export class FakeInspectorClassic {
     fail(arn: string, state: "FAILED" | "ERROR" | "CANCELED"): void {
         const run = this.run(arn);
         run.state = state;
+        run.stateChangedAt = this.world.now();
         this.publish(run, { event: "ASSESSMENT_RUN_STATE_CHANGED", newstate: state });
     }
 
@@ -141,6 +146,23 @@ export class FakeInspectorClassic {
             userAttributes: [],
             createdAt: this.world.now(),
             updatedAt: this.world.now(),
+        };
+    }
+
+    /** What DescribeAssessmentRuns says of a run: its state, times and findingCounts by severity. */
+    private describeRun(run: FakeRun) {
+        const findingCounts: Record<string, number> = { High: 0, Medium: 0, Low: 0, Informational: 0, Undefined: 0 };
+        for (const finding of run.findings) findingCounts[finding.severity ?? "Undefined"] += 1;
+        return {
+            arn: run.arn,
+            name: run.name,
+            assessmentTemplateArn: run.templateArn,
+            state: run.state,
+            startedAt: run.startedAt,
+            completedAt: run.completedAt,
+            stateChangedAt: run.stateChangedAt ?? run.startedAt,
+            dataCollected: run.collected.size > 0,
+            findingCounts,
         };
     }
 
@@ -206,10 +228,13 @@ export class FakeInspectorClassic {
             const { items, nextToken } = page(arns, input.nextToken, this.pageSize);
             return { assessmentRunArns: items, nextToken };
         });
-        on(sdk.DescribeAssessmentRunsCommand, "DescribeAssessmentRuns", (input) => ({
-            assessmentRuns: this.runs.filter((run) => input.assessmentRunArns.includes(run.arn)).map((run) => ({ arn: run.arn, name: run.name, assessmentTemplateArn: run.templateArn, state: run.state, startedAt: run.startedAt })),
-            failedItems: {},
-        }));
+        on(sdk.DescribeAssessmentRunsCommand, "DescribeAssessmentRuns", (input) => {
+            const wanted: string[] = input.assessmentRunArns ?? [];
+            if (wanted.length < 1 || wanted.length > 10) throw new Error(`fake: DescribeAssessmentRuns with ${wanted.length} ARNs; the API takes 1-10`);
+            const failedItems: Record<string, { failureCode: string; retryable: boolean }> = {};
+            for (const arn of wanted) if (!this.runs.some((run) => run.arn === arn)) failedItems[arn] = { failureCode: "ITEM_DOES_NOT_EXIST", retryable: false };
+            return { assessmentRuns: this.runs.filter((run) => wanted.includes(run.arn)).map((run) => this.describeRun(run)), failedItems };
+        });
         on(sdk.ListAssessmentRunAgentsCommand, "ListAssessmentRunAgents", (input) => {
             const run = this.run(input.assessmentRunArn);
             const { items, nextToken } = page(run.agentIds.map((id) => this.runAgent(run, id)), input.nextToken, this.pageSize);

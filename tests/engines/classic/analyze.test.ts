@@ -1,7 +1,7 @@
 import { CreateTagsCommand, DescribeInstancesCommand, DescribeInstancesCommandInput, EC2Client, Instance, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import * as inspectorSdk from "@aws-sdk/client-inspector";
 import { Finding, InspectorClient } from "@aws-sdk/client-inspector";
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import { ANALYZE_SETTINGS, AnalyzeDeps, AnalyzeResult, AnalyzeSettings, RecordResult, analyzeHandlerFactory, makeAnalyzeHandler } from "../../../engines/classic/analyze";
@@ -9,6 +9,8 @@ import { settingsToEnv } from "../../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC } from "../../../engines/classic/settings";
 import { AssessmentReport } from "../../../pipeline/report";
 import { runKeys } from "../../../engines/classic/manifest";
+import { openRunKey } from "../../../engines/classic/openRuns";
+import { SWEEP_COUNT_KEY, SWEEP_GRACE_SECONDS } from "../../../engines/classic/sweepDecision";
 import { SNS_MESSAGE_MAX_BYTES } from "../../../pipeline/notify";
 import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../../pipeline/tags";
 import {
@@ -42,6 +44,7 @@ const snsMock = isolatedMock(sns);
 const ListFindingsCommand = inspectorSdk.ListFindingsCommand as any;
 const DescribeFindingsCommand = inspectorSdk.DescribeFindingsCommand as any;
 const ListAssessmentRunAgentsCommand = inspectorSdk.ListAssessmentRunAgentsCommand as any;
+const DescribeAssessmentRunsCommand = inspectorSdk.DescribeAssessmentRunsCommand as any;
 
 const BUCKET = "reports-bucket";
 const PREFIX = "golden-ami/";
@@ -817,5 +820,73 @@ describe("analyzeHandlerFactory", () => {
         expect(analyzeHandlerFactory()).to.be.a("function");
         process.env.SCHEDULE_INTERVAL_SECONDS = "weekly";
         expect(() => analyzeHandlerFactory()).to.throw("environment variable SCHEDULE_INTERVAL_SECONDS is not a number: weekly");
+    });
+});
+
+describe("analyze handler, woken by the sweep schedule", () => {
+    const SCHEDULED = { source: "aws.events", "detail-type": "Scheduled Event", detail: {} } as const;
+    const OPEN_KEY = openRunKey(PREFIX, RUN_ARN);
+    const ENDED = new Date(COMPLETED_AT);
+    const LATER = new Date(ENDED.getTime() + SWEEP_GRACE_SECONDS * 1000 + 60_000);
+
+    beforeEach(() => {
+        s3Mock.on(ListObjectsV2Command).callsFake((input) => ({ Contents: [...world.objects.keys()].filter((key) => key.startsWith(input.Prefix)).map((Key) => ({ Key })), IsTruncated: false }));
+        // What DescribeAssessmentRuns says of the run: COMPLETED, with findingCounts by severity matching the world.
+        inspectorMock.on(DescribeAssessmentRunsCommand).callsFake(() => ({
+            assessmentRuns: [{ arn: RUN_ARN, assessmentTemplateArn: TEMPLATE_ARN, state: "COMPLETED", completedAt: ENDED, stateChangedAt: ENDED, findingCounts: { High: world.findings.length } }],
+            failedItems: {},
+        }));
+        arrange({
+            manifest: fakeManifest([{ imageId: "ami-0aaaaaaaaaaaaaaaa", instanceId: "i-0000000000000000a" }]),
+            instances: [fakeInstance("i-0000000000000000a", "ami-0aaaaaaaaaaaaaaaa")],
+            findings: [oneFinding({ index: 1, agentId: "i-0000000000000000a", severity: "High", cveId: "CVE-2026-0001" })],
+        });
+        world.objects.set(OPEN_KEY, JSON.stringify({ assessmentRunArn: RUN_ARN, runId: "run-1", startedAt: "2026-03-30T12:00:00.000Z" }));
+    });
+
+    it("reports an ended run as its completion would, with findingCounts as the announced count, then closes it", async () => {
+        const result = await handler({ now: () => LATER })(SCHEDULED);
+        expect(result.sweep).to.deep.equal({ waiting: [] });
+        expect(processed(result)).to.deep.include({ status: "processed", sweptState: "COMPLETED", runArn: RUN_ARN, verdicts: { FAIL: 1, PASS: 0, "NOT ASSESSED": 0 } });
+        expect(writtenReport().findings).to.deep.include({ announced: 1, listed: 1, announcedByRulesPackage: { [SWEEP_COUNT_KEY]: 1 } });
+        expect(writtenReport().notes.some((note) => note.startsWith("Reported by the scheduled sweep: DescribeAssessmentRuns showed the run COMPLETED"))).to.equal(true);
+        expect(JSON.parse(world.objects.get(KEYS.deliveredMarker)!)).to.deep.include({ runArn: RUN_ARN, sweptState: "COMPLETED" });
+        expect(world.objects.has(OPEN_KEY), "the open marker is deleted after delivery").to.equal(false);
+        expect(published()).to.have.length(1);
+        expect(terminatedIds()).to.deep.equal(["i-0000000000000000a"]);
+    });
+
+    it("leaves a run that just ended to its completion message", async () => {
+        const result = await handler({ now: () => new Date(ENDED.getTime() + 60_000) })(SCHEDULED);
+        expect(result.records).to.deep.equal([]);
+        expect(result.sweep?.waiting.map((w) => w.runArn)).to.deep.equal([RUN_ARN]);
+        expect(published()).to.have.length(0);
+        expect(terminatedIds()).to.deep.equal([]);
+        expect(world.objects.has(OPEN_KEY)).to.equal(true);
+    });
+
+    it("does not throw when a completion message's analyze holds the claim: held, nothing published, the run stays open", async () => {
+        world.objects.set(CLAIM_KEY, JSON.stringify({ holder: "analyze-other", expiresAt: new Date(LATER.getTime() + 60_000).toISOString() }));
+        const result = await handler({ now: () => LATER })(SCHEDULED);
+        expect(result.records).to.have.length(1);
+        expect(result.records[0]).to.deep.include({ status: "held", runArn: RUN_ARN, sweptState: "COMPLETED" });
+        expect(published()).to.have.length(0);
+        expect(world.objects.has(OPEN_KEY)).to.equal(true);
+        expect(world.objects.has(KEYS.deliveredMarker)).to.equal(false);
+    });
+
+    it("finds a run delivered but still open (its reporter died before closing it): publishes nothing, closes it", async () => {
+        world.objects.set(KEYS.deliveredMarker, JSON.stringify({ runArn: RUN_ARN }));
+        const result = await handler({ now: () => LATER })(SCHEDULED);
+        expect(processed(result).status).to.equal("duplicate");
+        expect(processed(result).sweptState).to.equal("COMPLETED");
+        expect(published()).to.have.length(0);
+        expect(world.objects.has(OPEN_KEY)).to.equal(false);
+    });
+
+    it("a completion message closes the run's open marker too", async () => {
+        await handler()(snsEvent(complete()));
+        expect(world.objects.has(OPEN_KEY)).to.equal(false);
+        expect(inspectorMock.commandCalls(DescribeAssessmentRunsCommand)).to.have.length(0);
     });
 });

@@ -8,6 +8,7 @@ import { VERDICT_TAG } from "../../../pipeline/tags";
 import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
 import { EC2_TAG_LIMIT } from "../../../pipeline/launch";
 import { ClassicRunManifest as RunManifest, runKeys } from "../../../engines/classic/manifest";
+import { openRunKey } from "../../../engines/classic/openRuns";
 import { settingsToEnv } from "../../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC } from "../../../engines/classic/settings";
 import { START_SETTINGS, StartSettings, makeStartHandler, startHandlerFactory } from "../../../engines/classic/start";
@@ -577,6 +578,36 @@ describe("start handler", () => {
             expect(notice.Message).to.include("the assessment run was stopped (SKIP_EVALUATION)");
             expect(notice.Message).to.include("Instances of this run terminated: i-1, i-2");
             expect(objects.has(LOCK_KEY), "the run did not go ahead: the lock is free").to.equal(false);
+        });
+
+        it("writes the run's open marker for the sweep after the manifest, retrying throttling", async () => {
+            goldenImages(fakeImage("ami-1"));
+            const openKey = openRunKey("reports/", RUN_ARN);
+            expect(openKey).to.equal("reports/classic-open/0-MnOpQr56");
+            s3Mock
+                .on(PutObjectCommand, { Key: openKey })
+                .rejectsOnce(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Slow Down" }))
+                .callsFake((input: PutObjectCommandInput) => {
+                    objects.set(input.Key!, String(input.Body));
+                    return {};
+                });
+            const result = await handler()();
+            expect(result.outcome).to.equal("RUN_STARTED");
+            expect(JSON.parse(objects.get(openKey)!)).to.deep.equal({ assessmentRunArn: RUN_ARN, runId: result.runId, startedAt: NOW.toISOString() });
+            const keys = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+            expect(keys.indexOf(MANIFEST_KEY)).to.be.below(keys.indexOf(openKey));
+            expect(liveInstanceIds(world)).to.deep.equal(["i-1"]);
+        });
+
+        it("stops the run and terminates its instances when the open marker cannot be written", async () => {
+            goldenImages(fakeImage("ami-1"));
+            s3Mock.on(PutObjectCommand, { Key: openRunKey("reports/", RUN_ARN) }).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" }));
+            const error = await rejection(handler()());
+            expect(error.name).to.equal("AccessDenied");
+            expect(inspectorMock.commandCalls(StopAssessmentRunCommand).map((call) => call.args[0].input)).to.deep.equal([{ assessmentRunArn: RUN_ARN, stopAction: "SKIP_EVALUATION" }]);
+            expect(liveInstanceIds(world)).to.deep.equal([]);
+            expect(published()[0].Message).to.include("the run manifest or its open marker could not be written, so the assessment run was stopped (SKIP_EVALUATION)");
+            expect(objects.has(LOCK_KEY)).to.equal(false);
         });
 
         it("retries a throttled manifest write and starts the run", async () => {

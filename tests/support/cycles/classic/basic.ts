@@ -1,15 +1,17 @@
 // Classic cycles without injected faults, or with faults Inspector itself produces: the happy
-// path, the schedule delivered twice, launch and agent failures, failed runs, lost and duplicated
-// completion messages, and a destroy during a run.
+// path, the schedule delivered twice, launch and agent failures, failed runs, lost, late and
+// duplicated completion messages (the sweep), and a destroy during a run.
 import { expect } from "chai";
 import { startLockKey } from "../../../../engines/classic/runControl";
+import { SWEEP_GRACE_SECONDS } from "../../../../engines/classic/sweepDecision";
 import { COUNTS_TAG, VERDICT_TAG } from "../../../../pipeline/tags";
 import { CycleScenario } from "../outcome";
 import { classicOutcome, reportMessagesOf } from "./measure";
 import {
-    CLEAN, DURATION, EXPECTED, MEDIUM, MINUTE, PREFIX, REAP_AFTER_SECONDS, START, UNTAGGED, VULN,
-    ClassicWorld, analyze, deliver, drain, finishRun, newClassicWorld, reportOf, settle, start, verdicts,
+    CLEAN, DURATION, EXPECTED, MEDIUM, MINUTE, PREFIX, UNTAGGED, VULN,
+    ClassicWorld, analyze, deliver, drain, finishRun, keysOf, newClassicWorld, reportOf, settle, start, sweep, verdicts,
 } from "./world";
+import { CompletionMessage } from "../../fakeInspectorClassic";
 
 /** Starts a run and expects it started; its ARN. */
 async function started(w: ClassicWorld): Promise<string> {
@@ -141,29 +143,98 @@ function runFails(state: "FAILED" | "ERROR"): CycleScenario {
     };
 }
 
+/** Inspector's completion message of the run, which the test holds back (lost or late). */
+function completionOf(w: ClassicWorld, runArn: string): CompletionMessage {
+    const message = w.classic.takeMessages().filter((m) => m.message.includes(runArn) && m.message.includes("ASSESSMENT_RUN_COMPLETED")).pop();
+    if (!message) throw new Error(`no completion message of ${runArn}`);
+    return message;
+}
+
+/** Lets concurrent invocations run until `done` holds. */
+async function until(what: string, done: () => boolean): Promise<void> {
+    for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(done(), what).to.equal(true);
+}
+
 const completionLost: CycleScenario = {
-    name: "the completion message is lost: the reaper terminates everything after its deadline; that run gets no report",
+    name: "the completion message is lost: the sweep reports the ended run once, with its verdicts; the next run unaffected",
     async run() {
         const w = newClassicWorld();
         const runArn = await started(w);
-        w.aws.advanceSeconds(DURATION + 120);
+        w.aws.advance(20 * MINUTE);
+        const during = await sweep(w);
+        expect(during.records).to.deep.equal([]);
+        expect(during.sweep?.waiting).to.deep.equal([{ runArn, reason: "still COLLECTING_DATA" }]);
+        w.aws.advanceSeconds(DURATION + 120 - 20 * 60);
         w.classic.complete(runArn);
-        w.classic.takeMessages(); // lost on the way to analyze
-        // Nothing else re-drives a Classic completion: the instances live until the reaper's deadline.
+        completionOf(w, runArn); // lost on the way to analyze
+        // Just ended: left to its completion message for the grace period.
+        const justEnded = await sweep(w);
+        expect(justEnded.records).to.deep.equal([]);
+        expect(justEnded.sweep?.waiting[0].reason).to.match(/^ended COMPLETED at .*; its completion message has until /);
         expect(w.aws.liveInstances()).to.have.length(3);
-        // The start lock (taken at START) lasts as long as the reaper's deadline.
-        w.aws.advance(START.getTime() + (REAP_AFTER_SECONDS - 60) * 1000 - w.aws.now().getTime());
-        const next = await start(w);
-        expect(next.outcome, "the lock outlives the run until the reaper's deadline").to.equal("RUN_IN_PROGRESS");
-        w.aws.advanceSeconds(180);
-        const after = await start(w);
-        expect(after.outcome).to.equal("RUN_STARTED");
-        expect(after.reaped && "stale" in after.reaped ? after.reaped.stale.length : -1).to.equal(3);
+        w.aws.advanceSeconds(SWEEP_GRACE_SECONDS);
+        const swept = await sweep(w);
+        expect(swept.records.map((r) => r.status)).to.deep.equal(["processed"]);
+        expect(swept.records[0]).to.deep.include({ runArn, sweptState: "COMPLETED", verdicts: { FAIL: 1, PASS: 2, "NOT ASSESSED": 0 } });
+        const report = expectReport(w, runArn);
+        // findingCounts of DescribeAssessmentRuns is the announced count that PASS needs.
+        expect(report.findings).to.deep.include({ announced: 5, listed: 5, read: 5 });
+        expect(report.notes.some((note) => note.startsWith("Reported by the scheduled sweep"))).to.equal(true);
+        expect(w.aws.liveInstances()).to.deep.equal([]);
+        expect(w.aws.object(startLockKey(PREFIX)), "the start lock is released").to.equal(undefined);
+        expect(w.aws.imageTags(VULN)[VERDICT_TAG]).to.match(/^FAIL /);
+        // Nothing open any more: later sweeps do nothing, and the next schedule launches at once.
+        expect(await sweep(w)).to.deep.equal({ records: [], sweep: { waiting: [] } });
+        w.aws.advance(MINUTE);
+        const next = await started(w);
         await finishRun(w);
-        expectReport(w, after.assessmentRunArn!);
-        expect(reportOf(w, runArn)).to.equal(undefined);
-        const why = `completion lost: no report, its ${w.classic.run(runArn).findings.length} findings unreported; instances reaped, the next run unaffected`;
-        return classicOutcome(w, [{ run: runArn, reports: 0, why }]);
+        expectReport(w, next);
+        expect(await sweep(w)).to.deep.equal({ records: [], sweep: { waiting: [] } });
+        expect(reportMessagesOf(w, runArn)).to.have.length(1);
+        return classicOutcome(w);
+    },
+};
+
+const sweepRacesLateCompletion: CycleScenario = {
+    name: "the sweep and a late completion race: one report, whichever claims first",
+    async run() {
+        const w = newClassicWorld();
+        // The message claims first: the sweep finds the claim held (or the report delivered) and leaves it.
+        const first = await started(w);
+        w.aws.advanceSeconds(DURATION + 120);
+        w.classic.complete(first);
+        const late = completionOf(w, first);
+        w.aws.advanceSeconds(SWEEP_GRACE_SECONDS);
+        const delivering = deliver(w, late);
+        await until("the message's analyze claimed the report", () => w.aws.object(keysOf(first).reportClaim) !== undefined);
+        const swept = await sweep(w);
+        const delivery = await delivering;
+        expect(delivery.status === "ok" && delivery.result.records.map((r) => r.status)).to.deep.equal(["processed"]);
+        expect(swept.records).to.have.length(1);
+        expect(swept.records[0].status).to.be.oneOf(["held", "duplicate"]);
+        expect(await sweep(w)).to.deep.equal({ records: [], sweep: { waiting: [] } });
+        expect(reportMessagesOf(w, first)).to.have.length(1);
+        expectReport(w, first);
+
+        // The sweep claims first: the message's analyze is thrown back, and Lambda's retry finds it delivered.
+        w.aws.advance(MINUTE);
+        const second = await started(w);
+        w.aws.advanceSeconds(DURATION + 120);
+        w.classic.complete(second);
+        const later = completionOf(w, second);
+        w.aws.advanceSeconds(SWEEP_GRACE_SECONDS);
+        const sweeping = sweep(w);
+        await until("the sweep claimed the report", () => w.aws.object(keysOf(second).reportClaim) !== undefined);
+        const redelivery = await deliver(w, later);
+        const sweptSecond = await sweeping;
+        expect(sweptSecond.records.map((r) => [r.status, "sweptState" in r && r.sweptState])).to.deep.equal([["processed", "COMPLETED"]]);
+        expect(redelivery).to.deep.include({ status: "ok", attempts: 2 });
+        expect(redelivery.status === "ok" && redelivery.result.records.map((r) => r.status)).to.deep.equal(["duplicate"]);
+        expect(reportMessagesOf(w, second)).to.have.length(1);
+        expectReport(w, second);
+        expect(w.aws.liveInstances()).to.deep.equal([]);
+        return classicOutcome(w);
     },
 };
 
@@ -215,6 +286,7 @@ export const basicScenarios: CycleScenario[] = [
     runFails("FAILED"),
     runFails("ERROR"),
     completionLost,
+    sweepRacesLateCompletion,
     duplicateCompletion,
     destroyDuringRun,
 ];

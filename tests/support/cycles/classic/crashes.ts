@@ -1,13 +1,14 @@
 // A crash (the invocation dies: a Lambda timeout, the process killed) at each step of start and
 // of analyze, then what follows in production: for start the next schedule (it has no retries),
-// for analyze Lambda's two async retries. Each checks the calls before the crash are the declared ones.
+// for analyze Lambda's two async retries (and the sweep when all three die). Each checks the calls
+// before the crash are the declared ones.
 import { expect } from "chai";
 import { startLockKey } from "../../../../engines/classic/runControl";
 import { CycleScenario, ReportException } from "../outcome";
-import { classicOutcome } from "./measure";
+import { classicOutcome, reportMessagesOf } from "./measure";
 import { Step, crashAt, diesBetweenPublishAndDelivered, stepsOf } from "../steps";
 import { ANALYZE_CALLS, START_CALLS } from "./steps";
-import { DURATION, EXPECTED, PREFIX, REAP_AFTER_SECONDS, START, ClassicWorld, deliver, finishRun, newClassicWorld, reportOf, settle, start, verdicts } from "./world";
+import { DURATION, EXPECTED, PREFIX, REAP_AFTER_SECONDS, START, ClassicWorld, deliver, finishRun, keysOf, newClassicWorld, reportOf, settle, start, sweep, verdicts } from "./world";
 
 const ALL_CALLS = [...START_CALLS, ...ANALYZE_CALLS];
 
@@ -72,7 +73,37 @@ function analyzeCrash(step: Step): CycleScenario {
     };
 }
 
+const analyzeDiesThrice: CycleScenario = {
+    name: "analyze dies at publishing on all three attempts: the sweep reports once the last claim has expired",
+    async run() {
+        const w = newClassicWorld();
+        await start(w);
+        const runArn = w.classic.runs[0].arn;
+        w.aws.advanceSeconds(DURATION + 120);
+        w.classic.complete(runArn);
+        const messages = w.classic.takeMessages();
+        const faults = [1, 2, 3].map(() => w.aws.hangAt("Publish", (input) => String(input.Subject).startsWith("Golden AMI assessment")));
+        const delivery = await deliver(w, messages[messages.length - 1]);
+        expect(delivery).to.deep.include({ status: "gave-up", attempts: 3 });
+        expect(faults.map((fault) => fault.fired)).to.deep.equal([1, 1, 1]);
+        expect(w.aws.object(keysOf(runArn).deliveredMarker), "nothing delivered").to.equal(undefined);
+        expect(reportMessagesOf(w, runArn)).to.have.length(0);
+        // The third attempt's claim is still live: the sweep leaves the run to it.
+        const early = await sweep(w);
+        expect(early.records.map((r) => r.status)).to.deep.equal(["held"]);
+        w.aws.advanceSeconds(5 * 60);
+        const swept = await sweep(w);
+        expect(swept.records.map((r) => r.status)).to.deep.equal(["processed"]);
+        expect(verdicts(reportOf(w, runArn))).to.deep.equal(EXPECTED);
+        expect(reportMessagesOf(w, runArn)).to.have.length(1);
+        expect(w.aws.object(startLockKey(PREFIX)), "the start lock is released").to.equal(undefined);
+        await nextScheduleRuns(w);
+        return classicOutcome(w);
+    },
+};
+
 export const crashScenarios: CycleScenario[] = [
     ...stepsOf(START_CALLS).map(startCrash),
     ...stepsOf(ALL_CALLS, START_CALLS.length).map(analyzeCrash),
+    analyzeDiesThrice,
 ];

@@ -15,6 +15,8 @@ export const START_CALLS = [
     ...Array<string>(7).fill("Classic.PreviewAgents"),
     "Classic.StartAssessmentRun",
     "PutObject reports/runs/0-run00001/manifest.json",
+    // What the sweep visits until the run is reported.
+    "PutObject reports/classic-open/0-run00001",
 ];
 
 export const ANALYZE_CALLS = [
@@ -42,4 +44,5 @@ export const ANALYZE_CALLS = [
     "CreateTags ami-0ccc0000000000003",
     "GetObject reports/locks/start.json",
     "DeleteObject reports/locks/start.json",
+    "DeleteObject reports/classic-open/0-run00001",
 ];

@@ -1,6 +1,6 @@
 // The Classic engine's whole-cycle world: FakeAws plus the Inspector Classic fake, the real start,
 // analyze and reaper handlers wired to it, and how Lambda delivers to them (analyze: SNS with two
-// async retries; start: the schedule, no retry).
+// async retries, or the sweep schedule; start: the schedule, no retry).
 import { AnalyzeDeps, AnalyzeResult, AnalyzeSettings, makeAnalyzeHandler } from "../../../../engines/classic/analyze";
 import { runKeys } from "../../../../engines/classic/manifest";
 import { StartDeps, StartResult, StartSettings, makeStartHandler } from "../../../../engines/classic/start";
@@ -104,6 +104,12 @@ export const snsEvent = (...messages: CompletionMessage[]) => ({ Records: messag
 
 /** One invocation of analyze with these messages (no retry). */
 export const analyze = (w: ClassicWorld, ...messages: CompletionMessage[]): Promise<AnalyzeResult> => makeAnalyzeHandler(analyzeDeps(w))(snsEvent(...messages));
+
+/** The EventBridge schedule's event, as it reaches analyze. */
+export const SCHEDULED_EVENT = { version: "0", source: "aws.events", "detail-type": "Scheduled Event", resources: ["arn:aws:events:us-east-1:111122223333:rule/golden-sweep-schedule"], detail: {} } as const;
+
+/** One invocation of analyze by the sweep schedule (no retry: the next sweep comes anyway). */
+export const sweep = (w: ClassicWorld): Promise<AnalyzeResult> => makeAnalyzeHandler(analyzeDeps(w))(SCHEDULED_EVENT);
 
 /** Lets the event loop run until every invocation that can make progress has (a hung one never does). */
 export async function settle(): Promise<void> {
