@@ -46,10 +46,13 @@ export async function benchAnalyzeV2(options: AnalyzeV2Options) {
     world.coveragePageSize = COVERAGE_PAGE_SIZE;
     world.findingsPageSize = FINDINGS_PAGE_SIZE;
     for (let i = 0; i < options.instances; i++) world.addImage(`ami-${i.toString(16).padStart(17, "0")}`);
-    const deps = { ec2: world.ec2, inspector2: world.inspector2, s3: world.s3, sns: world.sns, settings: SETTINGS, region: FAKE_REGION, now: world.now, sleep: world.sleep, log: () => undefined };
+    // One wave: every instance at once, whatever the default maxConcurrentInstances.
+    const settings: V2StartSettings = { ...SETTINGS, maxConcurrentInstances: options.instances };
+    const deps = { ec2: world.ec2, inspector2: world.inspector2, s3: world.s3, sns: world.sns, settings, region: FAKE_REGION, now: world.now, sleep: world.sleep, log: () => undefined };
     await makeStartHandler(deps)({});
     world.advance(10 * 60_000);
     const instances = world.liveInstances();
+    if (instances.length !== options.instances) throw new Error(`start launched ${instances.length} instances, not ${options.instances}`);
     const perInstance = instances.map((_, i) => Math.floor(options.findings / instances.length) + (i < options.findings % instances.length ? 1 : 0));
     instances.forEach((instance, i) => {
         world.scan(instance.instanceId, { at: world.now() });

@@ -1,5 +1,6 @@
 // `npm run bench`: planning time (1 region and all 14), each Lambda's zipped code archive and its
-// cold load time, and the analyze handler's API calls and wall time against their lower bounds.
+// cold load time, the analyze handlers' API calls and time against their lower bounds, and the whole-cycle
+// scenarios of both engines as totals.
 // Prints tables and writes .bench/results.json. Targets print PASS/FAIL; the exit code is 0 unless
 // the bench crashes. Never part of `npm test`. `--quick` (or BENCH_QUICK=1), run by CI after the
 // tests: small sizes, one run each, targets shown but not judged; every path still runs.
