@@ -137,7 +137,8 @@ async function runReaper(fn: BuiltFunction): Promise<void> {
     expect(run.result.notified).to.equal(true);
 }
 
-async function runAnalyze(fn: BuiltFunction): Promise<void> {
+/** A completed Classic run of two AMIs and three findings, as analyze finds it. */
+function classicCompletionFixture(fn: BuiltFunction) {
     const templateArn = fn.env.ASSESSMENT_TEMPLATE_ARN;
     const runArn = `${templateArn}/run/0-fresh001`;
     const region = templateArn.split(":")[3];
@@ -182,6 +183,11 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
         event: "ASSESSMENT_RUN_COMPLETED",
         target: templateArn.replace(/\/template\/.*$/, ""),
     });
+    return { templateArn, runArn, amiA, amiB, instA, instB, manifest, findings, instance, message };
+}
+
+async function runAnalyze(fn: BuiltFunction): Promise<void> {
+    const { templateArn, runArn, amiA, amiB, instA, instB, manifest, findings, instance, message } = classicCompletionFixture(fn);
     const run = await runHandler({
         archiveDir: fn.dir,
         env: fn.env,
@@ -257,8 +263,11 @@ async function runAnalyze(fn: BuiltFunction): Promise<void> {
     expect(record.findings).to.deep.equal({ listed: 3, read: 3, unread: 0 });
     expect(record.verdicts).to.deep.equal({ FAIL: 1, "NOT ASSESSED": 0, PASS: 1 });
     expect(byName("DeleteObjectCommand")[0].input).to.deep.equal({ Bucket: fn.env.REPORT_BUCKET, Key: `${fn.env.REPORT_PREFIX}classic-open/0-fresh001` });
+    await runClassicSweep(fn, runArn, templateArn, manifest);
+}
 
-    // The sweep schedule, through the same archive: one open run, still collecting data, is left alone.
+/** The sweep schedule, through the same archive: one open run, still collecting data, is left alone. */
+async function runClassicSweep(fn: BuiltFunction, runArn: string, templateArn: string, manifest: { runId: string; startedAt: string }): Promise<void> {
     const swept = await runHandler({
         archiveDir: fn.dir,
         env: fn.env,
@@ -333,6 +342,11 @@ async function runStart(fn: BuiltFunction): Promise<void> {
         "PublishCommand",
     ]);
     expectSelfContained(run, fn);
+    expectClassicStartCalls(run, fn, runArn, templateArn);
+}
+
+/** What Classic start sent: the AMI query, launches, the agent preview, the lock, manifest, open marker and notice. */
+function expectClassicStartCalls(run: Awaited<ReturnType<typeof runHandler>>, fn: BuiltFunction, runArn: string, templateArn: string): void {
     const byName = (name: string) => run.calls.filter((c) => c.command === name);
     expect(byName("DescribeImagesCommand")[0].input.Owners).to.deep.equal(JSON.parse(fn.env.AMI_OWNERS));
     expect(byName("DescribeImagesCommand")[0].input.Filters).to.deep.include({ Name: "tag:golden", Values: ["true"] });
