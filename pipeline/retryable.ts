@@ -42,6 +42,8 @@ export interface RetryOptions {
     /** Epoch ms: a wait that would end after it is not taken; the last error is thrown instead. */
     deadlineMs?: number;
     now?: () => number;
+    /** Which errors are worth another call: by default every transient one. */
+    retryable?: (error: unknown) => boolean;
 }
 
 export const DEFAULT_ATTEMPTS = 4;
@@ -69,12 +71,29 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
         try {
             return await call();
         } catch (error) {
-            if (attempt >= attempts || !isTransientError(error)) throw error;
+            if (attempt >= attempts || !(options.retryable ?? isTransientError)(error)) throw error;
             const delay = backoffDelayMs(attempt, baseDelayMs, error, options.maxDelayMs);
             if (options.deadlineMs !== undefined && now() + delay > options.deadlineMs) throw error;
             await options.sleep(delay);
         }
     }
+}
+
+const THROTTLING_ERROR_NAMES = ["ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"];
+
+/**
+ * True only for a refusal to serve the call at all (throttling): the call certainly did nothing.
+ * For a call that is not idempotent, where a 5xx may hide a success, this is the safe test.
+ */
+export function isThrottlingError(error: unknown): boolean {
+    if (typeof error !== "object" || error === null) return false;
+    const candidate = error as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+    return (typeof candidate.name === "string" && THROTTLING_ERROR_NAMES.includes(candidate.name)) || candidate.$metadata?.httpStatusCode === 429;
+}
+
+/** The client with every `send` retried by withRetry: for calls that are safe to repeat. */
+export function retrying<C extends { send: (...args: any[]) => Promise<any> }>(client: C, options: RetryOptions): C {
+    return { send: (...args: Parameters<C["send"]>) => withRetry(() => client.send(...args), options) } as unknown as C;
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -2,6 +2,7 @@
 // agent, wait for the agents, start the assessment run and hand analyze a manifest.
 // Whatever happens after the first launch, nothing this run launched is left running unless the
 // run started (analyze terminates those; the reaper catches anything missed).
+import { isThrottlingError, retrying } from "../../pipeline/retryable";
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { InspectorClient } from "@aws-sdk/client-inspector";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -153,7 +154,8 @@ async function launchAndWait(
     const { ec2, settings } = deps;
     const log = logOf(deps);
     const wave = splitWave(images, settings.maxConcurrentInstances ?? DEFAULT_MAX_CONCURRENT_INSTANCES);
-    const launchedNow = await launchForAmis(ec2, wave.launch, {
+    // RunInstances carries a ClientToken (idempotent): a throttled launch is retried, not lost.
+    const launchedNow = await launchForAmis(retrying(ec2, { sleep: deps.sleep }), wave.launch, {
         pipelineName: settings.pipelineName,
         runId,
         instanceTypes: settings.instanceTypes,
@@ -201,7 +203,8 @@ async function launchAndStart(deps: StartDeps, runId: string, images: Image[], l
     // holds only instances that can be assessed.
     const unhealthyTermination = ready.unhealthyIds.length > 0 ? await terminateInstances(ec2, ready.unhealthyIds) : undefined;
 
-    const started = await startAssessmentRun(inspector, settings.assessmentTemplateArn, assessmentRunName(settings.pipelineName, runId));
+    // Only throttling is retried: after a 5xx the run may have started, and a second call would be refused.
+    const started = await startAssessmentRun(retrying(inspector, { sleep: deps.sleep, retryable: isThrottlingError }), settings.assessmentTemplateArn, assessmentRunName(settings.pipelineName, runId));
     if (!started.started) {
         log("assessment run refused", started.reason);
         const cleanup = await terminateRunInstances(ec2, settings.pipelineName, runId, launchedIds);
@@ -238,7 +241,8 @@ async function takeStartLock(deps: StartDeps, runId: string): Promise<{ held: fa
     const { s3, settings } = deps;
     const lockKey = startLockKey(settings.reportPrefix);
     const lockSeconds = settings.durationSeconds + settings.agentWaitSeconds + settings.reapGraceSeconds;
-    const lock = await claim(s3, settings.reportBucket, lockKey, { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
+    // Claiming again as the same holder succeeds, so a retried claim is safe.
+    const lock = await claim(retrying(s3, { sleep: deps.sleep }), settings.reportBucket, lockKey, { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
     if (lock.status === "held") return { held: true, reason: `start ${lock.by.holder} holds the start lock until ${lock.by.expiresAt}` };
     return {
         held: false,
@@ -288,13 +292,13 @@ export function makeStartHandler(deps: StartDeps): StartHandler {
         logOf(deps)("start", runId);
         const reaped = await reapLeftovers(deps);
 
-        const images = await findGoldenAmis(deps.ec2, settings.amiTags, settings.amiOwners);
+        const images = await findGoldenAmis(retrying(deps.ec2, { sleep: deps.sleep }), settings.amiTags, settings.amiOwners);
         if (images.length === 0) {
             const notice = noGoldenAmisNotice(settings.pipelineName, settings.amiTags, settings.amiOwners);
             await notify(deps, notice.subject, notice.message);
             return { runId, outcome: "NO_AMIS", amis: [], reaped, notified: true };
         }
-        const activeRunArns = await findActiveRuns(deps.inspector, settings.assessmentTemplateArn);
+        const activeRunArns = await findActiveRuns(retrying(deps.inspector, { sleep: deps.sleep }), settings.assessmentTemplateArn);
         const lock = activeRunArns.length > 0 ? undefined : await takeStartLock(deps, runId);
         if (!lock || lock.held) {
             const blockers = lock?.held ? [lock.reason] : activeRunArns;

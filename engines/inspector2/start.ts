@@ -13,6 +13,7 @@ import type { AmiRecord } from "../../pipeline/manifest";
 import { publishNotice } from "../../pipeline/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
 import type { RunOutcome } from "../../pipeline/report";
+import { retrying } from "../../pipeline/retryable";
 import { makeRunId } from "../../pipeline/runId";
 import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/waves";
 import { claim } from "../../pipeline/runState";
@@ -103,7 +104,7 @@ export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promis
         const runId = makeRunId(deps.now(), deps.random);
         log("start", runId);
         const reaped = settings.scanMode === "agentless" ? undefined : await reapLeftovers(deps, log);
-        const images = await findGoldenAmis(deps.ec2, settings.amiTags, settings.amiOwners);
+        const images = await findGoldenAmis(retrying(deps.ec2, { sleep: deps.sleep }), settings.amiTags, settings.amiOwners);
         if (images.length === 0) {
             const notice = noGoldenAmisNotice(settings.pipelineName, settings.amiTags, settings.amiOwners);
             await publishNotice(deps.sns, settings.resultsTopicArn, notice.subject, notice.message);
@@ -113,7 +114,7 @@ export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promis
         if (plan.toLaunch.length === 0) return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", [])), reaped };
 
         // No instance is launched for nothing: without EC2 scanning Inspector would never look at it.
-        const status = await ec2ScanningStatus(deps.inspector2, deps.region);
+        const status = await ec2ScanningStatus(retrying(deps.inspector2, { sleep: deps.sleep }), deps.region);
         if (!status.enabled) {
             const reason = `Inspector v2 EC2 scanning is not enabled in ${deps.region} (${status.status}: ${status.reason}). ${status.howToEnable}`;
             const unlaunched = plan.toLaunch.map((image): AmiRecord => ({ ...amiRecord(image), status: "NOT_SCANNED", reason }));
@@ -121,7 +122,8 @@ export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promis
         }
 
         const maxAgeSeconds = settings.durationSeconds + (settings.agentWaitSeconds ?? 0) + (settings.reapGraceSeconds ?? 0);
-        const lock = await claim(deps.s3, settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + maxAgeSeconds * 1000).toISOString() }, deps.now());
+        // Claiming again as the same holder succeeds, so a retried claim is safe.
+        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + maxAgeSeconds * 1000).toISOString() }, deps.now());
         if (lock.status === "held") {
             const reason = `run ${lock.by.holder} is still open (until ${lock.by.expiresAt}); one fleet at a time`;
             await publishNotice(deps.sns, settings.resultsTopicArn, `[${settings.pipelineName}] previous assessment still running; this one skipped`, `${reason}. The next scheduled start tries again.`);

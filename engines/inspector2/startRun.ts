@@ -14,7 +14,7 @@ import { deleteKey, putJson, release } from "../../pipeline/runState";
 import { startReportNotice } from "../../pipeline/startNotices";
 import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/tags";
 import { createRunCisScan, deleteCisScan } from "./cis";
-import { withRetry } from "../../pipeline/retryable";
+import { retrying, withRetry } from "../../pipeline/retryable";
 import { reportWithoutLaunch } from "./startReport";
 import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./start";
@@ -93,7 +93,7 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
     }
     // RunInstances is retried on throttling with the same ClientToken (idempotent): one throttled
     // call must not cost an AMI its assessment. Other errors are recorded as LAUNCH_FAILED at once.
-    const ec2 = { send: (command: Parameters<EC2Client["send"]>[0]) => withRetry(() => deps.ec2.send(command), { sleep: deps.sleep }) } as unknown as EC2Client;
+    const ec2 = retrying(deps.ec2, { sleep: deps.sleep });
     const launched = await launchForAmis(ec2, images, {
         pipelineName: settings.pipelineName,
         runId,

@@ -1,6 +1,6 @@
 import { InspectorServiceException } from "@aws-sdk/client-inspector";
 import { expect } from "chai";
-import { DEFAULT_MAX_DELAY_MS, backoffDelayMs, isTransientError, withRetry } from "../../pipeline/retryable";
+import { DEFAULT_MAX_DELAY_MS, backoffDelayMs, isThrottlingError, isTransientError, retrying, withRetry } from "../../pipeline/retryable";
 import { inspectorError } from "../support/launchFixtures";
 
 describe("isTransientError", () => {
@@ -93,5 +93,45 @@ describe("withRetry", () => {
         let counted = 0;
         await withRetry(scripted([inspectorError("ThrottlingException")]).call, { sleep: async () => undefined }, () => counted++);
         expect(counted).to.equal(2);
+    });
+});
+
+describe("retrying clients and throttling-only retries", () => {
+    const s3Error = (name: string, httpStatusCode: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode } });
+
+    it("tells throttling from other transient errors", () => {
+        expect(isThrottlingError(inspectorError("ThrottlingException"))).to.equal(true);
+        expect(isThrottlingError(s3Error("SlowDown", 503))).to.equal(true);
+        expect(isThrottlingError(s3Error("Whatever", 429))).to.equal(true);
+        // A 5xx is transient but may hide a success: not throttling.
+        expect(isThrottlingError(s3Error("InternalError", 500))).to.equal(false);
+        expect(isTransientError(s3Error("InternalError", 500))).to.equal(true);
+        expect(isThrottlingError(undefined)).to.equal(false);
+    });
+
+    it("retries only what `retryable` accepts", async () => {
+        const internal = s3Error("InternalError", 500);
+        const { state, call } = scripted([internal, undefined]);
+        const thrown = await withRetry(call, { sleep: async () => undefined, retryable: isThrottlingError }).then(() => undefined, (error: unknown) => error);
+        expect(thrown).to.equal(internal);
+        expect(state.calls).to.equal(1);
+    });
+
+    it("wraps a client so that every send is retried with the same command", async () => {
+        const commands: unknown[] = [];
+        let failures = 2;
+        const client = {
+            send: async (command: unknown) => {
+                commands.push(command);
+                if (failures-- > 0) throw inspectorError("ThrottlingException");
+                return { ok: command };
+            },
+        };
+        const sleeps: number[] = [];
+        const command = { name: "DescribeImages" };
+        const answer = await retrying(client, { sleep: async (ms) => void sleeps.push(ms), baseDelayMs: 5 }).send(command);
+        expect(answer).to.deep.equal({ ok: command });
+        expect(commands).to.deep.equal([command, command, command]);
+        expect(sleeps).to.deep.equal([5, 10]);
     });
 });
