@@ -1,4 +1,5 @@
 // Reading a run's findings from Inspector Classic within its API limits.
+import { chunk } from "../../pipeline/paging";
 import { DescribeFindingsCommand, DescribeFindingsCommandOutput, Finding, InspectorClient, ListFindingsCommand } from "@aws-sdk/client-inspector";
 import { mapWithConcurrency } from "../../pipeline/concurrency";
 import { errorText } from "../../pipeline/instances";
@@ -53,9 +54,7 @@ export interface DescribeOptions {
 
 /** Describes findings 10 at a time with a few batches in flight; failures become `unread`, never silence. */
 export async function describeFindings(inspector: InspectorClient, findingArns: string[], options: DescribeOptions): Promise<DescribedFindings> {
-    const batches: string[][] = [];
-    for (let i = 0; i < findingArns.length; i += DESCRIBE_FINDINGS_BATCH_SIZE) batches.push(findingArns.slice(i, i + DESCRIBE_FINDINGS_BATCH_SIZE));
-    const results = await mapWithConcurrency(batches, options.concurrency ?? DESCRIBE_FINDINGS_CONCURRENCY, (batch) =>
+    const results = await mapWithConcurrency(chunk(findingArns, DESCRIBE_FINDINGS_BATCH_SIZE), options.concurrency ?? DESCRIBE_FINDINGS_CONCURRENCY, (batch) =>
         describeBatch(inspector, batch, options),
     );
     return {

@@ -2,6 +2,7 @@
 // stayed healthy and sent its telemetry (data collection completed), and the run's findings as
 // listed match what the completion message announced. Without it a quiet AMI is not a PASS.
 import { AssessmentRunAgent, InspectorClient, ListAssessmentRunAgentsCommand } from "@aws-sdk/client-inspector";
+import { pageAll } from "../../pipeline/paging";
 import { withRetry } from "../../pipeline/retryable";
 
 /** ListAssessmentRunAgents maxResults is at most 500. */
@@ -9,16 +10,10 @@ export const RUN_AGENTS_PAGE_SIZE = 500;
 const NO_PROOF_HEALTH = ["UNHEALTHY", "UNKNOWN"];
 
 export async function listRunAgents(inspector: InspectorClient, assessmentRunArn: string, sleep: (ms: number) => Promise<void>): Promise<AssessmentRunAgent[]> {
-    const agents: AssessmentRunAgent[] = [];
-    let nextToken: string | undefined;
-    do {
-        const token = nextToken;
-        const page = await withRetry(() => inspector.send(new ListAssessmentRunAgentsCommand({ assessmentRunArn, maxResults: RUN_AGENTS_PAGE_SIZE, nextToken: token })), { sleep });
-        agents.push(...(page.assessmentRunAgents ?? []));
-        if (page.nextToken && page.nextToken === token) throw new Error(`ListAssessmentRunAgents returned the same nextToken twice: ${token}`);
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return agents;
+    return pageAll("ListAssessmentRunAgents", async (nextToken) => {
+        const page = await withRetry(() => inspector.send(new ListAssessmentRunAgentsCommand({ assessmentRunArn, maxResults: RUN_AGENTS_PAGE_SIZE, nextToken })), { sleep });
+        return { items: page.assessmentRunAgents, nextToken: page.nextToken };
+    });
 }
 
 export interface AssessmentProof {

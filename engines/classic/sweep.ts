@@ -7,7 +7,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { errorText } from "../../pipeline/instances";
 import { withRetry } from "../../pipeline/retryable";
 import { listOpenRuns } from "./openRuns";
-import { EndedRunNotice, SweepDecision, batches, decideSweepRun } from "./sweepDecision";
+import { chunk } from "../../pipeline/paging";
+import { EndedRunNotice, SweepDecision, decideSweepRun } from "./sweepDecision";
 
 /** DescribeAssessmentRuns takes 1-10 run ARNs per call. */
 export const DESCRIBE_RUNS_BATCH = 10;
@@ -20,7 +21,7 @@ export interface DescribedRuns {
 
 export async function describeRuns(inspector: InspectorClient, runArns: ReadonlyArray<string>, sleep: (ms: number) => Promise<void>): Promise<DescribedRuns> {
     const described: DescribedRuns = { runs: new Map(), failed: {} };
-    for (const batch of batches(runArns, DESCRIBE_RUNS_BATCH)) {
+    for (const batch of chunk(runArns, DESCRIBE_RUNS_BATCH)) {
         const answer = await withRetry(() => inspector.send(new DescribeAssessmentRunsCommand({ assessmentRunArns: batch })), { sleep });
         for (const run of answer.assessmentRuns ?? []) if (run.arn) described.runs.set(run.arn, run);
         for (const [arn, item] of Object.entries(answer.failedItems ?? {}) as [string, FailedItemDetails][]) described.failed[arn] = item.failureCode ?? "unknown failure";

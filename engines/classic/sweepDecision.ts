@@ -93,12 +93,5 @@ export function sweepNote(state: string): string {
     );
 }
 
-/** At most `size` per call: DescribeAssessmentRuns takes 1-10 run ARNs. */
-export function batches<T>(items: ReadonlyArray<T>, size: number): T[][] {
-    const out: T[][] = [];
-    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-    return out;
-}
-
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
 export const deploymentOnlyModule = true;

@@ -10,7 +10,7 @@ import {
 import type { CisScan, CisScanResultDetails, CisTargetResourceAggregation, Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { FindingSummary } from "../../pipeline/findingModel";
 import { errorText } from "../../pipeline/instances";
-import { pageAll } from "./paging";
+import { pageAll } from "../../pipeline/paging";
 
 export type CisScanStatus = "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
 export type CisInstanceResult = {

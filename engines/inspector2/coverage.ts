@@ -3,7 +3,7 @@
 import { ListCoverageCommand } from "@aws-sdk/client-inspector2";
 import type { CoverageFilterCriteria, CoveredResource, Inspector2Client } from "@aws-sdk/client-inspector2";
 import { RetryOptions, withRetry } from "../../pipeline/retryable";
-import { chunk, pageAll, realSleep } from "./paging";
+import { chunk, pageAll, realSleep } from "../../pipeline/paging";
 
 export type CoverageVerdict = {
     instanceId: string;

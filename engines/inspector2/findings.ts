@@ -3,7 +3,7 @@ import { ListFindingsCommand } from "@aws-sdk/client-inspector2";
 import type { FilterCriteria, Finding, Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { FindingSeverity, FindingSummary, FixAvailability } from "../../pipeline/findingModel";
 import { RetryOptions, withRetry } from "../../pipeline/retryable";
-import { chunk, pageAll } from "./paging";
+import { chunk, pageAll } from "../../pipeline/paging";
 
 /** FilterCriteria string-filter lists take 1-10 filters each (API reference, FilterCriteria). */
 export const FINDINGS_IDS_PER_CALL = 10;

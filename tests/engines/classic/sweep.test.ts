@@ -13,7 +13,6 @@ import {
     SWEEP_GRACE_SECONDS,
     TERMINAL_RUN_STATES,
     announcedCounts,
-    batches,
     decideSweepRun,
     isScheduledEvent,
     noticeOfEndedRun,
@@ -88,12 +87,6 @@ describe("Classic sweep: the pure decisions", () => {
     it("leaves a run Inspector did not describe, naming the failure code", () => {
         expect(decideSweepRun(RUN_ARN, undefined, "ITEM_DOES_NOT_EXIST", afterGrace)).to.deep.equal({ action: "wait", runArn: RUN_ARN, reason: "DescribeAssessmentRuns did not describe it (ITEM_DOES_NOT_EXIST)" });
         expect(decideSweepRun(RUN_ARN, undefined, undefined, afterGrace)).to.deep.include({ action: "wait", reason: "DescribeAssessmentRuns did not describe it (not returned)" });
-    });
-
-    it("cuts a list into batches of at most the given size", () => {
-        expect(batches([1, 2, 3, 4, 5], 2)).to.deep.equal([[1, 2], [3, 4], [5]]);
-        expect(batches([], 10)).to.deep.equal([]);
-        expect(batches(Array.from({ length: 20 }, (_, i) => i), 10).map((b) => b.length)).to.deep.equal([10, 10]);
     });
 });
 

@@ -1,4 +1,4 @@
-// Paging and batching for inspector2's list calls.
+// Paging and batching for list and batch calls of either engine.
 
 /** Pages a list call to the end, refusing a repeated token (which would page forever). */
 export async function pageAll<T>(name: string, fetch: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
