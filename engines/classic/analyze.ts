@@ -25,7 +25,8 @@ import { AssessmentProof, assessmentProof, listRunAgents } from "./proof";
 import { deleteOpenMarker } from "./openRuns";
 import { startLockKey } from "./runControl";
 import { sweepOpenRuns } from "./sweep";
-import { EndedRunNotice, isScheduledEvent, sweepNote } from "./sweepDecision";
+import { EndedRunNotice, sweepNote } from "./sweepDecision";
+import { ScheduledEvent, isScheduledEvent } from "../../pipeline/scheduledEvent";
 import { readSettings } from "../../pipeline/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
 import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis";
@@ -51,12 +52,6 @@ export { REPORT_CLAIM_SECONDS };
 /** The part of a Lambda SNS event analyze reads. */
 export interface SnsEvent {
     Records: { Sns: { Message: string; MessageId?: string } }[];
-}
-
-/** The EventBridge schedule's event: the sweep. */
-export interface ScheduledEvent {
-    source: "aws.events";
-    "detail-type": "Scheduled Event";
 }
 
 export type Log = (message: string, detail?: Record<string, unknown>) => void;

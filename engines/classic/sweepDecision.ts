@@ -1,4 +1,4 @@
-// The sweep's pure decisions: is this event the schedule, and what to do with one open run given
+// The sweep's pure decisions: what to do with one open run given
 // what DescribeAssessmentRuns says of it. A run that has ended is handed to analyze as the
 // completion message would have described it; anything else is left for a later sweep.
 import { FAILED_RUN_STATES, FailedRunState, InspectorNotice, templateOfRunArn } from "./inspectorMessage";
@@ -30,12 +30,6 @@ export interface DescribedRun {
 export type SweepDecision =
     | { action: "report"; runArn: string; state: string; notice: EndedRunNotice }
     | { action: "wait"; runArn: string; reason: string };
-
-export function isScheduledEvent(event: unknown): boolean {
-    if (typeof event !== "object" || event === null) return false;
-    const fields = event as Record<string, unknown>;
-    return fields.source === "aws.events" && fields["detail-type"] === "Scheduled Event";
-}
 
 /** The total of findingCounts, filed as one announced count; undefined when absent or not counts (then PASS lacks its proof). */
 export function announcedCounts(findingCounts: DescribedRun["findingCounts"]): Record<string, number> | undefined {

@@ -1,5 +1,6 @@
 // Reading the EventBridge events that wake the v2 engine: Inspector's "Inspector2 Scan" event for
 // an instance, or the scheduled sweep. Events are best effort; the caller confirms by polling.
+import { isScheduledEvent } from "../../pipeline/scheduledEvent";
 
 export type ScanEvent =
     | { kind: "scan"; instanceId: string; scanStatus: string; counts: Record<string, number> }
@@ -40,7 +41,7 @@ export function parseScanEvent(event: unknown): ScanEvent {
     if (!isRecord(event)) return { kind: "other", reason: "not an object" };
     const source = event.source;
     const detailType = event["detail-type"];
-    if (source === "aws.events" && detailType === "Scheduled Event") return { kind: "sweep" };
+    if (isScheduledEvent(event)) return { kind: "sweep" };
     if (source !== "aws.inspector2") return { kind: "other", reason: `source ${JSON.stringify(source)} is not aws.inspector2` };
     if (detailType !== "Inspector2 Scan") return { kind: "other", reason: `detail-type ${JSON.stringify(detailType)} is not "Inspector2 Scan"` };
     const detail = event.detail;

@@ -14,7 +14,6 @@ import {
     TERMINAL_RUN_STATES,
     announcedCounts,
     decideSweepRun,
-    isScheduledEvent,
     noticeOfEndedRun,
 } from "../../../engines/classic/sweepDecision";
 import { RUN_ARN, TEMPLATE_ARN } from "../../support/fixtures";
@@ -28,14 +27,6 @@ const afterGrace = new Date(ENDED_AT.getTime() + SWEEP_GRACE_SECONDS * 1000);
 const runArn = (n: number) => `${TEMPLATE_ARN}/run/0-run${String(n).padStart(5, "0")}`;
 
 describe("Classic sweep: the pure decisions", () => {
-    it("takes only EventBridge's scheduled event as the sweep", () => {
-        expect(isScheduledEvent({ source: "aws.events", "detail-type": "Scheduled Event", detail: {} })).to.equal(true);
-        expect(isScheduledEvent({ Records: [{ Sns: { Message: "{}" } }] })).to.equal(false);
-        expect(isScheduledEvent({ source: "aws.inspector2", "detail-type": "Scheduled Event" })).to.equal(false);
-        expect(isScheduledEvent({ source: "aws.events", "detail-type": "Inspector2 Scan" })).to.equal(false);
-        for (const other of [null, undefined, "aws.events", 42, []]) expect(isScheduledEvent(other)).to.equal(false);
-    });
-
     it("files findingCounts (by severity) as one announced total; anything unreadable gives none, so no PASS", () => {
         expect(announcedCounts({ High: 1, Medium: 1, Low: 2, Informational: 1, Undefined: 0 })).to.deep.equal({ [SWEEP_COUNT_KEY]: 5 });
         expect(announcedCounts({})).to.deep.equal({ [SWEEP_COUNT_KEY]: 0 });
