@@ -7,20 +7,16 @@ import { makeStartHandler, V2StartSettings } from "../../../engines/inspector2/s
 import { v2RunKeys } from "../../../engines/inspector2/run";
 import { htmlKeyOf } from "../../../pipeline/publishReport";
 import type { AssessmentReport } from "../../../pipeline/report";
-import { SETTINGS as CYCLE_SETTINGS } from "../../support/cycles/inspector2/world";
+import { SETTINGS as CYCLE_SETTINGS, MINUTE, PREFIX, START, SWEEP } from "../../support/cycles/inspector2/world";
 import { FakeAws, FAKE_ACCOUNT, FAKE_REGION } from "../../support/fakeAws";
 
-export const START = new Date("2026-11-23T10:00:00.000Z");
-export const MINUTE = 60_000;
-export const PREFIX = "reports/";
+export { MINUTE, PREFIX, START, SWEEP };
 /** An account that shares its golden AMIs with this one. */
 export const OTHER_ACCOUNT = "999988887777";
 
 export type DeprecationSettings = Partial<Pick<V2StartSettings, "amiOwners">> & { deprecateFailingAmis?: boolean; accountId?: string };
 
 const SETTINGS = { ...CYCLE_SETTINGS, amiOwners: ["self", OTHER_ACCOUNT], deprecateFailingAmis: true, accountId: FAKE_ACCOUNT };
-
-export const SWEEP = { source: "aws.events", "detail-type": "Scheduled Event", detail: {} };
 
 let seed = 11;
 function random(): number {

@@ -7,6 +7,7 @@ import { StartDeps, StartResult, StartSettings, makeStartHandler } from "../../.
 import { makeReaperHandler } from "../../../../callbacks/reaper";
 import { AssessmentReport } from "../../../../pipeline/report";
 import { maxInstanceAgeSeconds } from "../../../../pipeline/stale";
+import { settle } from "../settle";
 import { FakeAws } from "../../fakeAws";
 import { CLASSIC_TARGET_ARN, CLASSIC_TEMPLATE_ARN, CompletionMessage, FakeInspectorClassic } from "../../fakeInspectorClassic";
 
@@ -111,10 +112,7 @@ export const SCHEDULED_EVENT = { version: "0", source: "aws.events", "detail-typ
 /** One invocation of analyze by the sweep schedule (no retry: the next sweep comes anyway). */
 export const sweep = (w: ClassicWorld): Promise<AnalyzeResult> => makeAnalyzeHandler(analyzeDeps(w))(SCHEDULED_EVENT);
 
-/** Lets the event loop run until every invocation that can make progress has (a hung one never does). */
-export async function settle(): Promise<void> {
-    for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve));
-}
+export { settle };
 
 export type Delivery = { status: "ok"; result: AnalyzeResult; attempts: number } | { status: "gave-up"; errors: string[]; attempts: number };
 

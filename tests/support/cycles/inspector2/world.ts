@@ -7,6 +7,7 @@ import { startLockKey, v2RunKeys } from "../../../../engines/inspector2/run";
 import { makeStartHandler, V2StartDeps, V2StartResult, V2StartSettings } from "../../../../engines/inspector2/start";
 import { AssessmentReport } from "../../../../pipeline/report";
 import { maxInstanceAgeSeconds } from "../../../../pipeline/stale";
+import { settle } from "../settle";
 import { FakeAws, FAKE_REGION } from "../../fakeAws";
 
 export const START = new Date("2026-11-23T10:00:00.000Z");
@@ -97,10 +98,7 @@ export const reap = (w: V2World) => makeReaperHandler({ ec2: w.aws.ec2, sns: w.a
 /** The drain at `pulumi destroy`: the reaper's CRUD-scoped delete invocation. */
 export const drain = (w: V2World) => makeReaperHandler({ ec2: w.aws.ec2, sns: w.aws.sns, settings: w.settings, now: w.aws.now, sleep: w.aws.sleep })({ tf: { action: "delete" } });
 
-/** Lets the event loop run until every invocation that can make progress has (a hung one never does). */
-export async function settle(): Promise<void> {
-    for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve));
-}
+export { settle };
 
 /** Starts a run from a dead process's point of view: whatever it got done before it hung or failed. */
 export async function startDetached(w: V2World): Promise<void> {
