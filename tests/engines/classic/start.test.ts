@@ -580,17 +580,21 @@ describe("start handler", () => {
             expect(objects.has(LOCK_KEY), "the run did not go ahead: the lock is free").to.equal(false);
         });
 
-        it("writes the run's open marker for the sweep after the manifest, retrying throttling", async () => {
-            goldenImages(fakeImage("ami-1"));
-            const openKey = openRunKey("reports/", RUN_ARN);
-            expect(openKey).to.equal("reports/classic-open/0-MnOpQr56");
+        /** The first PutObject of `key` is throttled (S3's SlowDown); the next one is stored. */
+        const slowDownOnce = (key: string) =>
             s3Mock
-                .on(PutObjectCommand, { Key: openKey })
+                .on(PutObjectCommand, { Key: key })
                 .rejectsOnce(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Slow Down" }))
                 .callsFake((input: PutObjectCommandInput) => {
                     objects.set(input.Key!, String(input.Body));
                     return {};
                 });
+
+        it("writes the run's open marker for the sweep after the manifest, retrying throttling", async () => {
+            goldenImages(fakeImage("ami-1"));
+            const openKey = openRunKey("reports/", RUN_ARN);
+            expect(openKey).to.equal("reports/classic-open/0-MnOpQr56");
+            slowDownOnce(openKey);
             const result = await handler()();
             expect(result.outcome).to.equal("RUN_STARTED");
             expect(JSON.parse(objects.get(openKey)!)).to.deep.equal({ assessmentRunArn: RUN_ARN, runId: result.runId, startedAt: NOW.toISOString() });
@@ -612,13 +616,7 @@ describe("start handler", () => {
 
         it("retries a throttled manifest write and starts the run", async () => {
             goldenImages(fakeImage("ami-1"));
-            s3Mock
-                .on(PutObjectCommand, { Key: MANIFEST_KEY })
-                .rejectsOnce(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Slow Down" }))
-                .callsFake((input: PutObjectCommandInput) => {
-                    objects.set(input.Key!, String(input.Body));
-                    return {};
-                });
+            slowDownOnce(MANIFEST_KEY);
             const result = await handler()();
             expect(result.outcome).to.equal("RUN_STARTED");
             expect(objects.has(MANIFEST_KEY)).to.equal(true);

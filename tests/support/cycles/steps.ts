@@ -1,6 +1,7 @@
 // The steps of a declared call sequence, for crash scenarios of either engine: one per call,
 // repeats in a row (polls, pages) counted once; a crash at one of them.
 import type { FakeAws, Fault } from "../fakeAws";
+import type { ReportException } from "./outcome";
 
 export interface Step {
     /** Index of the call in the whole sequence. */
@@ -29,11 +30,12 @@ export function crashAt(aws: FakeAws, step: Step): Fault {
 }
 
 /**
- * A death after the summary went out but before the delivered marker: the next reporter cannot
- * know, and publishes again (at-least-once, never zero).
+ * The documented exception of a death at `step`: after the summary went out but before the
+ * delivered marker, the next reporter cannot know, and publishes again (at-least-once, never zero).
  */
-export function diesBetweenPublishAndDelivered(all: ReadonlyArray<string>, step: Step): boolean {
+export function atLeastOnceExceptions(all: ReadonlyArray<string>, step: Step, run: string): ReportException[] {
     const publish = all.findIndex((call) => call.startsWith("Publish Golden AMI assessment"));
     const delivered = all.findIndex((call) => call.startsWith("PutObject") && call.endsWith("/delivered"));
-    return step.index > publish && step.index <= delivered;
+    if (!(step.index > publish && step.index <= delivered)) return [];
+    return [{ run, reports: 2, why: `died after publishing, before the delivered marker (${step.call}): at-least-once, two identical summaries` }];
 }

@@ -9,9 +9,8 @@ import { CycleScenario } from "../outcome";
 import { classicOutcome, reportMessagesOf } from "./measure";
 import {
     CLEAN, DURATION, EXPECTED, MEDIUM, MINUTE, PREFIX, UNTAGGED, VULN,
-    ClassicWorld, analyze, deliver, drain, finishRun, keysOf, newClassicWorld, reportOf, settle, start, sweep, verdicts,
+    ClassicWorld, analyze, completionOf, deliver, drain, finishRun, keysOf, newClassicWorld, reportOf, settle, start, sweep, verdicts,
 } from "./world";
-import { CompletionMessage } from "../../fakeInspectorClassic";
 
 /** Starts a run and expects it started; its ARN. */
 async function started(w: ClassicWorld): Promise<string> {
@@ -143,12 +142,6 @@ function runFails(state: "FAILED" | "ERROR"): CycleScenario {
     };
 }
 
-/** Inspector's completion message of the run, which the test holds back (lost or late). */
-function completionOf(w: ClassicWorld, runArn: string): CompletionMessage {
-    const message = w.classic.takeMessages().filter((m) => m.message.includes(runArn) && m.message.includes("ASSESSMENT_RUN_COMPLETED")).pop();
-    if (!message) throw new Error(`no completion message of ${runArn}`);
-    return message;
-}
 
 /** Lets concurrent invocations run until `done` holds. */
 async function until(what: string, done: () => boolean): Promise<void> {
@@ -245,8 +238,7 @@ const duplicateCompletion: CycleScenario = {
         const runArn = await started(w);
         w.aws.advanceSeconds(DURATION + 120);
         w.classic.complete(runArn);
-        const messages = w.classic.takeMessages();
-        const completion = messages[messages.length - 1];
+        const completion = completionOf(w, runArn);
         const first = await Promise.all([deliver(w, completion), deliver(w, completion)]);
         expect(first.map((d) => d.status)).to.deep.equal(["ok", "ok"]);
         const statuses = first.map((d) => (d.status === "ok" ? d.result.records[0].status : "gave-up")).sort();

@@ -4,11 +4,11 @@
 // before the crash are the declared ones.
 import { expect } from "chai";
 import { startLockKey } from "../../../../engines/classic/runControl";
-import { CycleScenario, ReportException } from "../outcome";
+import { CycleScenario } from "../outcome";
 import { classicOutcome, reportMessagesOf } from "./measure";
-import { Step, crashAt, diesBetweenPublishAndDelivered, stepsOf } from "../steps";
+import { Step, atLeastOnceExceptions, crashAt, stepsOf } from "../steps";
 import { ANALYZE_CALLS, START_CALLS } from "./steps";
-import { DURATION, EXPECTED, PREFIX, REAP_AFTER_SECONDS, START, ClassicWorld, deliver, finishRun, keysOf, newClassicWorld, reportOf, settle, start, sweep, verdicts } from "./world";
+import { DURATION, EXPECTED, PREFIX, REAP_AFTER_SECONDS, START, ClassicWorld, completionOf, deliver, finishRun, keysOf, newClassicWorld, reportOf, settle, start, sweep, verdicts } from "./world";
 
 const ALL_CALLS = [...START_CALLS, ...ANALYZE_CALLS];
 
@@ -47,28 +47,29 @@ function startCrash(step: Step): CycleScenario {
     };
 }
 
+/** A run started and completed, its completion message taken from Inspector, not yet delivered. */
+async function completedRun(w: ClassicWorld) {
+    await start(w);
+    const runArn = w.classic.runs[0].arn;
+    w.aws.advanceSeconds(DURATION + 120);
+    w.classic.complete(runArn);
+    return { runArn, completion: completionOf(w, runArn) };
+}
+
 function analyzeCrash(step: Step): CycleScenario {
     return {
         name: `analyze dies at step ${step.index - START_CALLS.length + 1} (${step.call}); Lambda's retry reports`,
         async run() {
             const w = newClassicWorld();
-            await start(w);
-            const runArn = w.classic.runs[0].arn;
-            w.aws.advanceSeconds(DURATION + 120);
-            w.classic.complete(runArn);
-            const messages = w.classic.takeMessages();
+            const { runArn, completion } = await completedRun(w);
             const fault = crashAt(w.aws, step);
-            const delivery = await deliver(w, messages[messages.length - 1]);
+            const delivery = await deliver(w, completion);
             expectCrashedAt(w, step, fault.fired);
             expect(delivery, JSON.stringify(delivery)).to.deep.include({ status: "ok", attempts: 2 });
             expect(verdicts(reportOf(w, runArn))).to.deep.equal(EXPECTED);
             expect(w.aws.object(startLockKey(PREFIX)), "the start lock is released").to.equal(undefined);
-            const exceptions: ReportException[] = [];
-            if (diesBetweenPublishAndDelivered(ALL_CALLS, step)) {
-                exceptions.push({ run: runArn, reports: 2, why: `died after publishing, before the delivered marker (${step.call}): at-least-once, two identical summaries` });
-            }
             await nextScheduleRuns(w);
-            return classicOutcome(w, exceptions);
+            return classicOutcome(w, atLeastOnceExceptions(ALL_CALLS, step, runArn));
         },
     };
 }
@@ -77,13 +78,9 @@ const analyzeDiesThrice: CycleScenario = {
     name: "analyze dies at publishing on all three attempts: the sweep reports once the last claim has expired",
     async run() {
         const w = newClassicWorld();
-        await start(w);
-        const runArn = w.classic.runs[0].arn;
-        w.aws.advanceSeconds(DURATION + 120);
-        w.classic.complete(runArn);
-        const messages = w.classic.takeMessages();
+        const { runArn, completion } = await completedRun(w);
         const faults = [1, 2, 3].map(() => w.aws.hangAt("Publish", (input) => String(input.Subject).startsWith("Golden AMI assessment")));
-        const delivery = await deliver(w, messages[messages.length - 1]);
+        const delivery = await deliver(w, completion);
         expect(delivery).to.deep.include({ status: "gave-up", attempts: 3 });
         expect(faults.map((fault) => fault.fired)).to.deep.equal([1, 1, 1]);
         expect(w.aws.object(keysOf(runArn).deliveredMarker), "nothing delivered").to.equal(undefined);

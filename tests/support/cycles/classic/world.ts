@@ -106,6 +106,13 @@ export const snsEvent = (...messages: CompletionMessage[]) => ({ Records: messag
 /** One invocation of analyze with these messages (no retry). */
 export const analyze = (w: ClassicWorld, ...messages: CompletionMessage[]): Promise<AnalyzeResult> => makeAnalyzeHandler(analyzeDeps(w))(snsEvent(...messages));
 
+/** Inspector's completion message of the run, taken from what it published (to deliver, hold back or lose). */
+export function completionOf(w: ClassicWorld, runArn: string): CompletionMessage {
+    const message = w.classic.takeMessages().filter((m) => m.message.includes(runArn) && m.message.includes("ASSESSMENT_RUN_COMPLETED")).pop();
+    if (!message) throw new Error(`no completion message of ${runArn}`);
+    return message;
+}
+
 /** The EventBridge schedule's event, as it reaches analyze. */
 export const SCHEDULED_EVENT = { version: "0", source: "aws.events", "detail-type": "Scheduled Event", resources: ["arn:aws:events:us-east-1:111122223333:rule/golden-sweep-schedule"], detail: {} } as const;
 

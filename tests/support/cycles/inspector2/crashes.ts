@@ -3,8 +3,8 @@
 // analyze the sweep every five minutes. Each checks the calls before the crash are the declared ones.
 import { expect } from "chai";
 import { s3Error } from "../../fakeAws";
-import { CycleScenario, ReportException } from "../outcome";
-import { Step, crashAt, diesBetweenPublishAndDelivered, stepsOf } from "../steps";
+import { CycleScenario } from "../outcome";
+import { Step, atLeastOnceExceptions, crashAt, stepsOf } from "../steps";
 import { expectReported, started } from "./basic";
 import { v2Outcome } from "./measure";
 import { ANALYZE_CALLS, START_CALLS, normalizedCalls } from "./steps";
@@ -62,12 +62,8 @@ function analyzeCrash(step: Step): CycleScenario {
             expectCrashedAt(w, step, fault.fired);
             expectReported(w, runId, EXPECTED);
             expect(w.aws.object(startLockKey(PREFIX)), "the start lock is released").to.equal(undefined);
-            const exceptions: ReportException[] = [];
-            if (diesBetweenPublishAndDelivered(ALL_CALLS, step)) {
-                exceptions.push({ run: runId, reports: 2, why: `died after publishing, before the delivered marker (${step.call}): at-least-once, two identical summaries` });
-            }
             await nextScheduleRuns(w);
-            return v2Outcome(w, exceptions);
+            return v2Outcome(w, atLeastOnceExceptions(ALL_CALLS, step, runId));
         },
     };
 }
