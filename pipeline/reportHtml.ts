@@ -86,7 +86,7 @@ function countsLine(ami: AmiAssessment): string {
 
 const STYLE = `
 *{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1rem auto;padding:0 1rem;max-width:1200px;color:#212121;line-height:1.4;overflow-wrap:anywhere}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1rem auto;padding:0 1rem;max-width:1200px;color:#212121;line-height:1.4;overflow-wrap:break-word}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem}
 table{border-collapse:collapse;margin:.5rem 0;width:100%}th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5}td.n{text-align:right}
@@ -94,11 +94,11 @@ svg.bar{display:block;width:100%;max-width:300px;height:14px}
 .PASS{color:#2e7d32;font-weight:bold}.FAIL{color:#c62828;font-weight:bold}.NOT-ASSESSED,.na{color:#616161;font-weight:bold;font-style:italic}
 .worse{color:#c62828}.better{color:#2e7d32}.muted{color:#757575}
 .headline{font-size:1.05rem;padding:.5rem;background:#fff8e1;border-left:4px solid #ffb300}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 @media (max-width:760px){
 table.cards,.cards tbody,.cards tr,.cards td{display:block;width:100%}
 .cards tr:first-child{display:none}.cards tr{border:1px solid #ddd;margin:.5rem 0}.cards td{border:none;border-top:1px solid #eee}
-.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:bold;color:#424242}
+.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:bold;color:#424242}.cards td:empty{display:none}
 td.n{text-align:left}
 }
 `;
