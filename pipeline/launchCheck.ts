@@ -2,7 +2,7 @@
 // are encrypted with a KMS key the launching role may not use. Waiting briefly for each new
 // instance to leave "pending" turns that into LAUNCH_FAILED with the reason, not a silent gap.
 import { DescribeInstancesCommand, EC2Client, Instance } from "@aws-sdk/client-ec2";
-import { errorText, terminateInstances } from "./instances";
+import { errorText, terminateInstances, withErrorCode } from "./instances";
 import type { AmiRecord } from "./manifest";
 import { isTransientError } from "./retryable";
 
@@ -24,9 +24,7 @@ export interface LaunchCheckOptions {
 /** Why an instance that died at launch did; names the KMS remedy when its AMI has encrypted snapshots. Pure. */
 export function launchDeathReason(ami: AmiRecord, instance: Instance, kmsKeyArns: ReadonlyArray<string>): string {
     const state = instance.State?.Name ?? "unknown";
-    const code = instance.StateReason?.Code ?? "no reason given";
-    const message = instance.StateReason?.Message && instance.StateReason.Message !== code ? `: ${instance.StateReason.Message}` : "";
-    const base = `instance ${instance.InstanceId} was ${state} right after launch (${code}${message})`;
+    const base = `instance ${instance.InstanceId} was ${state} right after launch (${withErrorCode(instance.StateReason?.Code ?? "no reason given", instance.StateReason?.Message)})`;
     if (!ami.encryptedSnapshotIds?.length) return base;
     const granted = kmsKeyArns.length > 0 ? `the keys it may use are ${kmsKeyArns.join(", ")}` : "kmsKeyArns is empty, so it may use none";
     return (

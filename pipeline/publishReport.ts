@@ -7,12 +7,10 @@ import type { AssessmentReport } from "./report";
 import { previousReport, recordInHistory } from "./reportHistory";
 import { renderReportHtml } from "./reportHtml";
 import { putText } from "./reportStore";
-import { reportMarkdown, reportSubject, s3Url, summaryText } from "./reportText";
+import { htmlKeyOf, reportEmail, reportMarkdown } from "./reportText";
 import { computeTrend } from "./trend";
 
-export function htmlKeyOf(jsonKey: string): string {
-    return jsonKey.replace(/report\.json$/, "report.html");
-}
+export { htmlKeyOf } from "./reportText";
 
 export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicArn: string, report: AssessmentReport, reportPrefix: string): Promise<void> {
     const { bucket, jsonKey, markdownKey } = report.location;
@@ -20,10 +18,10 @@ export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicAr
     const previous = await previousReport(s3, bucket, reportPrefix);
     const trend = computeTrend(report, previous?.runArn === report.runArn ? undefined : previous);
     await putText(s3, bucket, jsonKey, JSON.stringify(report), "application/json");
-    await putText(s3, bucket, markdownKey, reportMarkdown(report), "text/markdown; charset=utf-8");
+    await putText(s3, bucket, markdownKey, reportMarkdown(report, {}, trend), "text/markdown; charset=utf-8");
     await putText(s3, bucket, htmlKey, renderReportHtml(report, trend), "text/html; charset=utf-8");
-    const message = [`Trend: ${trend.headline}`, `Report files: ${s3Url(bucket, htmlKey)} (also report.md, report.json)`, "", summaryText(report)].join("\n");
-    await publishNotice(sns, resultsTopicArn, reportSubject(report), message, `Full report: ${s3Url(bucket, markdownKey)}`);
+    const email = reportEmail(report, trend);
+    await publishNotice(sns, resultsTopicArn, email.subject, email.message, email.pointer);
     await recordInHistory(s3, report, reportPrefix, htmlKey);
 }
 

@@ -1,13 +1,16 @@
 // Pure: one run's report as a single self-contained HTML file (inline CSS and SVG; no scripts,
 // fonts, images or stylesheets from anywhere). Every text from a report is escaped.
+// Nothing scrolls sideways from 1280 px down to a 400 px phone: tables fill the page, long IDs
+// wrap, and below 760 px each table row becomes a card of labelled lines.
 import type { AmiAssessment } from "./consolidate";
 import { deprecationEntries } from "./deprecationText";
 import { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 import type { AssessmentReport } from "./report";
-import type { Trend } from "./trend";
+import { htmlKeyOf, s3ConsoleUrl } from "./reportText";
+import { HIGH_EPSS, TOP_RISKS_SHOWN, epssText, riskText, topByRisk, topRisks } from "./topRisks";
+import { Trend, distinctNames, trendDetail } from "./trend";
 
-/** How many findings per AMI the report lists, by risk. */
-export const TOP_RISK_FINDINGS = 10;
+export { TOP_RISK_FINDINGS, byRisk, findingScore, topByRisk } from "./topRisks";
 
 const COLORS: Record<FindingSeverity, string> = {
     Critical: "#7b1fa2",
@@ -27,28 +30,6 @@ export function escapeHtml(text: unknown): string {
         .replace(/'/g, "&#39;");
 }
 
-const SEVERITY_SCORE: Record<FindingSeverity, number> = { Critical: 9.5, High: 8, Medium: 5.5, Low: 2, Informational: 0, Undefined: 0 };
-
-/** The score a finding is ranked by: the Inspector score, else the numeric severity, else its severity's typical score. */
-export function findingScore(f: FindingSummary): number {
-    return f.inspectorScore ?? f.numericSeverity ?? SEVERITY_SCORE[f.severity] ?? 0;
-}
-
-/** Risk first, not raw score: a known exploit, then the EPSS probability, then the score. */
-export function byRisk(a: FindingSummary, b: FindingSummary): number {
-    return (
-        Number(b.exploitAvailable === true) - Number(a.exploitAvailable === true) ||
-        (b.epssScore ?? -1) - (a.epssScore ?? -1) ||
-        findingScore(b) - findingScore(a) ||
-        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-        (a.cveId ?? a.title).localeCompare(b.cveId ?? b.title)
-    );
-}
-
-export function topByRisk(findings: FindingSummary[], n = TOP_RISK_FINDINGS): FindingSummary[] {
-    return [...findings].sort(byRisk).slice(0, n);
-}
-
 /** The advisory to link: Inspector's URL when it is http(s), else NVD's page for a CVE; never another scheme. */
 export function advisoryLink(f: FindingSummary): string | undefined {
     if (f.advisoryUrl && /^https?:\/\//i.test(f.advisoryUrl)) return f.advisoryUrl;
@@ -57,40 +38,78 @@ export function advisoryLink(f: FindingSummary): string | undefined {
 }
 
 const count = (counts: Partial<Record<FindingSeverity, number>> | undefined, s: FindingSeverity) => counts?.[s] ?? 0;
+const totalOf = (counts: Partial<Record<FindingSeverity, number>> | undefined) => SEVERITY_ORDER.reduce((n, s) => n + count(counts, s), 0);
 
-/** A stacked bar of the AMI's findings by severity, as inline SVG. */
-export function severityBar(ami: Pick<AmiAssessment, "imageId" | "counts">, width = 320, height = 16): string {
-    const total = SEVERITY_ORDER.reduce((n, s) => n + count(ami.counts, s), 0);
-    const label = total === 0 ? "no findings" : SEVERITY_ORDER.filter((s) => count(ami.counts, s) > 0).map((s) => `${count(ami.counts, s)} ${s}`).join(", ");
-    const parts: string[] = [];
+/** The findings count the bars of a report share as their full width: the largest AMI's. */
+export function barScale(amis: Pick<AmiAssessment, "counts">[]): number {
+    return Math.max(1, ...amis.map((ami) => totalOf(ami.counts)));
+}
+
+const BAR_WIDTH = 300;
+const BAR_HEIGHT = 14;
+
+/**
+ * A stacked bar of the AMI's findings by severity, as inline SVG, on a scale shared by every bar of
+ * the report (`scale` findings fill the width). A NOT ASSESSED AMI gets a dashed outline, never the
+ * plain track of an assessed AMI with no findings: an empty bar must not read as clean.
+ */
+export function severityBar(ami: Pick<AmiAssessment, "imageId" | "counts"> & { verdict?: string }, scale = totalOf(ami.counts)): string {
+    const total = totalOf(ami.counts);
+    const notAssessed = ami.verdict === "NOT ASSESSED";
+    const shown = SEVERITY_ORDER.filter((s) => count(ami.counts, s) > 0).map((s) => `${count(ami.counts, s)} ${s}`).join(", ");
+    const label = notAssessed ? `not assessed${total > 0 ? `, ${shown} read` : ""}` : total === 0 ? "no findings" : shown;
+    const parts = [
+        notAssessed
+            ? `<rect x="0.5" y="0.5" width="${BAR_WIDTH - 1}" height="${BAR_HEIGHT - 1}" fill="none" stroke="#757575" stroke-dasharray="4 3"/>`
+            : `<rect x="0" y="0" width="${BAR_WIDTH}" height="${BAR_HEIGHT}" fill="#eeeeee"/>`,
+    ];
     let x = 0;
-    if (total === 0) parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#e0e0e0"/>`);
     for (const s of SEVERITY_ORDER) {
         const n = count(ami.counts, s);
         if (n === 0) continue;
-        const w = (n / total) * width;
-        parts.push(`<rect x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="${height}" fill="${COLORS[s]}"><title>${n} ${s}</title></rect>`);
+        const w = (n / Math.max(scale, total, 1)) * BAR_WIDTH;
+        parts.push(`<rect x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="${BAR_HEIGHT}" fill="${COLORS[s]}"><title>${n} ${s}</title></rect>`);
         x += w;
     }
     return (
-        `<svg class="bar" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" ` +
+        `<svg class="bar" viewBox="0 0 ${BAR_WIDTH} ${BAR_HEIGHT}" preserveAspectRatio="none" role="img" ` +
         `aria-label="${escapeHtml(`${ami.imageId}: ${label}`)}">${parts.join("")}</svg>`
     );
 }
 
+/** What the bar shows, in words under it: "2 High, 1 Medium", "no findings", or "not assessed". */
+function countsLine(ami: AmiAssessment): string {
+    const shown = SEVERITY_ORDER.filter((s) => count(ami.counts, s) > 0).map((s) => `${count(ami.counts, s)} ${s}`).join(", ");
+    if (ami.verdict === "NOT ASSESSED") return `<span class="na">not assessed</span>${shown ? ` <span class="muted">(${escapeHtml(shown)} read)</span>` : ""}`;
+    return escapeHtml(shown || "no findings");
+}
+
 const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#212121;line-height:1.4}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1rem auto;padding:0 1rem;max-width:1200px;color:#212121;line-height:1.4;overflow-wrap:break-word}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5rem 0;width:100%}th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5}td.n{text-align:right}
-.PASS{color:#2e7d32;font-weight:bold}.FAIL{color:#c62828;font-weight:bold}.NOT-ASSESSED{color:#616161;font-weight:bold}
+svg.bar{display:block;width:100%;max-width:300px;height:14px}
+.PASS{color:#2e7d32;font-weight:bold}.FAIL{color:#c62828;font-weight:bold}.NOT-ASSESSED,.na{color:#616161;font-weight:bold;font-style:italic}
 .worse{color:#c62828}.better{color:#2e7d32}.muted{color:#757575}
 .headline{font-size:1.05rem;padding:.5rem;background:#fff8e1;border-left:4px solid #ffb300}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
+@media (max-width:760px){
+table.cards,.cards tbody,.cards tr,.cards td{display:block;width:100%}
+.cards tr:first-child{display:none}.cards tr{border:1px solid #ddd;margin:.5rem 0}.cards td{border:none;border-top:1px solid #eee}
+.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:bold;color:#424242}.cards td:empty{display:none}
+td.n{text-align:left}
+}
 `;
 
 function verdictClass(verdict: string): string {
     return verdict.replace(/\s+/g, "-");
+}
+
+/** A cell that keeps its column name when the table turns into cards on a phone. */
+function td(label: string, content: string, cls = ""): string {
+    return `<td${cls ? ` class="${cls}"` : ""} data-label="${escapeHtml(label)}">${content}</td>`;
 }
 
 function fixText(f: FindingSummary): string {
@@ -100,24 +119,31 @@ function fixText(f: FindingSummary): string {
     return versions ? `${availability}: ${versions}` : availability;
 }
 
-function findingRow(f: FindingSummary, rank: number): string {
+function findingName(f: FindingSummary): string {
+    return `${escapeHtml(f.title)}${f.cveId ? `<br><code>${escapeHtml(f.cveId)}</code>` : ""}`;
+}
+
+function advisoryCell(f: FindingSummary): string {
     const link = advisoryLink(f);
+    return link ? `<a href="${escapeHtml(link)}" rel="noreferrer noopener">advisory</a>` : "–";
+}
+
+function findingRow(f: FindingSummary, rank: number): string {
     const exploit = f.exploitAvailable === true ? "yes" : f.exploitAvailable === false ? "no" : "unknown";
-    const epss = f.epssScore === undefined ? "–" : `${(f.epssScore * 100).toFixed(1)}%`;
     const score = f.inspectorScore ?? f.numericSeverity;
     return (
-        `<tr><td class="n">${rank}</td><td>${escapeHtml(f.severity)}</td><td>${escapeHtml(f.title)}` +
-        (f.cveId ? `<br><code>${escapeHtml(f.cveId)}</code>` : "") +
-        `</td><td>${exploit}</td><td class="n">${epss}</td><td class="n">${score === undefined ? "–" : escapeHtml(score)}</td>` +
-        `<td>${escapeHtml(fixText(f))}</td><td>${link ? `<a href="${escapeHtml(link)}" rel="noreferrer noopener">advisory</a>` : "–"}</td></tr>`
+        `<tr>${td("#", String(rank), "n")}${td("Severity", escapeHtml(f.severity))}${td("Finding", findingName(f))}` +
+        `${td("Exploit", exploit)}${td("EPSS", f.epssScore === undefined ? "–" : epssText(f.epssScore), "n")}${td("Score", score === undefined ? "–" : escapeHtml(score), "n")}` +
+        `${td("Fix", escapeHtml(fixText(f)))}${td("Advisory", advisoryCell(f))}</tr>`
     );
 }
 
 function trendCell(trend: Trend | undefined, imageId: string): string {
-    const t = trend?.amis.find((a) => a.imageId === imageId);
-    if (!t) return "";
-    const detail = t.direction === "new" || t.direction === "gone" ? "" : ` (+${t.newFindings.length} new, −${t.fixedFindings.length} fixed, ${t.unchanged} unchanged)`;
-    return `<td class="${t.direction === "worse" || t.direction === "better" ? t.direction : "muted"}">${escapeHtml(t.direction)}${escapeHtml(detail)}</td>`;
+    if (!trend) return "";
+    const t = trend.amis.find((a) => a.imageId === imageId);
+    if (!t) return td("Since last run", "");
+    const detail = t.direction === "new" || t.direction === "gone" ? "" : trendDetail(t);
+    return td("Since last run", `${escapeHtml(t.direction)}${detail ? ` (${escapeHtml(detail)})` : ""}`, t.direction === "worse" || t.direction === "better" ? t.direction : "muted");
 }
 
 /** What deprecateFailingAmis did, in the text report's words; nothing when it did nothing. */
@@ -128,21 +154,25 @@ export function deprecationsHtml(report: Pick<AssessmentReport, "deprecations">)
     return ["<h2>AMI deprecations (deprecateFailingAmis)</h2>", "<table><tr><th>Change</th><th>AMI</th><th>Why</th></tr>", ...rows, "</table>"].join("\n");
 }
 
-export function renderReportHtml(report: AssessmentReport, trend?: Trend): string {
-    const v = report.verdictCounts;
+/** Fleet-wide: findings with a known exploit or a high EPSS, each with the AMIs it is on. */
+export function topRisksHtml(report: Pick<AssessmentReport, "amis"> & { engine?: string }): string {
+    const head = `<h2 id="top-risks">Top risks: a known exploit or an EPSS of ${epssText(HIGH_EPSS)} or more, across all AMIs</h2>`;
+    if (report.engine === "classic") return `${head}\n<p class="muted">Inspector Classic reports neither known exploits nor EPSS; see each AMI's findings.</p>`;
+    const risks = topRisks(report.amis);
+    if (risks.length === 0) return `${head}\n<p>None: no finding has a known exploit or an EPSS of ${epssText(HIGH_EPSS)} or more.</p>`;
+    const rows = risks.slice(0, TOP_RISKS_SHOWN).map(
+        ({ finding, imageIds }) =>
+            `<tr>${td("Severity", escapeHtml(finding.severity))}${td("Finding", findingName(finding))}${td("Why", escapeHtml(riskText(finding)))}` +
+            `${td("Fix", escapeHtml(fixText(finding)))}${td("AMIs", imageIds.map((id) => `<a href="#${escapeHtml(id)}"><code>${escapeHtml(id)}</code></a>`).join(", "))}</tr>`,
+    );
+    const more = risks.length > TOP_RISKS_SHOWN ? [`<p class="muted">and ${risks.length - TOP_RISKS_SHOWN} more; each AMI's section lists its own.</p>`] : [];
+    return [head, '<table class="cards"><tr><th>Severity</th><th>Finding</th><th>Why</th><th>Fix</th><th>AMIs</th></tr>', ...rows, "</table>", ...more].join("\n");
+}
+
+function runDetails(report: AssessmentReport, trend: Trend | undefined): string[] {
     const engine = (report as { engine?: string }).engine;
-    const title = `Golden AMI assessment: ${v.FAIL ?? 0} FAIL, ${v.PASS ?? 0} PASS, ${v["NOT ASSESSED"] ?? 0} NOT ASSESSED (${report.region})`;
-    const severities = SEVERITY_ORDER.filter((s) => s !== "Undefined" || report.amis.some((a) => count(a.counts, "Undefined") > 0));
-    const html: string[] = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        `<title>${escapeHtml(title)}</title>`,
-        `<style>${STYLE}</style></head><body>`,
-        `<h1>${escapeHtml(title)}</h1>`,
-    ];
-    if (trend) html.push(`<p class="headline">${escapeHtml(trend.headline)}</p>`);
-    html.push(
+    return [
+        "<h2>Run</h2>",
         "<table>",
         `<tr><th>Pipeline</th><td>${escapeHtml(report.pipelineName)}</td></tr>`,
         `<tr><th>Region</th><td>${escapeHtml(report.region)}</td></tr>`,
@@ -153,52 +183,82 @@ export function renderReportHtml(report: AssessmentReport, trend?: Trend): strin
         `<tr><th>Generated</th><td>${escapeHtml(report.generatedAt)}</td></tr>`,
         trend?.previous ? `<tr><th>Compared with</th><td>run ${escapeHtml(trend.previous.runArnId)} (${escapeHtml(trend.previous.generatedAt)})</td></tr>` : "",
         "</table>",
-        "<h2>Verdicts</h2>",
-        "<table><tr><th>Verdict</th><th>AMI</th><th>Name</th><th>Reason</th><th>Findings</th>" +
-            severities.map((s) => `<th>${s}</th>`).join("") +
-            (trend ? "<th>Since last run</th>" : "") +
-            "</tr>",
-    );
-    for (const ami of report.amis) {
+    ];
+}
+
+function verdictTable(report: AssessmentReport, trend: Trend | undefined, scale: number): string[] {
+    const rows = report.amis.map((ami) => {
         const reason = ami.verdict === "NOT ASSESSED" ? ami.notAssessed?.detail ?? "not assessed" : ami.verdict === "FAIL" ? `findings at or above ${report.severityThreshold}` : "";
+        return (
+            `<tr>${td("Verdict", escapeHtml(ami.verdict), verdictClass(ami.verdict))}` +
+            td("AMI", `<a href="#${escapeHtml(ami.imageId)}"><code>${escapeHtml(ami.imageId)}</code></a>${ami.name ? `<br>${escapeHtml(ami.name)}` : ""}`) +
+            td("Findings", `${severityBar(ami, scale)}${countsLine(ami)}`) +
+            td("Reason", escapeHtml(reason)) +
+            trendCell(trend, ami.imageId) +
+            "</tr>"
+        );
+    });
+    const columns = trend ? 5 : 4;
+    if (report.amis.length === 0) rows.push(`<tr><td colspan="${columns}">No golden AMI was part of this run.</td></tr>`);
+    return [
+        `<h2>Verdicts</h2>`,
+        `<p class="muted">Bars share one scale: a full bar is ${scale} finding${scale === 1 ? "" : "s"}, the most any AMI has.</p>`,
+        `<table class="cards"><tr><th>Verdict</th><th>AMI</th><th>Findings</th><th>Reason</th>${trend ? "<th>Since last run</th>" : ""}</tr>`,
+        ...rows,
+        "</table>",
+    ];
+}
+
+function amiSection(ami: AmiAssessment, trend: Trend | undefined, scale: number): string[] {
+    const findings = (ami.findings ?? []) as FindingSummary[];
+    const html = [
+        `<h2 id="${escapeHtml(ami.imageId)}"><span class="${verdictClass(ami.verdict)}">${escapeHtml(ami.verdict)}</span> ${escapeHtml(ami.imageId)}${ami.name ? ` (${escapeHtml(ami.name)})` : ""}</h2>`,
+        `<div>${severityBar(ami, scale)}${countsLine(ami)}</div>`,
+    ];
+    if (ami.verdict === "NOT ASSESSED") html.push(`<p>${escapeHtml(ami.notAssessed?.detail ?? "not assessed")}</p>`);
+    if (findings.length > 0) {
+        const top = topByRisk(findings);
         html.push(
-            `<tr><td class="${verdictClass(ami.verdict)}">${escapeHtml(ami.verdict)}</td><td><code>${escapeHtml(ami.imageId)}</code></td>` +
-                `<td>${escapeHtml(ami.name ?? "")}</td><td>${escapeHtml(reason)}</td><td>${severityBar(ami)}</td>` +
-                severities.map((s) => `<td class="n">${count(ami.counts, s)}</td>`).join("") +
-                trendCell(trend, ami.imageId) +
-                "</tr>",
+            `<h3>Top ${top.length} of ${findings.length} findings (by severity, then known exploit, EPSS and score)</h3>`,
+            '<table class="cards"><tr><th>#</th><th>Severity</th><th>Finding</th><th>Exploit</th><th>EPSS</th><th>Score</th><th>Fix</th><th>Advisory</th></tr>',
+            ...top.map((f, i) => findingRow(f, i + 1)),
+            "</table>",
         );
     }
-    if (report.amis.length === 0) html.push(`<tr><td colspan="${5 + severities.length}">No golden AMI was part of this run.</td></tr>`);
-    html.push("</table>");
-
-    for (const ami of report.amis) {
-        const findings = (ami.findings ?? []) as FindingSummary[];
-        html.push(`<h2 id="${escapeHtml(ami.imageId)}"><span class="${verdictClass(ami.verdict)}">${escapeHtml(ami.verdict)}</span> ${escapeHtml(ami.imageId)}${ami.name ? ` (${escapeHtml(ami.name)})` : ""}</h2>`);
-        html.push(`<p>${severityBar(ami, 480, 20)}</p>`);
-        if (ami.verdict === "NOT ASSESSED") html.push(`<p>${escapeHtml(ami.notAssessed?.detail ?? "not assessed")}</p>`);
-        if (findings.length > 0) {
-            const top = topByRisk(findings);
-            html.push(
-                `<h3>Top ${top.length} of ${findings.length} findings by risk (known exploit, then EPSS, then score)</h3>`,
-                "<table><tr><th>#</th><th>Severity</th><th>Finding</th><th>Exploit</th><th>EPSS</th><th>Score</th><th>Fix</th><th>Advisory</th></tr>",
-                ...top.map((f, i) => findingRow(f, i + 1)),
-                "</table>",
-            );
-        }
-        const t = trend?.amis.find((a) => a.imageId === ami.imageId);
-        if (t && t.newFindings.length + t.fixedFindings.length > 0) {
-            const names = (list: FindingSummary[]) => list.map((f) => escapeHtml(f.cveId ?? f.title)).join(", ");
-            if (t.newFindings.length) html.push(`<p class="worse">New since the last run (${t.newFindings.length}): ${names(t.newFindings)}</p>`);
-            if (t.fixedFindings.length) html.push(`<p class="better">Fixed since the last run (${t.fixedFindings.length}): ${names(t.fixedFindings)}</p>`);
-        }
+    const t = trend?.amis.find((a) => a.imageId === ami.imageId);
+    if (t) {
+        const fresh = distinctNames(t.newFindings);
+        const fixed = distinctNames(t.fixedFindings);
+        const names = (list: string[]) => list.map(escapeHtml).join(", ");
+        if (fresh.length) html.push(`<p class="worse">New since the last run (${fresh.length}): ${names(fresh)}</p>`);
+        if (fixed.length) html.push(`<p class="better">Fixed since the last run (${fixed.length}): ${names(fixed)}</p>`);
     }
+    return html;
+}
+
+export function renderReportHtml(report: AssessmentReport, trend?: Trend): string {
+    const v = report.verdictCounts;
+    const title = `Golden AMI assessment: ${v.FAIL ?? 0} FAIL, ${v.PASS ?? 0} PASS, ${v["NOT ASSESSED"] ?? 0} NOT ASSESSED (${report.region})`;
+    const scale = barScale(report.amis);
+    const html: string[] = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        `<title>${escapeHtml(title)}</title>`,
+        `<style>${STYLE}</style></head><body>`,
+        `<h1>${escapeHtml(title)}</h1>`,
+    ];
+    if (trend) html.push(`<p class="headline">${escapeHtml(trend.headline)}</p>`);
+    html.push(topRisksHtml(report), ...verdictTable(report, trend, scale), ...runDetails(report, trend));
+    for (const ami of report.amis) html.push(...amiSection(ami, trend, scale));
     const gone = trend?.amis.filter((a) => a.direction === "gone") ?? [];
     if (gone.length) html.push("<h2>No longer assessed</h2>", `<p>${gone.map((a) => `<code>${escapeHtml(a.imageId)}</code>`).join(", ")} were in the previous run and are not in this one.</p>`);
     html.push(deprecationsHtml(report));
     if (report.notes.length > 0) html.push("<h2>Notes</h2>", "<ul>", ...report.notes.map((n) => `<li>${escapeHtml(n)}</li>`), "</ul>");
+    const { bucket, jsonKey } = report.location;
     html.push(
-        `<p class="muted">Full data: <code>${escapeHtml(`s3://${report.location.bucket}/${report.location.jsonKey}`)}</code></p>`,
+        `<p class="muted">Full data, every finding included: <a href="${escapeHtml(s3ConsoleUrl(report.region, bucket, jsonKey))}">report.json</a> ` +
+            `(<code>${escapeHtml(`s3://${bucket}/${jsonKey}`)}</code>); this page is <code>${escapeHtml(htmlKeyOf(jsonKey))}</code>.</p>`,
         "</body></html>",
         "",
     );

@@ -123,7 +123,8 @@ function worseText(a: AmiTrend): string {
 
 function betterText(a: AmiTrend): string {
     const down = SEVERITY_ORDER.filter((s) => s !== "Undefined" && a.delta[s] < 0).map((s) => `${a.delta[s]} ${s.toLowerCase()}`);
-    return `${a.imageId} ${down.join(", ") || `${a.previousVerdict} -> ${a.verdict}`}`;
+    const verdict = a.previousVerdict !== a.verdict ? `${a.previousVerdict} -> ${a.verdict}` : "";
+    return `${a.imageId} ${[verdict, down.join(", ") || (a.failingDelta < 0 ? `${a.failingDelta} failing` : "")].filter(Boolean).join(", ")}`;
 }
 
 function headline(count: number, amis: AmiTrend[], hasPrevious: boolean): string {
@@ -139,8 +140,21 @@ function headline(count: number, amis: AmiTrend[], hasPrevious: boolean): string
         fresh ? `${fresh} new` : "",
         gone ? `${gone} gone` : "",
     ].filter(Boolean);
-    const detail = worse.length ? worse.map(worseText).join("; ") : better.map(betterText).join("; ");
+    // Both directions are named: a reader must see what improved, not only what got worse.
+    const betterDetail = better.map(betterText).join("; ");
+    const detail = [worse.map(worseText).join("; "), worse.length && better.length ? `better: ${betterDetail}` : betterDetail].filter(Boolean).join("; ");
     return `${total}, ${counts.join(", ")}${detail ? `: ${detail}` : ""}`;
+}
+
+/** "+2 new, 1 fixed, 3 unchanged": only the parts that are not zero (never "-0 fixed"). */
+export function trendDetail(t: Pick<AmiTrend, "newFindings" | "fixedFindings" | "unchanged">): string {
+    const parts = [t.newFindings.length ? `+${t.newFindings.length} new` : "", t.fixedFindings.length ? `${t.fixedFindings.length} fixed` : "", t.unchanged ? `${t.unchanged} unchanged` : ""];
+    return parts.filter(Boolean).join(", ");
+}
+
+/** Distinct names (CVE ID, else title): one CVE in three packages is named once, not three times. */
+export function distinctNames(findings: FindingSummary[]): string[] {
+    return [...new Set(findings.map((f) => f.cveId ?? f.title))];
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

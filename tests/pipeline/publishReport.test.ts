@@ -29,7 +29,7 @@ describe("publishReport", () => {
         expect(world.object(historyKeys(PREFIX).indexHtml)!.body).to.contain("runs/run-1/report.html");
         const [first] = world.reportMessages();
         expect(first.message.split("\n")[0]).to.match(/^Trend: /);
-        expect(first.message).to.contain(`s3://gaa-reports/${PREFIX}runs/run-1/report.html`);
+        expect(first.message).to.contain(`Full report: https://s3.console.aws.amazon.com/s3/object/gaa-reports?region=us-east-1&prefix=${encodeURIComponent(`${PREFIX}runs/run-1/report.html`)}`);
     });
 
     it("compares with the previous run of the pipeline: a new critical finding makes the AMI worse, and the email says so", async () => {

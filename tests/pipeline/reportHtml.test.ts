@@ -30,43 +30,51 @@ describe("renderReportHtml", () => {
         expect(html).to.not.match(/@import|url\(|@font-face/i);
         expect(html).to.not.match(/\ssrc=/i);
         expect(html).to.match(/<style>[\s\S]*<\/style>/);
-        // Links only to advisories.
-        for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).to.match(/^https:\/\/(nvd\.nist\.gov|alas\.aws\.amazon\.com)\//);
+        // Links only to advisories, to the S3 console's page of report.json, and within the page.
+        for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).to.match(/^(https:\/\/(nvd\.nist\.gov|alas\.aws\.amazon\.com|s3\.console\.aws\.amazon\.com)\/|#ami-)/);
     });
 
     it("has a verdict table with PASS, FAIL and NOT ASSESSED with its reason, and a severity bar per AMI", () => {
         const html = renderReportHtml(sample());
         expect(html).to.contain("Golden AMI assessment: 1 FAIL, 1 PASS, 1 NOT ASSESSED (us-east-1)");
-        expect(html).to.contain('<td class="FAIL">FAIL</td><td><code>ami-0aaaaaaaaaaaaaaaa</code></td><td>web-golden</td>');
-        expect(html).to.contain('<td class="PASS">PASS</td><td><code>ami-0bbbbbbbbbbbbbbbb</code>');
-        expect(html).to.contain('<td class="NOT-ASSESSED">NOT ASSESSED</td><td><code>ami-0cccccccccccccccc</code></td><td></td><td>agent on i-0c was UNHEALTHY after 600 s</td>');
+        expect(html).to.contain('<td class="FAIL" data-label="Verdict">FAIL</td><td data-label="AMI"><a href="#ami-0aaaaaaaaaaaaaaaa"><code>ami-0aaaaaaaaaaaaaaaa</code></a><br>web-golden</td>');
+        expect(html).to.contain('<td class="PASS" data-label="Verdict">PASS</td><td data-label="AMI"><a href="#ami-0bbbbbbbbbbbbbbbb"><code>ami-0bbbbbbbbbbbbbbbb</code>');
+        expect(html).to.contain('<td class="NOT-ASSESSED" data-label="Verdict">NOT ASSESSED</td><td data-label="AMI"><a href="#ami-0cccccccccccccccc"><code>ami-0cccccccccccccccc</code></a></td>');
+        expect(html).to.contain('<td data-label="Reason">agent on i-0c was UNHEALTHY after 600 s</td>');
         for (const id of ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb", "ami-0cccccccccccccccc"]) {
             expect(html).to.match(new RegExp(`<svg class="bar"[^>]*aria-label="${id}: `));
         }
         expect(html.match(/<svg /g)).to.have.length(6); // one in the table, one in each AMI's section
         expect(html).to.contain("<th>Engine</th><td>inspector2</td>");
-        expect(html).to.contain("<th>Critical</th>");
+        expect(html).to.contain("1 Critical, 1 High, 1 Medium");
     });
 
-    it("lists findings by risk: known exploit, then EPSS, then score; with fix, fixed-in version and advisory", () => {
+    it("lists findings by severity, then known exploit, EPSS and score; with fix, fixed-in version and advisory", () => {
         const html = renderReportHtml(sample());
         const section = html.split('<h2 id="ami-0aaaaaaaaaaaaaaaa">')[1].split("<h2")[0];
         const order = [...section.matchAll(/<code>(CVE-[\d-]+)<\/code>/g)].map((m) => m[1]);
-        expect(order).to.deep.equal(["CVE-2026-3333", "CVE-2026-1111", "CVE-2026-2222"]);
+        expect(order).to.deep.equal(["CVE-2026-2222", "CVE-2026-1111", "CVE-2026-3333"]);
         expect(section).to.contain("fix available: glibc 2.34-40 → 2.34-52");
         expect(section).to.contain("no fix yet");
         expect(section).to.contain('href="https://alas.aws.amazon.com/AL2023/ALAS-2026-1.html"');
         expect(section).to.contain('href="https://nvd.nist.gov/vuln/detail/CVE-2026-1111"');
-        expect(section).to.contain("<td>yes</td><td class=\"n\">–</td>");
-        expect(section).to.contain('<td class="n">2.0%</td>');
+        expect(section).to.contain('<td data-label="Exploit">yes</td><td class="n" data-label="EPSS">–</td>');
+        expect(section).to.contain('<td class="n" data-label="EPSS">2.0%</td>');
     });
 
-    it("orders ties by score, and falls back from Inspector score to numeric severity to severity", () => {
+    it("ranks by severity first: a Medium CIS finding comes before Low CVEs with an exploit or a high EPSS", () => {
+        const cis = finding({ severity: "Medium", title: "Ensure SSH root login is disabled", rulesPackageArn: "cis" });
+        const lowExploit = finding({ severity: "Low", cveId: "CVE-2026-0001", exploitAvailable: true });
+        const lowEpss = finding({ severity: "Low", cveId: "CVE-2026-0002", epssScore: 0.9, inspectorScore: 3.1 });
+        expect(topByRisk([lowEpss, lowExploit, cis]).map((f) => f.arn)).to.deep.equal([cis, lowExploit, lowEpss].map((f) => f.arn));
+    });
+
+    it("within a severity, orders by known exploit, EPSS, then score falling back from Inspector score to numeric severity", () => {
         const a = finding({ severity: "High", numericSeverity: 7 });
-        const b = finding({ severity: "Medium", inspectorScore: 7.5 });
-        const c = finding({ severity: "Critical" });
-        const d = finding({ severity: "Low", epssScore: 0.5 });
-        const e = finding({ severity: "Informational", exploitAvailable: true, epssScore: 0.01 });
+        const b = finding({ severity: "High", inspectorScore: 7.5 });
+        const c = finding({ severity: "High", epssScore: 0.2 });
+        const d = finding({ severity: "High", exploitAvailable: true, epssScore: 0.01 });
+        const e = finding({ severity: "Critical" });
         expect(topByRisk([a, b, c, d, e]).map((f) => f.arn)).to.deep.equal([e, d, c, b, a].map((f) => f.arn));
         expect([a, b].sort(byRisk)[0]).to.equal(b);
     });
@@ -96,7 +104,7 @@ describe("renderReportHtml", () => {
         const html = renderReportHtml(current, computeTrend(current, old));
         expect(html).to.contain('<p class="headline">1 AMI, 1 worse: ami-0aaaaaaaaaaaaaaaa +1 critical (CVE-2026-9999)</p>');
         expect(html).to.contain("New since the last run (1): CVE-2026-9999");
-        expect(html).to.contain('<td class="worse">worse (+1 new, −0 fixed, 1 unchanged)</td>');
+        expect(html).to.contain('<td class="worse" data-label="Since last run">worse (+1 new, 1 unchanged)</td>');
     });
 });
 

@@ -98,16 +98,17 @@ describe("report text", () => {
             expect(nextStep(ami(sampleReport([]), B.imageId), "Medium")).to.equal("none: no findings");
         });
 
-        it("explains a NOT ASSESSED AMI by its reason", () => {
+        it("tells what to do about a NOT ASSESSED AMI", () => {
             expect(nextStep(ami(sampleReport(), C.imageId), "Medium")).to.equal(
-                "find out why an instance of ami-0cccccccccccccccc could not be launched (InsufficientInstanceCapacity); the next scheduled run tries again",
+                "find out why an instance of ami-0cccccccccccccccc could not be launched (the reason above); the next scheduled run tries again",
             );
         });
     });
 
     it("summarizes failing AMIs first, with counts, next step, CVEs, top findings and the report location", () => {
         const text = summaryText(sampleReport());
-        expect(text).to.include("Full report: s3://bucket/p/runs/0-MnOpQr56/report.md");
+        expect(text).to.include("Full report: https://s3.console.aws.amazon.com/s3/object/bucket?region=us-east-1&prefix=p%2Fruns%2F0-MnOpQr56%2Freport.html");
+        expect(text).to.not.include("s3://");
         expect(text).to.include("FAIL  ami-0aaaaaaaaaaaaaaaa (web | golden): 3 High, 1 Medium, 1 Low, 0 Informational");
         expect(text).to.include("  CVEs (4): CVE-2026-1111, CVE-2026-2222, CVE-2026-3333, CVE-2026-4444");
         expect(text).to.include("  - High: openssl is vulnerable to CVE-2026-3333\n    Recommendation: Fix finding 1");
@@ -121,9 +122,12 @@ describe("report text", () => {
         expect(md).to.include("| FAIL | ami-0aaaaaaaaaaaaaaaa | web \\| golden | 0 | 3 | 1 | 1 | 0 | 0 | i-0000000000000000a |");
         expect(md).to.include("| Common Vulnerabilities and Exposures | 4 |");
         expect(md).to.include("| 0-rExsr2X8 | 1 |");
-        expect(md).to.include("### Top 5 of 5 findings\n\n1. **High**: Finding 2\n   - Recommendation: Fix finding 2\n");
-        expect(md).to.include("3. **High**: openssl is vulnerable to CVE-2026-3333");
-        expect(md).to.include("s3://bucket/p/runs/0-MnOpQr56/report.json");
+        expect(md).to.match(/### Top 5 of 5 findings\n\n1\. \*\*High\*\*: [^\n]*\n   - Recommendation: /);
+        expect(md).to.include("**High**: openssl is vulnerable to CVE-2026-3333\n");
+        expect(md).to.include("**High**: Finding 2 (CVE-2026-1111)\n");
+        // Severity first: the Medium CIS finding before the Low CVE.
+        expect(md.indexOf("**Medium**: Ensure SSH root login")).to.be.lessThan(md.indexOf("**Low**: Finding 5"));
+        expect(md).to.include("[report.json](https://s3.console.aws.amazon.com/s3/object/bucket?region=us-east-1&prefix=p%2Fruns%2F0-MnOpQr56%2Freport.json)");
     });
 
     it("labels a rules package by the name passed in, else by its id", () => {

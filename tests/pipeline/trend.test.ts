@@ -43,7 +43,7 @@ describe("computeTrend", () => {
         expect(direction).to.deep.equal({ "ami-worse": "worse", "ami-better": "better", "ami-same": "same", "ami-pass-to-fail": "worse" });
         expect(trend.worse).to.equal(2);
         expect(trend.better).to.equal(1);
-        expect(trend.headline).to.equal("4 AMIs, 2 worse, 1 better: ami-worse +2 critical (CVE-5, CVE-6); ami-pass-to-fail PASS -> FAIL, +1 high (CVE-7)");
+        expect(trend.headline).to.equal("4 AMIs, 2 worse, 1 better: ami-worse +2 critical (CVE-5, CVE-6); ami-pass-to-fail PASS -> FAIL, +1 high (CVE-7); better: ami-better -1 critical");
     });
 
     it("handles AMIs new in this run and AMIs gone since the last", () => {
@@ -74,6 +74,6 @@ describe("computeTrend", () => {
 
     it("names the better AMIs when none got worse", () => {
         const trend = computeTrend(reportOf([amiOf("ami-1", [])]), reportOf([amiOf("ami-1", [cve("CVE-1"), cve("CVE-2")])]));
-        expect(trend.headline).to.equal("1 AMI, none worse, 1 better: ami-1 -2 high");
+        expect(trend.headline).to.equal("1 AMI, none worse, 1 better: ami-1 FAIL -> PASS, -2 high");
     });
 });

@@ -55,7 +55,8 @@ describe("waves (maxConcurrentInstances)", () => {
         const [waiting] = consolidation.amis;
         expect(waiting.verdict).to.equal("NOT ASSESSED");
         expect(waiting.notAssessed!.code).to.equal("WAITING");
-        expect(nextStep(waiting, "High")).to.match(/^none now: waiting for a later run: .*raise maxConcurrentInstances/);
+        expect(waiting.notAssessed!.detail).to.match(/^waiting for a later run: /);
+        expect(nextStep(waiting, "High")).to.match(/^none now; .*raise maxConcurrentInstances/);
         const notice = startReportNotice({ pipelineName: "p", runId: "r", outcome: "NOTHING_LAUNCHED", amis: wave.waiting });
         expect(notice?.message ?? "").to.contain("- ami-c (name-ami-c): waiting, waiting for a later run");
     });

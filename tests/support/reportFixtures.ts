@@ -2,6 +2,7 @@
 import type { AmiAssessment, Verdict } from "../../pipeline/consolidate";
 import type { FindingSeverity, FindingSummary } from "../../pipeline/findingModel";
 import type { AssessmentReport } from "../../pipeline/report";
+import { Trend, computeTrend } from "../../pipeline/trend";
 
 const SEVERITIES: FindingSeverity[] = ["Critical", "High", "Medium", "Low", "Informational", "Undefined"];
 let serial = 0;
@@ -57,4 +58,24 @@ export function reportOf(amis: AmiAssessment[], fields: Partial<AssessmentReport
         location: { bucket: "gaa-reports", jsonKey: "reports/runs/r1/report.json", markdownKey: "reports/runs/r1/report.md" },
         ...fields,
     } as AssessmentReport;
+}
+
+/** A busy report: long names, long titles and fixed-in versions, every verdict, a trend, notes. */
+export function busyReport(): { current: AssessmentReport; trend: Trend } {
+    const many = (i: number) => [
+        finding({ severity: "Critical", cveId: `CVE-2026-${1000 + i}`, inspectorScore: 9.8, exploitAvailable: true, epssScore: 0.93, fixAvailable: "YES", vulnerablePackages: [{ name: "openssh-server-with-a-very-long-package-name", version: "8.7p1-38.amzn2023.0.2", fixedInVersion: "8.7p1-38.amzn2023.0.11" }] }),
+        finding({ severity: "High", cveId: `CVE-2026-${2000 + i}`, inspectorScore: 7.5, epssScore: 0.2, fixAvailable: "PARTIAL", advisoryUrl: "https://alas.aws.amazon.com/AL2023/ALAS2023-2026-1234.html" }),
+        finding({ severity: "Medium", title: "Ensure permissions on /etc/ssh/sshd_config are configured (CIS Amazon Linux 2023 Benchmark Level 1 - Server, 5.2.1)", rulesPackageArn: "cis" }),
+        ...Array.from({ length: i % 4 }, () => finding({ severity: "Low", cveId: `CVE-2026-${3000 + i}` })),
+    ];
+    const amis = Array.from({ length: 8 }, (_, i) => amiOf(`ami-0${String(i).repeat(16)}`, many(i), { name: `golden-image-with-a-rather-long-descriptive-name-${i}-2026.11.23` }));
+    amis.push(amiOf("ami-0eeeeeeeeeeeeeeee", [], { verdict: "NOT ASSESSED", detail: "no proof of assessment: i-0eeeeeeeeeeeeeeee: instance not managed by SSM (no SSM agent, no instance profile, or no HTTPS route to the SSM endpoints)" }));
+    amis.push(amiOf("ami-0fffffffffffffff0", [finding({ severity: "Informational" })]));
+    const current = reportOf(amis, {
+        engine: "inspector2",
+        runArn: "20261123T060000Z-p7x2vd-and-a-long-suffix-that-does-not-break-anywhere-on-its-own-0123456789abcdef",
+        notes: ["arn:aws:inspector2:us-east-1:111122223333:finding/0123456789abcdef0123456789abcdef0123456789abcdef could not be read"],
+    });
+    const previous = reportOf(amis.slice(0, 6).map((ami, i) => amiOf(ami.imageId, many(i).slice(i % 2), { name: ami.name })), { runArnId: "0-PREV" });
+    return { current, trend: computeTrend(current, previous) };
 }

@@ -13,6 +13,7 @@ import { openRunKey } from "../../../engines/classic/openRuns";
 import { SWEEP_COUNT_KEY, SWEEP_GRACE_SECONDS } from "../../../engines/classic/sweepDecision";
 import { SNS_MESSAGE_MAX_BYTES } from "../../../pipeline/notify";
 import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../../pipeline/tags";
+import { htmlKeyOf, s3ConsoleUrl } from "../../../pipeline/reportText";
 import {
     COMPLETED_AT,
     PIPELINE_NAME,
@@ -785,7 +786,7 @@ describe("analyze handler", () => {
 
             const [notice] = published();
             expect(Buffer.byteLength(notice.Message!, "utf8")).to.be.at.most(SNS_MESSAGE_MAX_BYTES);
-            expect(notice.Message).to.include(`[truncated] Full report: s3://${BUCKET}/${KEYS.reportMarkdown}`);
+            expect(notice.Message).to.include(`[truncated] Full report: ${s3ConsoleUrl("us-east-1", BUCKET, htmlKeyOf(KEYS.reportJson))}`);
             expect(notice.Subject!.length).to.be.at.most(100);
             const report = writtenReport();
             expect(report.amis.reduce((sum, ami) => sum + ami.findings.length, 0)).to.equal(3000);
