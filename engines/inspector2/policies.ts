@@ -62,6 +62,8 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspect
         // The IAM action data lists no resource type for GetImageFindings (reference §10); an
         // unsupported image-ARN scope would make this Allow never match.
         statements.push({ Sid: "GetImageFindingsHasNoDocumentedResourceTypes", Effect: "Allow", Action: ["ec2:GetImageFindings"], Resource: "*" });
+        // Start reports AMI-result verdicts itself and tags those AMIs, as analyze does for launched runs.
+        statements.push(tagGoldenAmisStatement(scope));
     }
     if (launches) {
         if (!v2.instanceRoleArn) throw new Error("an instance role is needed to launch");

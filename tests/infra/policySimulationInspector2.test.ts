@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../../components/policies";
-import { PIPELINE_TAG } from "../../pipeline/tags";
+import { PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/tags";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
 
 const REGION = "us-east-1";
@@ -107,5 +107,13 @@ describe("IAM policy simulation of the Inspector v2 grants", function () {
             {},
         );
         expect(simulated).to.deep.include({ resultType: "error" });
+    });
+
+    it("lets start tag golden AMIs with verdict keys where it reports AMI results itself (agentless, auto), and not otherwise", async () => {
+        const tag = (keys: string[], doc: PolicyDocument) => decide("ec2:CreateTags", IMAGE, { "aws:TagKeys": keys }, doc);
+        expect(await tag([VERDICT_TAG], auto.start)).to.equal("Allowed");
+        expect(await tag(["Name"], auto.start)).to.equal("ImplicitlyDenied");
+        expect(await tag([VERDICT_TAG, "Name"], auto.start)).to.equal("ImplicitlyDenied");
+        expect(await tag([VERDICT_TAG], cveOnly.start), "instance mode: analyze tags").to.equal("ImplicitlyDenied");
     });
 });
