@@ -121,6 +121,13 @@ describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", 
         expect(group.inputs.egress[0].description).to.equal(EGRESS_PURPOSE.inspector2.rule);
     });
 
+    it("reminds of a configured subnet's endpoints in v2 terms (SSM, inspector2, S3 gateway), not the Classic agent's", () => {
+        const summary = renderSummary("v2", regionPlans(plan, "v2", REGIONS, { subnets: { "us-east-1": "subnet-0123456789abcdef0" } }));
+        const warning = summary.split("\n").find((line) => line.includes("subnet subnet-0123456789abcdef0 is configured"))!;
+        expect(warning).to.include("ssm, ssmmessages, ec2messages, inspector2 and S3").and.include("gateway endpoint").and.include("docs/network.md");
+        expect(warning).not.to.include("agent endpoints");
+    });
+
     it("creates no Inspector Enabler unless enableInspector is set", () => {
         expect(plan.resources.filter((r) => r.type === "aws:inspector2/enabler:Enabler")).to.deep.equal([]);
     });
