@@ -123,6 +123,20 @@ export async function withRecordedCisScan(deps: Pick<V2AnalyzeDeps, "s3" | "sett
     return withMarker(manifest, (await readJson<CisScanMarker>(deps.s3, deps.settings.reportBucket, cisKeys(deps.settings.reportPrefix, manifest.runId).marker))?.value);
 }
 
+/**
+ * Records that the run gets no CIS scan. A creator that died before recording its scan (a claim
+ * but no marker) may have made one: it is recorded too, so that finalize deletes it.
+ */
+async function skipCisScan(deps: V2AnalyzeDeps, manifest: V2RunManifest, note: string): Promise<CisScanMarker> {
+    const { s3, settings } = deps;
+    const keys = cisKeys(settings.reportPrefix, manifest.runId);
+    const orphan = (await readJson(s3, settings.reportBucket, keys.claim)) ? await findExisting(deps.inspector2, cisScanName(settings.pipelineName, manifest.runId)) : undefined;
+    // A found scan speaks for itself (finalize reports how far it got).
+    const marker: CisScanMarker = orphan ? { createdAt: deps.now().toISOString(), scanConfigurationArn: orphan } : { createdAt: deps.now().toISOString(), note };
+    await putIfAbsent(s3, settings.reportBucket, keys.marker, JSON.stringify(marker));
+    return (await readJson<CisScanMarker>(s3, settings.reportBucket, keys.marker))?.value ?? marker;
+}
+
 export interface CisProgress {
     manifest: V2RunManifest;
     cis?: Awaited<ReturnType<typeof readCisResults>>;
@@ -141,11 +155,7 @@ export async function advanceRunCisScan(deps: V2AnalyzeDeps, manifest: V2RunMani
     if (!marker) {
         const plan = planCisScan(manifest, recorded, verdicts, now);
         if (plan.action === "wait") return { manifest, settled: false };
-        if (plan.action === "skip") {
-            await putIfAbsent(s3, settings.reportBucket, cisKeys(settings.reportPrefix, manifest.runId).marker, JSON.stringify({ createdAt: now.toISOString(), note: plan.note }));
-            return { manifest: withMarker(manifest, { createdAt: now.toISOString(), note: plan.note }), settled: true };
-        }
-        marker = await createOnce(deps, manifest);
+        marker = plan.action === "skip" ? await skipCisScan(deps, manifest, plan.note) : await createOnce(deps, manifest);
         if (!marker) return { manifest, settled: false };
     }
     const run = withMarker(manifest, marker);

@@ -150,6 +150,23 @@ describe("the run's CIS scan, whole cycle", () => {
         expect(cis.live()).to.deep.equal([]);
     });
 
+    it("a creator that died unrecorded and no visit until the deadline: the scan it made is found and deleted, not left behind", async () => {
+        const { w, cis } = cisWorld();
+        const runId = await startedRun(w);
+        w.aws.advance(5 * MINUTE);
+        scanAll(w, {});
+        w.aws.hangAt("PutObject", (input) => input.Key === cisKeys(PREFIX, runId).marker);
+        analyze(w).catch(() => undefined);
+        await settle();
+        expect(cis.live()).to.have.length(1);
+        w.aws.advanceSeconds(DURATION);
+        const reads = w.aws.callCount("ListCisScanResultsAggregatedByTargetResource");
+        expect((await analyze(w)).runs[0]).to.deep.include({ status: "reported" });
+        expect(w.aws.callCount("ListCisScanResultsAggregatedByTargetResource"), "its results are read before the delete").to.equal(reads + 1);
+        expect(cis.live(), "deleted by the analyze that reported").to.deep.equal([]);
+        expect(reportOf(w, runId)!.notes.join("\n")).not.to.include("No CIS scan");
+    });
+
     it("without the CIS policy on the instance role: the report says the CIS scan timed out, with no checks", async () => {
         const { w, cis } = cisWorld();
         cis.instanceRoleHasCisPolicy = false;
