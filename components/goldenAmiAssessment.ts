@@ -113,7 +113,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
-        const network = assessmentNetwork(name, region, subnetId, key("subnetId"), this);
+        const network = assessmentNetwork(name, region, subnetId, key("subnetId"), engineName, this);
 
         const shared: pulumi.Output<RuntimeSettings> = pulumi.output({
             engine: engineName,

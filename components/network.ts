@@ -3,6 +3,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config";
+import type { EngineName } from "../pipeline/settings";
+
+/**
+ * What the instances talk to, per engine, for the security group. Classic's text is unchanged
+ * (a new description replaces the group). v2: SSM (ssm, ssmmessages, ec2messages), plus S3 and
+ * inspector2 for deep inspection, the Windows plugin and CIS (reference §2, §10; docs/network.md).
+ */
+export const EGRESS_PURPOSE: Record<EngineName, { group: string; rule: string }> = {
+    classic: { group: "Golden AMI assessment instances: no ingress, HTTPS egress for the Inspector agent", rule: "Inspector agent install and reporting" },
+    inspector2: {
+        group: "Golden AMI assessment instances: no ingress, HTTPS egress to SSM, S3 and Inspector for Inspector v2 scans",
+        rule: "SSM, S3 and Inspector endpoints for Inspector v2 scans",
+    },
+};
 
 export interface AssessmentNetwork {
     subnetIds: pulumi.Output<string[]>;
@@ -15,6 +29,7 @@ export function assessmentNetwork(
     region: string,
     subnetId: pulumi.Input<string> | undefined,
     subnetKey: string,
+    engine: EngineName,
     parent: pulumi.Resource,
 ): AssessmentNetwork {
     const invokeOpts = { parent };
@@ -44,16 +59,16 @@ export function assessmentNetwork(
         });
     }
 
-    // No ingress: nothing needs to reach the instance. Egress is HTTPS only: the agent installer
-    // (inspector-agent.amazonaws.com) and the Inspector endpoint are all it talks to. DNS, NTP
-    // and the instance metadata service use link-local addresses that security groups do not filter.
+    // No ingress: nothing needs to reach the instance. Egress is HTTPS only: the AWS endpoints of
+    // EGRESS_PURPOSE are all it talks to. DNS, NTP and the instance metadata service use
+    // link-local addresses that security groups do not filter.
     const securityGroup = new aws.ec2.SecurityGroup(
         `${name}-instances`,
         {
             region,
             vpcId,
-            description: "Golden AMI assessment instances: no ingress, HTTPS egress for the Inspector agent",
-            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "Inspector agent install and reporting" }],
+            description: EGRESS_PURPOSE[engine].group,
+            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: EGRESS_PURPOSE[engine].rule }],
             tags: { Name: `${name}-instances` },
         },
         { parent },

@@ -17,6 +17,8 @@ export interface PlannedResource {
     state: any;
     /** Names of the resources in its explicit `dependsOn` (deleted after it; created before it). */
     dependsOn?: string[];
+    /** Set when the resource is kept (not deleted) on destroy or removal. */
+    retainOnDelete?: boolean;
 }
 
 export interface Plan {
@@ -120,6 +122,7 @@ interface Registered {
     name: string;
     parent?: pulumi.Resource;
     dependsOn: pulumi.Resource[];
+    retainOnDelete?: boolean;
 }
 
 /** The explicit dependencies given as plain resources (the only form this program uses). */
@@ -178,7 +181,7 @@ export async function runUnderMocks(
         );
         const outputs = pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
-                registered.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, dependsOn: plainDependsOn(args.opts.dependsOn) });
+                registered.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, dependsOn: plainDependsOn(args.opts.dependsOn), retainOnDelete: args.opts.retainOnDelete });
                 return undefined;
             });
             return program();
@@ -233,7 +236,7 @@ async function plannedResources(
         const urn = urns.get(r)!;
         const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
         const dependsOn = r.dependsOn.map((d) => registered.find((p) => p.resource === d)?.name ?? "(unknown)");
-        resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn });
+        resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn, ...(r.retainOnDelete ? { retainOnDelete: true } : {}) });
     }
     return resources;
 }

@@ -288,10 +288,15 @@ function regionWarnings(args: {
         warnings.push(`alarms notify ${silentTopics.map(args.nameOfArn).join(", ")}, which nobody is subscribed to`);
     }
     if (args.subnet) {
+        const endpoints = args.engine === "classic" ? "the Inspector and agent endpoints" : "ssm, ssmmessages, ec2messages, inspector2 and S3";
+        const s3Gateway = args.engine === "classic" ? "" : " (S3 through a gateway endpoint; docs/network.md)";
         warnings.push(
-            `subnet ${args.subnet} is configured: the mock cannot see its routes. Instances there need outbound HTTPS to the Inspector and agent endpoints: ` +
-                "a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints; otherwise every AMI ends NOT ASSESSED",
+            `subnet ${args.subnet} is configured: the mock cannot see its routes. Instances there need outbound HTTPS to ${endpoints}: ` +
+                `a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints${s3Gateway}; otherwise every AMI ends NOT ASSESSED`,
         );
+    }
+    if (args.mine.some((r) => r.type === "aws:inspector2/enabler:Enabler")) {
+        warnings.push("enableInspector: the Inspector Enabler is kept on destroy (retainOnDelete): destroy leaves Inspector on; its delete would disable every scan type of the account");
     }
     for (const r of args.reports.filter((b) => !b.forceDestroy)) {
         warnings.push(`bucket ${r.bucket} has forceDestroy off: pulumi destroy cannot delete it while it holds reports; export them, empty it, then destroy (or delete it afterwards)`);

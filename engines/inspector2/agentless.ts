@@ -19,9 +19,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SEVERITIES: Record<string, FindingSeverity> = { critical: "Critical", high: "High", medium: "Medium", low: "Low", informational: "Informational" };
 const CVE_IN_TITLE = /CVE-\d{4}-\d{4,}/i;
 
+/**
+ * The remedy for an AMI without results (reference §6, §10): machine image scanning is an
+ * Inspector feature the account activates on its own, and it scans only AMIs the account owns.
+ */
 export const NEVER_SCANNED_DETAIL =
-    "Inspector has no scan results for this AMI. The account must scan AMIs: Inspector v2 EC2 scanning with the agentless or hybrid scan mode, " +
-    "or on-demand AMI scanning (inspector2 StartOnDemandScan, not yet in client-inspector2 3.1085); the SDK has no call that starts an AMI scan.";
+    "Inspector has no scan results for this AMI. To assess AMIs without launching them, the account must activate Amazon Inspector machine image scanning " +
+    "(separately from EC2 scanning; see docs/agentless.md). It scans only AMIs this account owns: an AMI shared from another account is never scanned here, " +
+    "so assess it in its owner's account or use scanMode instance or auto. This pipeline cannot activate it or start a scan: the installed SDK " +
+    "(client-inspector2 3.1085) has no such call (no StartOnDemandScan).";
 
 /** Pure: whether the image's EC2-side scan results are recent enough to use. */
 export function amiScanState(image: Image, now: Date, maxAgeDays: number): { state: "FRESH" | "STALE" | "NEVER_SCANNED"; scanDate?: string; detail: string } {

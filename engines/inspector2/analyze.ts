@@ -9,7 +9,8 @@ import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline
 import { errorText } from "../../pipeline/instances";
 import { deleteKey, listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
 import { readSettings } from "../../pipeline/settings";
-import { CisScanStatus, readCisResults } from "./cis";
+import type { CisScanStatus } from "./cis";
+import { advanceRunCisScan, withRecordedCisScan } from "./cisScan";
 import { createInspector2Client } from "./client";
 import { CoverageVerdict, readCoverage } from "./coverage";
 import { FinalizeResult, closeDeliveredRun, finalizeRun } from "./finalize";
@@ -49,8 +50,6 @@ export interface V2AnalyzeResult {
     runs: RunVisit[];
 }
 
-const SETTLED_CIS: readonly CisScanStatus[] = ["COMPLETED", "FAILED", "CANCELLED"];
-
 export function makeAnalyzeHandler(deps: V2AnalyzeDeps): (event: unknown) => Promise<V2AnalyzeResult> {
     const { s3, settings } = deps;
     const log = deps.log ?? ((message, detail) => console.log(JSON.stringify({ message, ...detail })));
@@ -86,7 +85,7 @@ export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstance
     if (eventInstanceId && !manifest.instances.some((instance) => instance.instanceId === eventInstanceId)) return { runId, status: "not-this-run" };
     if (await readJson(s3, settings.reportBucket, keys.deliveredMarker)) {
         // Delivered but still open: the reporter died in housekeeping. Finish it (tags, lock, marker).
-        await closeDeliveredRun(deps, manifest);
+        await closeDeliveredRun(deps, await withRecordedCisScan(deps, manifest));
         return { runId, status: "already-reported" };
     }
     const recorded = new Set((await listKeys(s3, settings.reportBucket, keys.scannedPrefix)).map((key) => key.slice(keys.scannedPrefix.length).replace(/\.json$/, "")));
@@ -99,14 +98,13 @@ export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstance
         await putIfAbsent(s3, settings.reportBucket, keys.scanned(verdict.instanceId), JSON.stringify(verdict));
         recorded.add(verdict.instanceId);
     }
-    const cis = manifest.cisScanConfigurationArn ? await readCisResults(deps.inspector2, manifest.cisScanConfigurationArn) : undefined;
-    const cisSettled = !cis || SETTLED_CIS.includes(cis.scanStatus);
+    const { manifest: run, cis, settled: cisSettled } = await advanceRunCisScan(deps, manifest, recorded, verdicts);
     const allSettled = manifest.instances.every((instance) => recorded.has(instance.instanceId) || verdicts[instance.instanceId]?.state === "FAILED");
     const pastDeadline = deps.now().getTime() >= new Date(manifest.deadline).getTime();
     if (!(allSettled && cisSettled) && !pastDeadline) {
-        return { runId, status: "waiting", scanned: recorded.size, total: manifest.instances.length, cis: cis?.scanStatus };
+        return { runId, status: "waiting", scanned: recorded.size, total: manifest.instances.length, cis: cis?.scanStatus ?? (cisSettled ? undefined : "NOT_STARTED") };
     }
-    return finalizeRun(deps, manifest, { recorded, verdicts, cis, outcome: allSettled && cisSettled ? "COMPLETED" : "DEADLINE_REACHED" });
+    return finalizeRun(deps, run, { recorded, verdicts, cis, outcome: allSettled && cisSettled ? "COMPLETED" : "DEADLINE_REACHED" });
 }
 
 /**

@@ -6,26 +6,41 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../../components/defaults";
 import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
 import { scheduleInvocation } from "../../components/schedule";
+import type { RulesPackageName } from "../../pipeline/rulesPackages";
 import { settingsToEnv } from "../../pipeline/settings";
 import { analyzeHandlerFactory, analyzeSettingsKeys } from "./analyze";
 import { EC2_ASSUME_ROLE_POLICY, analyzePolicy, startPolicy } from "./policies";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
 import { startHandlerFactory, startSettingsKeys } from "./start";
 
-/** What wakes analyze: Inspector v2's scan events for EC2 instances. */
+/**
+ * What wakes analyze: Inspector v2's scan events for EC2 instances only. "Inspector2 Scan" is also
+ * sent for ECR images and Lambda functions; only EC2's carry detail.instance-id (reference §3, §10).
+ */
 export const SCAN_EVENT_PATTERN = {
     source: ["aws.inspector2"],
     "detail-type": ["Inspector2 Scan"],
-    detail: { "scan-status": ["INITIAL_SCAN_COMPLETE"] },
+    detail: { "scan-status": ["INITIAL_SCAN_COMPLETE"], "instance-id": [{ exists: true }] },
 };
+
+/**
+ * Start launches at most 500 instances (maxConcurrentInstances), 5 at a time, then waits up to
+ * 90 s for launch failures: Lambda's maximum, and start watches its remaining time (startRun.ts).
+ */
+export const START_TIMEOUT_SECONDS = 900;
+
+/** The managed policy the Inspector SSM plugin's CIS session needs on the instance (reference §10). */
+export function cisInstancePolicyArn(partition: string): string {
+    return `arn:${partition}:iam::aws:policy/AmazonInspector2ManagedCisPolicy`;
+}
 
 interface InstanceIdentity {
     role: aws.iam.Role;
     profile: aws.iam.InstanceProfile;
 }
 
-/** The instances' role: the partition's SSM core managed policy and nothing else. */
-function instanceIdentity(name: string, partition: string, parent: pulumi.Resource): InstanceIdentity {
+/** The instances' role: the partition's SSM core managed policy, and the CIS one only when CIS is asked for. */
+function instanceIdentity(name: string, partition: string, rulesPackages: pulumi.Output<RulesPackageName[]>, parent: pulumi.Resource): InstanceIdentity {
     const role = new aws.iam.Role(
         `${name}-instance-role`,
         { assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY), description: "Golden AMI assessment instances: SSM management only, so Inspector v2 can scan them" },
@@ -36,6 +51,11 @@ function instanceIdentity(name: string, partition: string, parent: pulumi.Resour
         { role: role.name, policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` },
         { parent },
     );
+    // rulesPackages comes from validated config, known at preview; the attachment follows it.
+    rulesPackages.apply((packages) => {
+        if (!packages.includes("cis")) return;
+        new aws.iam.RolePolicyAttachment(`${name}-instance-cis`, { role: role.name, policyArn: cisInstancePolicyArn(partition) }, { parent });
+    });
     const profile = new aws.iam.InstanceProfile(`${name}-instance-profile`, { role: role.name }, { parent });
     return { role, profile };
 }
@@ -43,10 +63,12 @@ function instanceIdentity(name: string, partition: string, parent: pulumi.Resour
 export function inspector2Engine(inputs: EngineInputs): Engine {
     const { name, region, parent, scanMode } = inputs;
     if (inputs.enableInspector) {
-        new aws.inspector2.Enabler(`${name}-inspector2`, { region, accountIds: [inputs.accountId], resourceTypes: ["EC2"] }, { parent });
+        // Its delete disables every scan type of the account (EC2, ECR, Lambda) and their findings
+        // go with them (terraform-provider-aws enabler.go, reference §10): never let destroy do that.
+        new aws.inspector2.Enabler(`${name}-inspector2`, { region, accountIds: [inputs.accountId], resourceTypes: ["EC2"] }, { parent, retainOnDelete: true });
     }
     // An agentless-only stack launches nothing, so it has no instance role to pass.
-    const identity = scanMode === "agentless" ? undefined : instanceIdentity(name, inputs.partition, parent);
+    const identity = scanMode === "agentless" ? undefined : instanceIdentity(name, inputs.partition, inputs.rulesPackages, parent);
     const settings: pulumi.Output<Inspector2Settings> = pulumi
         .all([inputs.shared, inputs.rulesPackages, identity?.profile.arn ?? ""])
         .apply(([shared, rulesPackages, instanceProfileArn]) => ({ ...shared, rulesPackages, scanMode, instanceProfileArn, amiScanMaxAgeDays: DEFAULTS.amiScanMaxAgeDays }));
@@ -66,7 +88,7 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
                     .apply(([scope, subnetIds, securityGroupId, shared, v2]) =>
                         startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes, kmsKeyArns: shared.kmsKeyArns }, v2),
                     ),
-            timeoutSeconds: 300,
+            timeoutSeconds: START_TIMEOUT_SECONDS,
             memorySizeMb: 256,
             // A retry would launch a second set of instances; the run lock refuses it, but fail loudly instead.
             maximumRetryAttempts: 0,

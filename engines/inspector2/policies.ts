@@ -54,16 +54,20 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspect
     const statements: PolicyStatement[] = [
         ...commonStatements(scope),
         describeStatement(launches ? ["ec2:DescribeImages", "ec2:DescribeInstances"] : ["ec2:DescribeImages"]),
-        inspector2Reads(["BatchGetAccountStatus"]),
+        // GetConfiguration: the scan mode, so the report can say when the account is hybrid.
+        inspector2Reads(launches ? ["BatchGetAccountStatus", "GetConfiguration"] : ["BatchGetAccountStatus"]),
         ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
     ];
     if (v2.scanMode !== "instance") {
-        statements.push({ Sid: "ReadInspectorsAmiScanResults", Effect: "Allow", Action: ["ec2:GetImageFindings"], Resource: `arn:${scope.partition}:ec2:${scope.region}::image/*` });
+        // The IAM action data lists no resource type for GetImageFindings (reference §10); an
+        // unsupported image-ARN scope would make this Allow never match.
+        statements.push({ Sid: "GetImageFindingsHasNoDocumentedResourceTypes", Effect: "Allow", Action: ["ec2:GetImageFindings"], Resource: "*" });
+        // Start reports AMI-result verdicts itself and tags those AMIs, as analyze does for launched runs.
+        statements.push(tagGoldenAmisStatement(scope));
     }
     if (launches) {
         if (!v2.instanceRoleArn) throw new Error("an instance role is needed to launch");
         statements.push(...launchStatements(scope, launch), terminatePipelineInstances(scope), passInstanceRole(v2.instanceRoleArn));
-        if (v2.rulesPackages.includes("cis")) statements.push(cisConfigurationStatement(scope, ["CreateCisScanConfiguration", "TagResource"], "aws:RequestTag"));
     }
     return { Version: "2012-10-17", Statement: statements };
 }
@@ -71,14 +75,18 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspect
 export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDocument {
     const reads = ["ListCoverage", "ListFindings"];
     const cis = v2.rulesPackages.includes("cis");
-    if (cis) reads.push("ListCisScans", "ListCisScanResultsAggregatedByTargetResource", "GetCisScanResultDetails");
+    if (cis) reads.push("ListCisScanConfigurations", "ListCisScans", "ListCisScanResultsAggregatedByTargetResource", "GetCisScanResultDetails");
+    // Analyze creates the run's CIS scan once SSM manages the instances, and deletes it: one role for both.
+    const cisLifecycle = cis
+        ? [cisConfigurationStatement(scope, ["CreateCisScanConfiguration", "TagResource"], "aws:RequestTag"), cisConfigurationStatement(scope, ["DeleteCisScanConfiguration"], "aws:ResourceTag")]
+        : [];
     return {
         Version: "2012-10-17",
         Statement: [
             ...commonStatements(scope),
             describeStatement(["ec2:DescribeInstances"]),
             inspector2Reads(reads),
-            ...(cis ? [cisConfigurationStatement(scope, ["DeleteCisScanConfiguration"], "aws:ResourceTag")] : []),
+            ...cisLifecycle,
             terminatePipelineInstances(scope),
             tagGoldenAmisStatement(scope),
             ...deprecationStatements(scope),

@@ -53,6 +53,13 @@ export interface V2StartDeps {
     sleep: (ms: number) => Promise<void>;
     log?: (...args: unknown[]) => void;
     random?: () => number;
+    /** Milliseconds left in this invocation (Lambda's context.getRemainingTimeInMillis); unbounded when absent. */
+    remainingMs?: () => number;
+}
+
+/** The part of Lambda's context start uses. */
+export interface StartContext {
+    getRemainingTimeInMillis?: () => number;
 }
 
 export type V2StartOutcome = "NO_AMIS" | "REPORTED" | "RUN_IN_PROGRESS" | "RUN_STARTED";
@@ -97,10 +104,12 @@ function inWaves(deps: V2StartDeps, plan: AssessmentPlan): AssessmentPlan {
     return { ...plan, settled: [...plan.settled, ...wave.waiting], toLaunch: wave.launch };
 }
 
-export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promise<V2StartResult> {
-    const { settings } = deps;
-    const log = deps.log ?? (() => undefined);
-    return async () => {
+export function makeStartHandler(baseDeps: V2StartDeps): (event?: unknown, context?: StartContext) => Promise<V2StartResult> {
+    const { settings } = baseDeps;
+    const log = baseDeps.log ?? (() => undefined);
+    return async (_event, context) => {
+        const remaining = context?.getRemainingTimeInMillis;
+        const deps: V2StartDeps = baseDeps.remainingMs || !remaining ? baseDeps : { ...baseDeps, remainingMs: () => remaining.call(context) };
         const runId = makeRunId(deps.now(), deps.random);
         log("start", runId);
         const reaped = settings.scanMode === "agentless" ? undefined : await reapLeftovers(deps, log);
@@ -129,8 +138,17 @@ export function makeStartHandler(deps: V2StartDeps): (event?: unknown) => Promis
             await publishNotice(deps.sns, settings.resultsTopicArn, `[${settings.pipelineName}] previous assessment still running; this one skipped`, `${reason}. The next scheduled start tries again.`);
             return { runId, outcome: "RUN_IN_PROGRESS", amis: [], reason, reaped };
         }
-        return { ...(await launchRun(deps, runId, plan, log)), reaped };
+        return { ...(await launchRun(deps, runId, plan, log, scanModeNotes(status.scanMode))), reaped };
     };
+}
+
+/** Pure: what the report says about the account's EC2 scan mode (GetConfiguration). */
+export function scanModeNotes(scanMode: string | undefined): string[] {
+    if (scanMode !== "EC2_HYBRID") return [];
+    return [
+        "The account's EC2 scan mode is hybrid (EC2_HYBRID): Inspector may scan a new instance agentlessly (hourly) before SSM manages it; " +
+            "this run judges its instances by their SSM-based scans.",
+    ];
 }
 
 async function reapLeftovers(deps: V2StartDeps, log: (...args: unknown[]) => void): Promise<ReapResult | { error: string }> {
@@ -145,7 +163,7 @@ async function reapLeftovers(deps: V2StartDeps, log: (...args: unknown[]) => voi
 }
 
 /** Runs once per container: settings and clients are shared by every invocation. */
-export function startHandlerFactory(): (event?: unknown) => Promise<V2StartResult> {
+export function startHandlerFactory(): (event?: unknown, context?: StartContext) => Promise<V2StartResult> {
     const scanMode = (process.env.SCAN_MODE ?? "instance") as ScanModeSetting;
     const settings = readSettings(process.env, startSettingsKeys(scanMode), INSPECTOR2_SETTINGS_SPEC) as V2StartSettings;
     return makeStartHandler({

@@ -1,9 +1,11 @@
 // The report of a run that launched nothing (agentless only, Inspector not enabled, every launch
-// failed): start publishes it at once, in the same shape analyze would.
-import type { AmiRecord } from "../../pipeline/manifest";
+// failed): start publishes it at once, in the same shape analyze would, through the same claim,
+// delivered marker and verdict tags.
+import { tagAssessedAmis } from "../../pipeline/amiTags";
+import { AmiRecord, REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
 import { publishReport } from "../../pipeline/publishReport";
-import type { RunOutcome } from "../../pipeline/report";
-import { putIfAbsent } from "../../pipeline/runState";
+import type { AssessmentReport, RunOutcome } from "../../pipeline/report";
+import { claim, putIfAbsent, readJson, release } from "../../pipeline/runState";
 import { v2Report } from "./report";
 import { v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./start";
@@ -26,9 +28,29 @@ export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan
         terminationFailed: [],
         problems: [],
     });
-    await publishReport(deps.s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
-    await putIfAbsent(deps.s3, settings.reportBucket, v2RunKeys(settings.reportPrefix, runId).deliveredMarker, JSON.stringify({ runId, deliveredAt: now.toISOString() }));
+    await deliverOnce(deps, runId, report);
     return { runId, outcome: "REPORTED", amis, reportOutcome: outcome };
+}
+
+/**
+ * The launched runs' path (finalize.ts): claim the report, publish unless already delivered, mark
+ * it delivered, then tag the AMIs with their verdicts. A tagging failure is logged, never thrown.
+ */
+async function deliverOnce(deps: V2StartDeps, runId: string, report: AssessmentReport): Promise<void> {
+    const { settings, s3 } = deps;
+    const keys = v2RunKeys(settings.reportPrefix, runId);
+    const holder = `start-${runId}`;
+    const claimed = await claim(s3, settings.reportBucket, keys.reportClaim, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
+    if (claimed.status === "held" || (await readJson(s3, settings.reportBucket, keys.deliveredMarker))) return;
+    try {
+        await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
+    } catch (error) {
+        await release(s3, settings.reportBucket, keys.reportClaim, holder).catch(() => undefined);
+        throw error;
+    }
+    await putIfAbsent(s3, settings.reportBucket, keys.deliveredMarker, JSON.stringify({ runId, holder, deliveredAt: deps.now().toISOString() }));
+    const tagging = await tagAssessedAmis(deps.ec2, report.amis, new Date(report.generatedAt));
+    for (const failed of tagging.failed) deps.log?.(`could not tag ${failed.imageId}: ${failed.error}`);
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

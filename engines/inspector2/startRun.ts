@@ -1,10 +1,10 @@
-// Launching an Inspector v2 run: instances with the SSM-only profile and IMDSv2, the run's CIS
-// scan if asked for, then the open marker and the manifest that commits the run. Once the manifest
+// Launching an Inspector v2 run: instances with the SSM-only profile and IMDSv2, as many as start
+// has time for, then the open marker and the manifest that commits the run. Once the manifest
 // is written the run belongs to analyze; before that, any failure terminates what was launched,
 // drops the marker and frees the lock.
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
-import { launchForAmis } from "../../pipeline/amiLaunches";
-import { confirmLaunches } from "../../pipeline/launchCheck";
+import { LAUNCH_CONCURRENCY, amiRecord, launchForAmis } from "../../pipeline/amiLaunches";
+import { LAUNCH_CHECK_SECONDS, confirmLaunches } from "../../pipeline/launchCheck";
 import { errorText } from "../../pipeline/instances";
 import type { LaunchProfile } from "../../pipeline/launch";
 import type { AmiRecord } from "../../pipeline/manifest";
@@ -12,8 +12,6 @@ import { publishNotice } from "../../pipeline/notify";
 import { terminateRunInstances } from "../../pipeline/runCleanup";
 import { deleteKey, putJson, release } from "../../pipeline/runState";
 import { startReportNotice } from "../../pipeline/startNotices";
-import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/tags";
-import { createRunCisScan, deleteCisScan } from "./cis";
 import { retrying, withRetry } from "../../pipeline/retryable";
 import { reportWithoutLaunch } from "./startReport";
 import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
@@ -24,28 +22,23 @@ export function v2LaunchProfile(instanceProfileArn: string): LaunchProfile {
     return { httpTokens: "required", instanceProfileArn };
 }
 
-/** The CIS scan targets the run's instances by run tag; a failure is a note, not a failed run. */
-async function createCisScan(deps: V2StartDeps, runId: string, notes: string[]): Promise<string | undefined> {
-    if (!deps.settings.rulesPackages.includes("cis")) return undefined;
-    try {
-        return await createRunCisScan(deps.inspector2, {
-            scanName: `${deps.settings.pipelineName}-${runId}`.slice(0, 128),
-            tagKey: RUN_TAG,
-            tagValue: runId,
-            tags: { [PIPELINE_TAG]: deps.settings.pipelineName },
-        });
-    } catch (error) {
-        notes.push(`The CIS scan could not be created (${errorText(error)}); CIS results are missing from this report.`);
-        return undefined;
-    }
+/**
+ * What start keeps in hand while launching: the launch check (up to LAUNCH_CHECK_SECONDS) and the
+ * commit (markers, manifest, notice), or the cleanup if something fails. Launching stops below it.
+ */
+export const START_COMMIT_RESERVE_MS = (LAUNCH_CHECK_SECONDS + 60) * 1000;
+
+/** Pure: the AMIs start ran out of time for wait for the next run, as a wave's rest does. */
+export function outOfTimeRecords(images: Image[], launchedCount: number): AmiRecord[] {
+    const reason = `waiting for a later run: start ran short of time after launching for ${launchedCount} of ${launchedCount + images.length} AMIs, and committed those`;
+    return images.map((image): AmiRecord => ({ ...amiRecord(image), status: "WAITING", reason }));
 }
 
-export async function launchRun(deps: V2StartDeps, runId: string, plan: AssessmentPlan, log: (...args: unknown[]) => void): Promise<V2StartResult> {
+export async function launchRun(deps: V2StartDeps, runId: string, plan: AssessmentPlan, log: (...args: unknown[]) => void, notes: string[] = []): Promise<V2StartResult> {
     const { settings, s3 } = deps;
     const lockKey = startLockKey(settings.reportPrefix);
     const launchedIds: string[] = [];
     const keys = v2RunKeys(settings.reportPrefix, runId);
-    let cisArn: string | undefined;
     try {
         const launched = await launchImages(deps, runId, plan.toLaunch, launchedIds);
         const amis = [...plan.settled, ...launched];
@@ -54,8 +47,7 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
             await release(s3, settings.reportBucket, lockKey, runId);
             return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", launched)), reason: "no instance could be launched" };
         }
-        const notes: string[] = [];
-        cisArn = await createCisScan(deps, runId, notes);
+        // The run's CIS scan is created by analyze once SSM manages the instances (cisScan.ts).
         const startedAt = deps.now();
         const manifest: V2RunManifest = {
             runId,
@@ -65,7 +57,6 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
             rulesPackages: settings.rulesPackages,
             amis,
             instances: launched.filter((ami) => ami.status === "ASSESSING" && ami.instanceId).map((ami): RunInstance => ({ instanceId: ami.instanceId!, imageId: ami.imageId, launchedAt: startedAt.toISOString() })),
-            cisScanConfigurationArn: cisArn,
             agentless: plan.agentless,
             notes,
         };
@@ -78,7 +69,6 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
         return { runId, outcome: "RUN_STARTED", amis, manifestKey: keys.manifest };
     } catch (error) {
         const cleanup = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, launchedIds);
-        if (cisArn) await deleteCisScan(deps.inspector2, cisArn).catch(() => undefined);
         await deleteKey(s3, settings.reportBucket, keys.openMarker).catch(() => undefined);
         await release(s3, settings.reportBucket, lockKey, runId).catch(() => undefined);
         log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
@@ -94,15 +84,24 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
     // RunInstances is retried on throttling with the same ClientToken (idempotent): one throttled
     // call must not cost an AMI its assessment. Other errors are recorded as LAUNCH_FAILED at once.
     const ec2 = retrying(deps.ec2, { sleep: deps.sleep });
-    const launched = await launchForAmis(ec2, images, {
+    const options = {
         pipelineName: settings.pipelineName,
         runId,
         instanceTypes: settings.instanceTypes,
         subnetIds: settings.subnetIds,
         securityGroupId: settings.securityGroupId,
         profile: v2LaunchProfile(settings.instanceProfileArn),
-        onLaunched: (instanceId) => launchedIds.push(instanceId),
-    });
+        onLaunched: (instanceId: string) => launchedIds.push(instanceId),
+    };
+    // One batch at a time, so that start stops launching while it still has time to commit.
+    const launched: AmiRecord[] = [];
+    for (let next = 0; next < images.length; next += LAUNCH_CONCURRENCY) {
+        if (deps.remainingMs && deps.remainingMs() < START_COMMIT_RESERVE_MS) {
+            launched.push(...outOfTimeRecords(images.slice(next), next));
+            break;
+        }
+        launched.push(...(await launchForAmis(ec2, images.slice(next, next + LAUNCH_CONCURRENCY), options)));
+    }
     // An instance that dies at launch (a KMS key the role may not use) is never scanned: say why now.
     return confirmLaunches(deps.ec2, launched, { sleep: deps.sleep, kmsKeyArns: settings.kmsKeyArns ?? [], log: deps.log });
 }

@@ -2,8 +2,11 @@
 // rule and sweep behind it, an SSM-only instance profile, and exactly the grants each scan mode needs.
 import { expect } from "chai";
 import { PolicyDocument, PolicyStatement } from "../../components/policies";
-import { SCAN_EVENT_PATTERN } from "../../engines/inspector2/infra";
+import { EGRESS_PURPOSE } from "../../components/network";
+import { SCAN_EVENT_PATTERN, START_TIMEOUT_SECONDS } from "../../engines/inspector2/infra";
+import { LAUNCH_CHECK_SECONDS } from "../../pipeline/launchCheck";
 import { Plan, PlannedResource, planIndexPerPartition } from "../../scripts/mockRuntime";
+import { regionPlans, renderSummary } from "../../scripts/planReport";
 
 const REGIONS = ["us-east-1", "us-gov-west-1"];
 
@@ -56,6 +59,8 @@ describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", 
         for (const region of REGIONS) {
             const rule = find(plan, "aws:cloudwatch/eventRule:EventRule", `${component(region)}-scan-events`);
             expect(JSON.parse(rule.inputs.eventPattern)).to.deep.equal(SCAN_EVENT_PATTERN);
+            // EC2 scans only: ECR and Lambda scan events carry no instance-id (reference §10).
+            expect(JSON.parse(rule.inputs.eventPattern).detail["instance-id"]).to.deep.equal([{ exists: true }]);
             const target = find(plan, "aws:cloudwatch/eventTarget:EventTarget", `${component(region)}-scan-events-target`);
             expect(target.inputs.arn).to.equal(find(plan, "aws:lambda/function:Function", `${component(region)}-analyze`).state.arn);
             const permission = find(plan, "aws:lambda/permission:Permission", `${component(region)}-scan-events-permission`);
@@ -64,10 +69,13 @@ describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", 
         }
     });
 
-    it("gives the instances the partition's SSM core policy and nothing else", () => {
+    it("gives the instances the partition's SSM core policy, the CIS policy because cis is configured, and nothing else", () => {
         for (const region of REGIONS) {
             const attachments = plan.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name.startsWith(component(region)));
-            expect(attachments.map((a) => a.inputs.policyArn)).to.deep.equal([`arn:${partition(region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`]);
+            expect(attachments.map((a) => a.inputs.policyArn).sort()).to.deep.equal([
+                `arn:${partition(region)}:iam::aws:policy/AmazonInspector2ManagedCisPolicy`,
+                `arn:${partition(region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+            ]);
             const role = find(plan, "aws:iam/role:Role", `${component(region)}-instance-role`);
             expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
             expect(plan.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.id)).to.deep.equal([]);
@@ -88,12 +96,40 @@ describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", 
     it("grants the v2 reads and the CIS scan lifecycle only where they are used, CIS scoped by the pipeline tag", () => {
         const start = policyOf(plan, `${component("us-east-1")}-start-policy`);
         const analyze = policyOf(plan, `${component("us-east-1")}-analyze-policy`);
-        expect(actionsOf(start)).to.include.members(["inspector2:BatchGetAccountStatus", "inspector2:CreateCisScanConfiguration", "ec2:RunInstances"]);
+        expect(actionsOf(start)).to.include.members(["inspector2:BatchGetAccountStatus", "inspector2:GetConfiguration", "ec2:RunInstances"]);
         expect(actionsOf(start)).not.to.include.members(["inspector2:ListFindings", "ec2:GetImageFindings"]);
-        expect(actionsOf(analyze)).to.include.members(["inspector2:ListCoverage", "inspector2:ListFindings", "inspector2:DeleteCisScanConfiguration"]);
+        // Analyze creates the CIS scan once SSM manages the instances, and deletes it: start does neither.
+        expect(actionsOf(start)).not.to.include.members(["inspector2:CreateCisScanConfiguration"]);
+        expect(actionsOf(start)).not.to.include.members(["inspector2:DeleteCisScanConfiguration"]);
+        expect(actionsOf(analyze)).to.include.members(["inspector2:ListCoverage", "inspector2:ListFindings", "inspector2:CreateCisScanConfiguration", "inspector2:DeleteCisScanConfiguration"]);
         expect(actionsOf(analyze)).not.to.include("ec2:RunInstances");
-        const create = start.Statement.find((s) => s.Action.includes("inspector2:CreateCisScanConfiguration"))!;
+        const create = analyze.Statement.find((s) => s.Action.includes("inspector2:CreateCisScanConfiguration"))!;
         expect(create.Condition).to.deep.equal({ StringEquals: { "aws:RequestTag/golden-ami-assessment:pipeline": component("us-east-1") } });
+    });
+
+    it("gives start the time its worst case needs: 500 instances, 5 at a time, and the launch check", () => {
+        const fn = find(plan, "aws:lambda/function:Function", `${component("us-east-1")}-start`);
+        expect(fn.inputs.timeout).to.equal(START_TIMEOUT_SECONDS);
+        // 100 rounds of RunInstances at about 2 s each, plus the launch check, fit with room for the report.
+        expect(START_TIMEOUT_SECONDS).to.be.at.least(100 * 2 + LAUNCH_CHECK_SECONDS + 300);
+    });
+
+    it("describes the security group by what v2 instances reach, not the Classic agent", () => {
+        const group = find(plan, "aws:ec2/securityGroup:SecurityGroup", `${component("us-east-1")}-instances`);
+        expect(group.inputs.description).to.equal(EGRESS_PURPOSE.inspector2.group);
+        expect(group.inputs.description).not.to.match(/agent/i);
+        expect(group.inputs.egress[0].description).to.equal(EGRESS_PURPOSE.inspector2.rule);
+    });
+
+    it("reminds of a configured subnet's endpoints in v2 terms (SSM, inspector2, S3 gateway), not the Classic agent's", () => {
+        const summary = renderSummary("v2", regionPlans(plan, "v2", REGIONS, { subnets: { "us-east-1": "subnet-0123456789abcdef0" } }));
+        const warning = summary.split("\n").find((line) => line.includes("subnet subnet-0123456789abcdef0 is configured"))!;
+        expect(warning).to.include("ssm, ssmmessages, ec2messages, inspector2 and S3").and.include("gateway endpoint").and.include("docs/network.md");
+        expect(warning).not.to.include("agent endpoints");
+    });
+
+    it("creates no Inspector Enabler unless enableInspector is set", () => {
+        expect(plan.resources.filter((r) => r.type === "aws:inspector2/enabler:Enabler")).to.deep.equal([]);
     });
 
     it("hands each handler its v2 settings", () => {
@@ -115,5 +151,26 @@ describe("GoldenAmiAssessment, engine inspector2, scanMode agentless", () => {
         expect(actions).to.include("ec2:GetImageFindings");
         expect(plan.resources.filter((r) => r.type === "aws:iam/instanceProfile:InstanceProfile")).to.deep.equal([]);
         expect(plan.resources.filter((r) => r.name.endsWith("-scan-events"))).to.deep.equal([]);
+    });
+});
+
+describe("GoldenAmiAssessment, engine inspector2, without cis", () => {
+    it("gives the instances the SSM core policy only", async () => {
+        const plan = await planIndexPerPartition({ stack: "v2", config: config({ "golden-ami-assessment:rulesPackages": '["cve"]' }) });
+        const attachments = plan.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name.includes("-instance-"));
+        expect(attachments.map((a) => a.inputs.policyArn).sort()).to.deep.equal(REGIONS.map((r) => `arn:${partition(r)}:iam::aws:policy/AmazonSSMManagedInstanceCore`).sort());
+        const analyze = policyOf(plan, `${component("us-east-1")}-analyze-policy`);
+        expect(actionsOf(analyze)).not.to.include.members(["inspector2:CreateCisScanConfiguration"]);
+    });
+});
+
+describe("GoldenAmiAssessment, engine inspector2, enableInspector", () => {
+    it("keeps the Enabler on destroy (its delete disables every scan type of the account), and the plan says so", async () => {
+        const plan = await planIndexPerPartition({ stack: "v2", config: config({ "golden-ami-assessment:enableInspector": "true" }) });
+        const enablers = plan.resources.filter((r) => r.type === "aws:inspector2/enabler:Enabler");
+        expect(enablers.map((e) => e.name).sort()).to.deep.equal(REGIONS.map((r) => `${component(r)}-inspector2`).sort());
+        for (const enabler of enablers) expect(enabler.retainOnDelete, enabler.name).to.equal(true);
+        const summary = renderSummary("v2", regionPlans(plan, "v2", REGIONS));
+        expect(summary).to.contain("Inspector Enabler is kept on destroy (retainOnDelete)");
     });
 });

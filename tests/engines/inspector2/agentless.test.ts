@@ -24,7 +24,7 @@ describe("amiScanState", () => {
     it("is NEVER_SCANNED without ScanResults and says what the account must enable", () => {
         const state = amiScanState(fakeImage("ami-1"), NOW, 7);
         expect(state).to.deep.equal({ state: "NEVER_SCANNED", detail: NEVER_SCANNED_DETAIL });
-        expect(state.detail).to.include("agentless or hybrid").and.include("on-demand AMI scanning").and.include("the SDK has no call that starts an AMI scan");
+        expect(state.detail).to.include("activate Amazon Inspector machine image scanning").and.include("only AMIs this account owns").and.include("no StartOnDemandScan");
     });
 
     it("is NEVER_SCANNED with ScanResults but no FindingScanDate", () => {

@@ -1,0 +1,83 @@
+// Start watches its remaining Lambda time: with many AMIs and slow launches it stops launching
+// while it can still run the launch check and commit the manifest; the AMIs it had no time for
+// wait for the next run, as a wave's rest does. The Lambda timeout is modelled: once the time is
+// spent, every call hangs (the invocation is dead), so a start that did not stop would orphan its fleet.
+import { expect } from "chai";
+import { START_TIMEOUT_SECONDS } from "../../../engines/inspector2/infra";
+import { makeStartHandler } from "../../../engines/inspector2/start";
+import { START_COMMIT_RESERVE_MS } from "../../../engines/inspector2/startRun";
+import type { V2RunManifest } from "../../../engines/inspector2/run";
+import { VERDICT_TAG } from "../../../pipeline/tags";
+import { MINUTE, PREFIX, V2World, analyze, keysOf, newV2World, reportOf, scanAll, settle, start, startLockKey, v2Deps } from "../../support/cycles/inspector2/world";
+
+const AMIS = Array.from({ length: 50 }, (_, i) => `ami-${(0x100 + i).toString(16).padStart(17, "0")}`);
+/** Each RunInstances costs this much Lambda time (throttled and retried EC2, under load). */
+const LAUNCH_COST_MS = 20_000;
+
+/** A world whose start invocation has START_TIMEOUT_SECONDS, spent by launches and the fake clock; past it every call hangs. */
+function slowWorld(): { w: V2World; remainingMs: () => number } {
+    const w = newV2World({ maxConcurrentInstances: 500 }, false);
+    for (const imageId of AMIS) w.aws.addImage(imageId);
+    const t0 = w.aws.now().getTime();
+    const remainingMs = () => START_TIMEOUT_SECONDS * 1000 - w.aws.callCount("RunInstances") * LAUNCH_COST_MS - (w.aws.now().getTime() - t0);
+    for (const command of ["RunInstances", "DescribeInstances", "PutObject", "Publish", "TerminateInstances", "DeleteObject"]) {
+        w.aws.hangAt(command, () => remainingMs() <= 0);
+    }
+    return { w, remainingMs };
+}
+
+describe("Inspector v2 start under its Lambda timeout", () => {
+    it("stops launching in time, commits what it launched, and the rest go first in the next run", async () => {
+        const { w, remainingMs } = slowWorld();
+        const result = await makeStartHandler({ ...v2Deps(w), remainingMs })({});
+        expect(result.outcome).to.equal("RUN_STARTED");
+        expect(remainingMs(), "time left at the end").to.be.greaterThan(0);
+        const manifest = w.aws.json<V2RunManifest>(keysOf(result.runId).manifest)!;
+        const launched = w.aws.liveInstances().map((i) => i.instanceId).sort();
+        expect(launched.length).to.be.within(1, AMIS.length - 1);
+        expect(manifest.instances.map((i) => i.instanceId).sort(), "every launched instance is in the manifest").to.deep.equal(launched);
+        const waiting = manifest.amis.filter((ami) => ami.status === "WAITING");
+        expect(waiting).to.have.length(AMIS.length - launched.length);
+        expect(waiting[0].reason).to.match(/^waiting for a later run: start ran short of time after launching for \d+ of 50 AMIs/);
+        expect(w.aws.json(startLockKey(PREFIX))?.holder).to.equal(result.runId);
+
+        // The run is reported; the waiting AMIs keep no verdict and are launched first next time.
+        w.aws.clearFaults();
+        w.aws.advance(10 * MINUTE);
+        scanAll(w, {});
+        await analyze(w);
+        const report = reportOf(w, result.runId)!;
+        expect(report.amis.filter((ami) => ami.notAssessed?.code === "WAITING")).to.have.length(waiting.length);
+        expect(w.aws.imageTags(waiting[0].imageId)[VERDICT_TAG]).to.equal(undefined);
+        expect(w.aws.liveInstances()).to.have.length(0);
+        w.aws.advance(24 * 60 * MINUTE);
+        const next = await start(w);
+        expect(next.outcome).to.equal("RUN_STARTED");
+        const relaunched = new Set(w.aws.liveInstances().map((i) => i.imageId));
+        for (const ami of waiting) expect(relaunched.has(ami.imageId), ami.imageId).to.equal(true);
+    });
+
+    it("without the time watch the same start dies mid-launch: no manifest, the lock held, the fleet orphaned (the failure it prevents)", async () => {
+        const { w } = slowWorld();
+        // No remainingMs: start does not know its time.
+        makeStartHandler(v2Deps(w))({}).catch(() => undefined);
+        await settle();
+        expect(w.aws.keys(`${PREFIX}runs/`).filter((key) => key.endsWith("manifest.json"))).to.deep.equal([]);
+        expect(w.aws.liveInstances().length).to.be.greaterThan(0);
+        expect(w.aws.object(startLockKey(PREFIX))).to.not.equal(undefined);
+    });
+
+    it("keeps the reserve for the launch check and the commit", () => {
+        expect(START_COMMIT_RESERVE_MS).to.be.at.least(90_000);
+        expect(START_COMMIT_RESERVE_MS).to.be.below(START_TIMEOUT_SECONDS * 1000 / 2);
+    });
+
+    it("takes the remaining time from Lambda's context when no dependency is given", async () => {
+        const { w } = slowWorld();
+        const t0 = w.aws.now().getTime();
+        const context = { getRemainingTimeInMillis: () => START_TIMEOUT_SECONDS * 1000 - w.aws.callCount("RunInstances") * LAUNCH_COST_MS - (w.aws.now().getTime() - t0) };
+        const result = await makeStartHandler(v2Deps(w))({}, context);
+        expect(result.outcome).to.equal("RUN_STARTED");
+        expect(w.aws.liveInstances().length).to.be.below(AMIS.length);
+    });
+});
