@@ -4,7 +4,7 @@ import { CheckResult, DoctorReport } from "./types";
 const MARKS: Record<CheckResult["mark"], string> = { pass: "PASS   ", warning: "WARNING", blocker: "BLOCKER" };
 
 export function renderLine(r: CheckResult): string {
-    return `${MARKS[r.mark]}  ${r.region}  ${r.check}: ${r.found}${r.mark !== "pass" && r.fix ? ` Fix: ${r.fix}` : ""}`;
+    return `${MARKS[r.mark]}  ${r.region}  ${r.check}: ${r.found}${r.mark !== "pass" && r.fix ? `. Fix: ${r.fix}` : ""}`;
 }
 
 export function renderText(report: DoctorReport): string {
