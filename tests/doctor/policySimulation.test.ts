@@ -2,6 +2,8 @@
 // allows exactly the calls the doctor makes (taken from a run against the fake account that
 // takes every path), each on the resource it is made on, and denies writes.
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { componentName } from "../../components/stackConfig";
 import { DOCTOR_ACTIONS, DOCTOR_POLICY } from "../../doctor/policy";
@@ -71,6 +73,11 @@ describe("IAM policy simulation of the doctor's read-only policy", () => {
     it("names exactly the actions the doctor calls, no wildcard", async () => {
         expect([...DOCTOR_ACTIONS].sort()).to.deep.equal(await actionsCalled());
         expect(DOCTOR_ACTIONS.some((a) => a.includes("*"))).to.equal(false);
+    });
+
+    it("is the policy docs/doctor.md gives users to attach", () => {
+        const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "doctor.md"), "utf8");
+        expect(JSON.parse(doc.split("```json")[1].split("```")[0])).to.deep.equal(DOCTOR_POLICY);
     });
 
     it("allows each of them on the resource it is made on", async () => {
