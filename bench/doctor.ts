@@ -2,7 +2,7 @@
 // `latencyMs` of real time: regions and independent checks run in parallel, so it should take a
 // few sequential calls' time, not one per call.
 import { runDoctor } from "../doctor/runDoctor";
-import { FakeAccount } from "../tests/support/fakeAccount";
+import { FakeAccount, doctorSettings } from "../tests/support/fakeAccount";
 import { REGIONS_14 } from "./common";
 
 export const DOCTOR_TARGET_MS = 5000;
@@ -21,19 +21,7 @@ export interface DoctorBench {
 export async function benchDoctor(options: { regions?: string[]; latencyMs: number }): Promise<DoctorBench> {
     const regions = options.regions ?? REGIONS_14;
     const account = new FakeAccount(regions, { latencyMs: options.latencyMs });
-    const settings = {
-        engine: "inspector2" as const,
-        scanMode: "auto" as const,
-        enableInspector: false,
-        regions,
-        amiTags: { Golden: "true" },
-        amiOwners: ["self"],
-        rulesPackages: ["cve" as const],
-        instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
-        subnets: {},
-        maxConcurrentInstances: 10,
-        kmsKeyArns: [],
-    };
+    const settings = doctorSettings(regions, { scanMode: "auto" });
     const started = performance.now();
     const report = await runDoctor({ settings, stack: "bench", clientsFor: account.clientsFor, retry: { sleep: account.sleep } });
     const wallMs = performance.now() - started;

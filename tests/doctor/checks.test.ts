@@ -9,23 +9,12 @@ import { checkDeepInspection, checkEc2Scanning } from "../../doctor/checks/inspe
 import { neededEndpoints, routeTableOf, subnetWayOut } from "../../doctor/checks/network";
 import { isResultsTopic } from "../../doctor/gather";
 import { exitCodeOf, renderText } from "../../doctor/render";
-import { DoctorSettings, NetworkAnswers, RegionAnswers } from "../../doctor/types";
+import { NetworkAnswers, RegionAnswers } from "../../doctor/types";
+import { doctorSettings } from "../support/fakeAccount";
 
 const REGION = "us-east-1";
 const ACCOUNT = "111122223333";
-const SETTINGS: DoctorSettings = {
-    engine: "inspector2",
-    scanMode: "instance",
-    enableInspector: false,
-    regions: [REGION],
-    amiTags: { Golden: "true" },
-    amiOwners: ["self"],
-    rulesPackages: ["cve"],
-    instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
-    subnets: {},
-    maxConcurrentInstances: 10,
-    kmsKeyArns: [],
-};
+const SETTINGS = doctorSettings([REGION]);
 const answered = <T>(value: T) => ({ ok: true as const, value });
 const base = (extra: Partial<RegionAnswers>): RegionAnswers => ({ region: REGION, identity: answered({ account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/u`, partition: "aws" }), ...extra });
 const image = (id: string, extra: Partial<Image> = {}): Image => ({ ImageId: id, Name: `golden-al2023-${id}`, Architecture: "x86_64", OwnerId: ACCOUNT, BlockDeviceMappings: [{ Ebs: { SnapshotId: `snap-${id}` } }], ...extra });

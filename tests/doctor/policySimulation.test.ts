@@ -8,8 +8,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { componentName } from "../../components/stackConfig";
 import { DOCTOR_ACTIONS, DOCTOR_POLICY } from "../../doctor/policy";
 import { runDoctor } from "../../doctor/runDoctor";
-import { DoctorSettings } from "../../doctor/types";
-import { FAKE_ACCOUNT, FakeAccount } from "../support/fakeAccount";
+import { FAKE_ACCOUNT, FakeAccount, doctorSettings } from "../support/fakeAccount";
 
 const REGION = "us-east-1";
 const KEY = `arn:aws:kms:${REGION}:${FAKE_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
@@ -51,19 +50,7 @@ async function actionsCalled(): Promise<string[]> {
     region.kmsKeys.set(KEY, "CUSTOMER");
     account.addGoldenImage(region, "ami-0a000000000000002", { name: "golden-al2023-cmk", kmsKeyId: KEY });
     account.addResultsTopic(region, componentName("prod", REGION), [{ address: "secops@example.com", confirmed: true }]);
-    const settings: DoctorSettings = {
-        engine: "inspector2",
-        scanMode: "auto",
-        enableInspector: false,
-        regions: [REGION],
-        amiTags: { Golden: "true" },
-        amiOwners: ["self"],
-        rulesPackages: ["cve"],
-        instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
-        subnets: {},
-        maxConcurrentInstances: 10,
-        kmsKeyArns: [],
-    };
+    const settings = doctorSettings([REGION], { scanMode: "auto" });
     await runDoctor({ settings, stack: "prod", clientsFor: account.clientsFor, retry: { sleep: account.sleep } });
     await runDoctor({ settings: { ...settings, engine: "classic", scanMode: "instance" }, stack: "prod", clientsFor: account.clientsFor, retry: { sleep: account.sleep } });
     return [...new Set(account.actions)].sort();

@@ -5,29 +5,12 @@ import { componentName } from "../../components/stackConfig";
 import { renderText } from "../../doctor/render";
 import { runDoctor } from "../../doctor/runDoctor";
 import { CheckResult, DoctorReport, DoctorSettings } from "../../doctor/types";
-import { FAKE_ACCOUNT, FakeAccount } from "../support/fakeAccount";
+import { FAKE_ACCOUNT, FakeAccount, doctorSettings } from "../support/fakeAccount";
 
 const REGIONS = ["us-east-1", "eu-west-1"];
 
-function settingsFor(overrides: Partial<DoctorSettings> = {}): DoctorSettings {
-    return {
-        engine: "inspector2",
-        scanMode: "instance",
-        enableInspector: false,
-        regions: REGIONS,
-        amiTags: { Golden: "true" },
-        amiOwners: ["self"],
-        rulesPackages: ["cve"],
-        instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
-        subnets: {},
-        maxConcurrentInstances: 10,
-        kmsKeyArns: [],
-        ...overrides,
-    };
-}
-
 function doctor(account: FakeAccount, overrides: Partial<DoctorSettings> = {}, stack: string | undefined = "prod"): Promise<DoctorReport> {
-    return runDoctor({ settings: settingsFor(overrides), stack, clientsFor: account.clientsFor, retry: { sleep: account.sleep } });
+    return runDoctor({ settings: doctorSettings(REGIONS, overrides), stack, clientsFor: account.clientsFor, retry: { sleep: account.sleep } });
 }
 
 const marked = (report: DoctorReport, mark: CheckResult["mark"]) => report.results.filter((r) => r.mark === mark);

@@ -28,11 +28,30 @@ import { GetServiceQuotaCommand, ServiceQuotasClient, ServiceQuotasServiceExcept
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient, Subscription } from "@aws-sdk/client-sns";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RegionClients } from "../../doctor/gather";
+import type { DoctorSettings } from "../../doctor/types";
 import { FAKE_ACCOUNT, FakeAws, ec2ErrorNamed } from "./fakeAws";
 import { isolatedMock } from "./launchFixtures";
 
 export { FAKE_ACCOUNT };
 export const START = new Date("2026-12-03T10:00:00Z");
+
+/** A stack's settings the healthy fake account passes every check with (the component's defaults, tag Golden=true). */
+export function doctorSettings(regions: string[], overrides: Partial<DoctorSettings> = {}): DoctorSettings {
+    return {
+        engine: "inspector2",
+        scanMode: "instance",
+        enableInspector: false,
+        regions,
+        amiTags: { Golden: "true" },
+        amiOwners: ["self"],
+        rulesPackages: ["cve"],
+        instanceTypes: { x86_64: "t3.medium", arm64: "t4g.medium" },
+        subnets: {},
+        maxConcurrentInstances: 10,
+        kmsKeyArns: [],
+        ...overrides,
+    };
+}
 
 /** The instance types the fake EC2 offers in every region (vCPUs and architectures from DescribeInstanceTypes, EC2 instance type docs). */
 export const INSTANCE_TYPE_CATALOG: InstanceTypeInfo[] = [
