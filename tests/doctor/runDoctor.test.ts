@@ -141,6 +141,18 @@ describe("doctor against the fake account", () => {
         expect(report.results.filter((r) => r.region === "us-east-1" && r.mark === "pass")).to.have.length(11);
     });
 
+    it("credentials refused in every region: the doctor could not run (exit 2), not a blocker per region", async () => {
+        const account = new FakeAccount(REGIONS);
+        // STS answers InvalidClientTokenId to unknown access keys (STS API reference, common errors).
+        const refused = () => Object.assign(new Error("The security token included in the request is invalid."), { name: "InvalidClientTokenId", $metadata: { httpStatusCode: 403 } });
+        for (const region of REGIONS) account.region(region).world.failNext("GetCallerIdentity", 1, refused);
+        const failure = await doctor(account).then(() => undefined, (error: Error) => error);
+        expect(failure?.name).to.equal("DoctorCannotRun");
+        expect(failure?.message).to.include("refused in every region").and.include("InvalidClientTokenId");
+        account.region("us-east-1").world.failNext("GetCallerIdentity", 1, refused);
+        expect(only(await doctor(account), "blocker"), "refused in one region only: that region's blocker").to.deep.equal(["us-east-1 reach"]);
+    });
+
     it("a deployed stack with a pending email subscription: a warning naming the address", async () => {
         const account = new FakeAccount(REGIONS);
         account.addResultsTopic(account.region("us-east-1"), componentName("prod", "us-east-1"), [
