@@ -12,7 +12,8 @@ export function renderText(report: DoctorReport): string {
     const head = `golden-ami-assessment doctor${report.stack ? `, stack ${report.stack}` : ""}: ${who}`;
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
     const tail = `${plural(report.warnings, "warning")}. ${plural(report.blockers, "blocker")}${report.blockers ? ": a run would not assess every AMI until they are fixed" : ": nothing found that would stop a run"}.`;
-    return [head, ...report.results.map(renderLine), tail].join("\n") + "\n";
+    const notes = (report.configNotes ?? []).map((note) => `note: ${note}`);
+    return [head, ...notes, ...report.results.map(renderLine), tail].join("\n") + "\n";
 }
 
 export function renderJson(report: DoctorReport): string {

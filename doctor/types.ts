@@ -79,6 +79,8 @@ export interface DoctorReport {
     results: CheckResult[];
     blockers: number;
     warnings: number;
+    /** What the config reading could not do (secrets cannot be decrypted offline). */
+    configNotes?: string[];
 }
 
 /** The doctor itself could not run (no credentials, a bad config): exit 2, not a blocker. */

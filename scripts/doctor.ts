@@ -57,9 +57,8 @@ async function main(): Promise<number> {
         throw new DoctorCannotRun(`bad config: ${error instanceof Error ? error.message : String(error)}`);
     }
     await requireCredentials(loaded.settings.regions[0]);
-    const report = await runDoctor({ settings: loaded.settings, stack });
-    if (json) process.stdout.write(renderJson({ ...report, ...(loaded.notes.length ? { configNotes: loaded.notes } : {}) } as typeof report));
-    else process.stdout.write(loaded.notes.map((note) => `note: ${note}\n`).join("") + renderText(report));
+    const report = { ...(await runDoctor({ settings: loaded.settings, stack })), ...(loaded.notes.length ? { configNotes: loaded.notes } : {}) };
+    process.stdout.write(json ? renderJson(report) : renderText(report));
     return exitCodeOf(report);
 }
 

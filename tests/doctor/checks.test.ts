@@ -134,5 +134,6 @@ describe("doctor checks", () => {
         expect(lines[3]).to.match(/^0 warnings\. 1 blocker: /);
         expect(exitCodeOf(report)).to.equal(1);
         expect(exitCodeOf({ ...report, results: [report.results[0]], blockers: 0 })).to.equal(0);
+        expect(renderText({ ...report, configNotes: ["golden-ami-assessment:amiTags = [secret]: ..."] }).split("\n")[1]).to.equal("note: golden-ami-assessment:amiTags = [secret]: ...");
     });
 });
