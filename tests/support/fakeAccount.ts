@@ -119,7 +119,11 @@ export class FakeAccount {
         return region;
     }
 
-    /** A region where every check passes: Inspector on, agent-based, one golden AL2023 AMI, a public default VPC. */
+    /**
+     * A region where every check passes: Inspector on, agent-based, one golden AL2023 AMI, a default
+     * VPC as AWS creates it (VPC user guide, "Default VPCs": a default subnet per AZ that assigns
+     * public IPv4 addresses, and a main route table whose 0.0.0.0/0 route goes to an internet gateway).
+     */
     private healthyRegion(name: string, latencyMs: number): FakeRegion {
         const world = new FakeAws(START);
         world.latencyMs = latencyMs;
@@ -272,10 +276,12 @@ export class FakeAccount {
         });
         mock.on(DescribeRouteTablesCommand).callsFake(async (input) => {
             await this.enter(region, "ec2:DescribeRouteTables", input);
+            // A subnet without an explicit association uses the main table (Associations[].Main; VPC user guide, "Route tables").
             return { RouteTables: region.routeTables.filter((t) => matches(input.Filters, { "vpc-id": t.VpcId })).map((t) => structuredClone(t)) };
         });
         mock.on(DescribeVpcEndpointsCommand).callsFake(async (input) => {
             await this.enter(region, "ec2:DescribeVpcEndpoints", input);
+            // State comes lower-case on the wire ("available") although the SDK's enum reads "Available" (EC2 API reference, VpcEndpoint).
             return { VpcEndpoints: region.endpoints.filter((e) => matches(input.Filters, { "vpc-id": e.VpcId })).map((e) => structuredClone(e)) };
         });
         mock.on(DescribeInstanceTypesCommand).callsFake(async (input) => {
