@@ -19,7 +19,7 @@ export function neededEndpoints(settings: DoctorSettings, deepInspection: boolea
     return { interface: ["ssm", "ssmmessages", "ec2messages", ...(extra ? ["inspector2"] : [])], s3Gateway: extra };
 }
 
-// The SDK types State as "Available" while the EC2 API answers "available": compare without case.
+// The SDK enum (and the API reference) say "Available"; real answers read "available" (AWS CLI examples): compare without case.
 const available = (endpoint: VpcEndpoint) => endpoint.State?.toLowerCase() === "available";
 const serves = (endpoint: VpcEndpoint, region: string, service: string) => !!endpoint.ServiceName?.endsWith(`.${region}.${service}`);
 

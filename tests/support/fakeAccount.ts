@@ -281,7 +281,8 @@ export class FakeAccount {
         });
         mock.on(DescribeVpcEndpointsCommand).callsFake(async (input) => {
             await this.enter(region, "ec2:DescribeVpcEndpoints", input);
-            // State comes lower-case on the wire ("available") although the SDK's enum reads "Available" (EC2 API reference, VpcEndpoint).
+            // The API reference and the SDK enum list "Available"; real answers read "available" (AWS CLI examples, InSpec's
+            // aws_vpc_endpoint docs): the fake answers lower-case, and the doctor compares without case.
             return { VpcEndpoints: region.endpoints.filter((e) => matches(input.Filters, { "vpc-id": e.VpcId })).map((e) => structuredClone(e)) };
         });
         mock.on(DescribeInstanceTypesCommand).callsFake(async (input) => {
