@@ -1,6 +1,6 @@
 // `npm run bench`: planning time (1 region and all 14), each Lambda's zipped code archive and its
 // cold load time, the analyze handlers' API calls and time against their lower bounds, and the whole-cycle
-// scenarios of both engines as totals.
+// scenarios of both engines as totals, and the doctor over 14 regions.
 // Prints tables and writes .bench/results.json. Targets print PASS/FAIL; the exit code is 0 unless
 // the bench crashes. Never part of `npm test`. `--quick` (or BENCH_QUICK=1), run by CI after the
 // tests: small sizes, one run each, targets shown but not judged; every path still runs.
@@ -12,6 +12,7 @@ import { benchAnalyze } from "./analyze";
 import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
 import { benchCycles, cycleRows } from "./cycles";
+import { DOCTOR_TARGET_MS, benchDoctor } from "./doctor";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
 const RESULTS = path.resolve(__dirname, "..", ".bench", "results.json");
@@ -246,6 +247,14 @@ async function reportCycles() {
     return cycles;
 }
 
+async function reportDoctor() {
+    console.log("\nDoctor: 14 regions against the fake account, 5 ms per faked AWS call (one run, clients created cold)...");
+    const doctor = await benchDoctor({ latencyMs: 5 });
+    const row = [`${doctor.regions} regions`, `${Math.round(doctor.wallMs)} ms`, `${doctor.calls} calls, ${doctor.sequentialMs} ms one after another; ${doctor.results} results`, judged(doctor.wallMs < DOCTOR_TARGET_MS, `< ${DOCTOR_TARGET_MS / 1000} s`)];
+    printTable(["doctor", "wall time", "detail", "target"], [row]);
+    return { ...doctor, targetMs: DOCTOR_TARGET_MS, pass: doctor.wallMs < DOCTOR_TARGET_MS };
+}
+
 async function main() {
     quietSdkNodeVersionWarning();
     const counters = instrumentSerialization();
@@ -255,6 +264,7 @@ async function main() {
     const v2 = await reportAnalyzeV2();
     const analyze = await reportAnalyzeClassic();
     const cycles = await reportCycles();
+    const doctor = await reportDoctor();
 
     const { onePlan: _plan, ...planResults } = plan;
     const results = {
@@ -266,6 +276,7 @@ async function main() {
         archives: sizes.map((s) => ({ ...s, targetBytes: targetOf(s.role), pass: s.zippedBytes <= targetOf(s.role) && s.files.length === 1 })),
         analyze: { ...analyze, pass: { calls: analyze.totalMade === analyze.totalMinimum, time: analyze.wallMs <= 1.5 * analyze.boundMs } },
         cycles,
+        doctor,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
