@@ -115,7 +115,7 @@ export function summaryText(report: AssessmentReport): string {
         if (ami.topFindings.length > 0 && ami.verdict !== "PASS") {
             lines.push(`  Top findings:`);
             for (const finding of ami.topFindings) {
-                lines.push(`  - ${finding.severity}: ${oneLine(finding.title)}`);
+                lines.push(`  - ${finding.severity}${finding.untriaged ? " (untriaged)" : ""}: ${oneLine(finding.title)}`);
                 if (finding.recommendation) lines.push(`    Recommendation: ${oneLine(finding.recommendation)}`);
             }
         }
@@ -180,7 +180,7 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
         if (ami.topFindings.length > 0) {
             md.push("", `### Top ${ami.topFindings.length} of ${ami.findings.length} findings`, "");
             ami.topFindings.forEach((finding, i) => {
-                md.push(`${i + 1}. **${finding.severity}**: ${oneLine(finding.title)}`);
+                md.push(`${i + 1}. **${finding.severity}**${finding.untriaged ? " (untriaged)" : ""}: ${oneLine(finding.title)}`);
                 if (finding.recommendation) md.push(`   - Recommendation: ${oneLine(finding.recommendation)}`);
             });
         }
