@@ -448,7 +448,7 @@ export class FakeAws {
      * the instance's next scan (or after now, when the instance was scanned already). UNTRIAGED
      * findings carry the vendor's severity when given (reference section 10).
      */
-    addFinding(instanceId: string, severity: FakeSeverity, cveId?: string, options: { vendorSeverity?: string } = {}): Finding {
+    addFinding(instanceId: string, severity: FakeSeverity, cveId?: string, options: { vendorSeverity?: string; awaitNextScan?: boolean } = {}): Finding {
         const instance = this.instances.find((i) => i.instanceId === instanceId);
         if (!instance) throw new Error(`fake: finding on unknown instance ${instanceId}`);
         const n = ++this.findingCounter;
@@ -476,7 +476,7 @@ export class FakeAws {
         };
         this.findings.push(finding);
         const row = this.coverage.get(instanceId);
-        if (row?.scanStatus?.statusCode === "ACTIVE" && row.lastScannedAt) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
+        if (!options.awaitNextScan && row?.scanStatus?.statusCode === "ACTIVE" && row.lastScannedAt) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
         return finding;
     }
 

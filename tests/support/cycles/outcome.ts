@@ -9,7 +9,20 @@ export interface ReportException {
     why: string;
 }
 
+/** What a run under the modelled Inspector timings took (fakeInspector2Timeline.ts), in minutes from the schedule. */
+export interface RunTimings {
+    ssmOnlineMinutes: number;
+    /** Median over the instances: the first agent-based package scan. */
+    scanMinutes: number;
+    /** Median over the instances whose findings settled. */
+    settledMinutes?: number;
+    verdictMinutes: number;
+    instanceHoursPerAmi: number;
+}
+
 export interface CycleOutcome {
+    /** Set by the scenarios run under the modelled timings. */
+    timings?: RunTimings;
     /** Every run the scenario's world saw started (Classic: every assessment run Inspector started). */
     runs: string[];
     /** run -> report summaries published to the results topic. */
