@@ -59,11 +59,13 @@ export interface CycleTotals {
     documentedExceptions: number;
     passWithoutProof: number;
     findingsLost: number;
+    /** The timings of the scenarios run under the modelled Inspector timings, by scenario name. */
+    timings: { name: string; timings: RunTimings }[];
 }
 
 /** Runs every scenario; a scenario that throws counts as failed and adds nothing else. */
 export async function runScenarios(scenarios: ReadonlyArray<CycleScenario>): Promise<CycleTotals> {
-    const totals: CycleTotals = { scenarios: scenarios.length, failed: [], runs: 0, leftRunning: 0, wrongReports: 0, documentedExceptions: 0, passWithoutProof: 0, findingsLost: 0 };
+    const totals: CycleTotals = { scenarios: scenarios.length, failed: [], runs: 0, leftRunning: 0, wrongReports: 0, documentedExceptions: 0, passWithoutProof: 0, findingsLost: 0, timings: [] };
     for (const scenario of scenarios) {
         let outcome: CycleOutcome;
         try {
@@ -78,6 +80,7 @@ export async function runScenarios(scenarios: ReadonlyArray<CycleScenario>): Pro
         totals.documentedExceptions += outcome.exceptions.length;
         totals.passWithoutProof += outcome.passWithoutProof.length;
         totals.findingsLost += outcome.findingsLost.length;
+        if (outcome.timings) totals.timings.push({ name: scenario.name, timings: outcome.timings });
     }
     return totals;
 }

@@ -3,6 +3,7 @@
 // arrive (or are lost) at their time, and the sweep runs every five minutes. Each scenario fails
 // without the fix it names; each also measures its timings for `npm run bench`.
 import { expect } from "chai";
+import { median } from "../../../../bench/common";
 import { v2RunKeys } from "../../../../engines/inspector2/run";
 import { INSPECTOR2_TIMINGS, Inspector2Timeline, Inspector2Timings, ModelFinding } from "../../fakeInspector2Timeline";
 import { EXCLUSION_TAG, FakeInstance } from "../../fakeAws";
@@ -38,12 +39,6 @@ async function runUntilReported(w: TimedWorld, runId: string, deliver: (index: n
         if (reportOf(w, runId) && !w.aws.object(v2RunKeys(PREFIX, runId).openMarker)) return minute;
     }
     throw new Error(`run ${runId} not reported after ${maxMinutes} minutes`);
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const minutesFromStart = (ms: number) => (ms - START.getTime()) / MINUTE;
