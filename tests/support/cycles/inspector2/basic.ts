@@ -179,6 +179,35 @@ const neverManaged: CycleScenario = {
     },
 };
 
+const neverSettled: CycleScenario = {
+    name: "findings that never settle: the deadline waits FINDINGS_SETTLE_SECONDS more, then NOT ASSESSED saying so; a FAIL found so far stands",
+    async run() {
+        const w = newV2World();
+        const runId = await started(w);
+        const [clean, vuln, medium] = [CLEAN, VULN, MEDIUM].map((imageId) => w.aws.instanceFor(imageId).instanceId);
+        w.aws.advance(10 * MINUTE);
+        w.aws.addFinding(medium, "MEDIUM");
+        w.aws.scan(medium);
+        w.aws.scan(clean);
+        // Every scan event is lost. CLEAN gains a LOW finding before every sweep: no two reads match.
+        // VULN is scanned late and its list still changes at the end.
+        let minutes = 10;
+        for (; !reportOf(w, runId); minutes += 5, w.aws.advance(5 * MINUTE)) {
+            expect(minutes, "reported by deadline + settle time").to.be.at.most(DURATION / 60 + FINDINGS_SETTLE_SECONDS / 60);
+            w.aws.addFinding(clean, "LOW");
+            if (minutes === 55) w.aws.addFinding(vuln, "HIGH"), w.aws.scan(vuln);
+            if (minutes === 65) w.aws.addFinding(vuln, "LOW");
+            await analyze(w);
+        }
+        const report = expectReported(w, runId, { [CLEAN]: "NOT ASSESSED", [VULN]: "FAIL", [MEDIUM]: "PASS" });
+        expect(new Date(report.generatedAt).getTime(), "the deadline, plus the settle time for scans confirmed in time").to.equal(START.getTime() + (DURATION + FINDINGS_SETTLE_SECONDS) * 1000);
+        expect(report.outcome).to.equal("DEADLINE_REACHED");
+        expect(amiOf(report, CLEAN).notAssessed?.detail).to.include("findings had not settled by the deadline");
+        expect(amiOf(report, VULN).counts).to.deep.include({ High: 1, Low: 1 });
+        return v2Outcome(w);
+    },
+};
+
 const unsupportedOs: CycleScenario = {
     name: "unsupported OS: NOT ASSESSED with the reason, reported before the deadline",
     async run() {
@@ -332,6 +361,7 @@ export const basicScenarios: CycleScenario[] = [
     eventsLost,
     duplicateAfterDelivery,
     neverManaged,
+    neverSettled,
     unsupportedOs,
     scannedBeforeLaunch,
     inspectorOff,
