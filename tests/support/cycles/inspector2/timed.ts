@@ -88,6 +88,13 @@ const allLost = timedScenario(
     () => false,
 );
 
+const halfLost = timedScenario(
+    "modelled timings, every other scan event lost: delivered counts settle some instances, two identical reads the rest",
+    () => timedWorld({ timings: { inventoryPhaseMs: 12 * MINUTE } }),
+    (w, runId) => expectReported(w, runId, EXPECTED),
+    (index) => index % 2 === 0,
+);
+
 const LANGUAGE_FINDINGS: Record<string, ModelFinding[]> = { ...DEFAULT_FINDINGS, [CLEAN]: [{ severity: "HIGH", language: true }] };
 
 const deepPending = timedScenario(
@@ -156,4 +163,4 @@ const exclusionTag = timedScenario(
     },
 );
 
-export const timedScenarios: CycleScenario[] = [allDelivered, allLost, deepPending, deepCollected, hybridEarlyRow, hybridOnly, untriaged, exclusionTag];
+export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, hybridEarlyRow, hybridOnly, untriaged, exclusionTag];
