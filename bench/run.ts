@@ -11,7 +11,7 @@ import { Plan, planIndex } from "../scripts/mockRuntime";
 import { benchAnalyze } from "./analyze";
 import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
-import { benchCycles, cycleRows } from "./cycles";
+import { benchCycles, cycleRows, printTimings } from "./cycles";
 import { DOCTOR_TARGET_MS, benchDoctor } from "./doctor";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
@@ -243,6 +243,7 @@ async function reportCycles() {
         cycleRows(cycles, status),
     );
     for (const bench of cycles) for (const failure of bench.totals.failed) console.log(`  ${bench.engine} scenario failed: ${failure.name}: ${failure.error}`);
+    printTimings(cycles);
 
     return cycles;
 }

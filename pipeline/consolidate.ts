@@ -70,11 +70,24 @@ export interface Consolidation {
     verdictCounts: Record<Verdict, number>;
 }
 
+/**
+ * An untriaged finding without a vendor severity counts at the threshold: Inspector has not rated
+ * it yet, and reading it as harmless could pass a vulnerable AMI (fail closed).
+ */
+export function withEffectiveSeverity(finding: FindingSummary, threshold: Severity): FindingSummary {
+    return finding.untriaged && finding.severity === "Undefined" ? { ...finding, severity: threshold } : finding;
+}
+
+/** True when this finding fails an AMI under the threshold, untriaged ones counted as above. */
+export function findingFails(finding: FindingSummary, threshold: Severity): boolean {
+    return failsThreshold(withEffectiveSeverity(finding, threshold).severity, threshold);
+}
+
 export function consolidate(input: ConsolidationInput): Consolidation {
     const topN = input.topN ?? TOP_FINDINGS;
     const findingsByAmi = new Map<string, FindingSummary[]>();
     const findingsByUnmappedAgent = new Map<string, FindingSummary[]>();
-    for (const summary of input.findings) {
+    for (const summary of input.findings.map((finding) => withEffectiveSeverity(finding, input.severityThreshold))) {
         const imageId = summary.imageId ?? (summary.instanceId ? input.amiByInstance[summary.instanceId] : undefined);
         const bucket = imageId ? findingsByAmi : findingsByUnmappedAgent;
         const key = imageId ?? (summary.instanceId || "(no agent id)");

@@ -35,6 +35,11 @@ export interface FindingSummary {
     vulnerablePackages?: { name: string; version?: string; fixedInVersion?: string }[];
     /** The advisory to read: NVD or the vendor's, as Inspector names it. */
     advisoryUrl?: string;
+    /**
+     * v2: Inspector rated it UNTRIAGED (no NVD triage yet). `severity` is then the vendor's, or
+     * "Undefined" when the vendor gave none, which consolidation counts at the threshold (fail closed).
+     */
+    untriaged?: boolean;
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -9,14 +9,22 @@ export const EC2_TAG_LIMIT = 50;
 export const CLIENT_TOKEN_MAX = 64;
 
 /**
+ * Inspector v2 does not scan an instance carrying this tag key (coverage EXCLUDED_BY_TAG; user
+ * guide, "Excluding instances from scans"; reference section 10). Matched in any case: fail closed.
+ */
+export const INSPECTOR_EXCLUSION_TAG = "InspectorEc2Exclusion";
+
+/**
  * Our tags first, then the AMI's own tags in key order until EC2's limit is reached.
- * Skipped: keys under aws: (EC2 refuses to set them), keys we set ourselves (ours win), and
- * keys under our prefix (the AMI's last verdict or type override says nothing about this instance).
+ * Skipped: keys under aws: (EC2 refuses to set them), keys we set ourselves (ours win), keys
+ * under our prefix (the AMI's last verdict or type override says nothing about this instance),
+ * and Inspector's exclusion tag (the instance exists to be scanned).
  */
 export function assessmentInstanceTags(ownTags: Record<string, string>, amiTags: Record<string, string>): Tag[] {
     const tags: Tag[] = Object.entries(ownTags).map(([Key, Value]) => ({ Key, Value }));
     const copyable = Object.keys(amiTags)
         .filter((key) => !key.toLowerCase().startsWith("aws:") && !key.startsWith(TAG_PREFIX) && !(key in ownTags))
+        .filter((key) => key.toLowerCase() !== INSPECTOR_EXCLUSION_TAG.toLowerCase())
         .sort();
     for (const key of copyable) {
         if (tags.length >= EC2_TAG_LIMIT) break;

@@ -6,7 +6,7 @@ import type { AmiAssessment } from "./consolidate";
 import { deprecationEntries } from "./deprecationText";
 import { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 import type { AssessmentReport } from "./report";
-import { htmlKeyOf, s3ConsoleUrl } from "./reportText";
+import { htmlKeyOf, s3ConsoleUrl, severityLabel } from "./reportText";
 import { HIGH_EPSS, TOP_RISKS_SHOWN, epssText, riskText, topByRisk, topRisks } from "./topRisks";
 import { Trend, distinctNames, trendDetail } from "./trend";
 
@@ -132,7 +132,7 @@ function findingRow(f: FindingSummary, rank: number): string {
     const exploit = f.exploitAvailable === true ? "yes" : f.exploitAvailable === false ? "no" : "unknown";
     const score = f.inspectorScore ?? f.numericSeverity;
     return (
-        `<tr>${td("#", String(rank), "n")}${td("Severity", escapeHtml(f.severity))}${td("Finding", findingName(f))}` +
+        `<tr>${td("#", String(rank), "n")}${td("Severity", escapeHtml(severityLabel(f)))}${td("Finding", findingName(f))}` +
         `${td("Exploit", exploit)}${td("EPSS", f.epssScore === undefined ? "–" : epssText(f.epssScore), "n")}${td("Score", score === undefined ? "–" : escapeHtml(score), "n")}` +
         `${td("Fix", escapeHtml(fixText(f)))}${td("Advisory", advisoryCell(f))}</tr>`
     );
@@ -162,7 +162,7 @@ export function topRisksHtml(report: Pick<AssessmentReport, "amis"> & { engine?:
     if (risks.length === 0) return `${head}\n<p>None: no finding has a known exploit or an EPSS of ${epssText(HIGH_EPSS)} or more.</p>`;
     const rows = risks.slice(0, TOP_RISKS_SHOWN).map(
         ({ finding, imageIds }) =>
-            `<tr>${td("Severity", escapeHtml(finding.severity))}${td("Finding", findingName(finding))}${td("Why", escapeHtml(riskText(finding)))}` +
+            `<tr>${td("Severity", escapeHtml(severityLabel(finding)))}${td("Finding", findingName(finding))}${td("Why", escapeHtml(riskText(finding)))}` +
             `${td("Fix", escapeHtml(fixText(finding)))}${td("AMIs", imageIds.map((id) => `<a href="#${escapeHtml(id)}"><code>${escapeHtml(id)}</code></a>`).join(", "))}</tr>`,
     );
     const more = risks.length > TOP_RISKS_SHOWN ? [`<p class="muted">and ${risks.length - TOP_RISKS_SHOWN} more; each AMI's section lists its own.</p>`] : [];

@@ -58,6 +58,11 @@ function shownSeverities(counts: SeverityCounts) {
 }
 
 /** "3 High, 1 Medium, 0 Low, 2 Informational" (Critical and Undefined only when present). */
+/** A finding's severity as shown; an UNTRIAGED finding counted at its vendor's severity says so. */
+export function severityLabel(finding: Pick<FindingSummary, "severity" | "untriaged">): string {
+    return `${finding.severity}${finding.untriaged ? " (untriaged)" : ""}`;
+}
+
 export function countsText(counts: SeverityCounts): string {
     return shownSeverities(counts)
         .map((severity) => `${counts[severity]} ${severity}`)
@@ -151,7 +156,7 @@ export function summaryText(report: AssessmentReport, trend?: Trend): string {
         if (ami.topFindings.length > 0 && ami.verdict !== "PASS") {
             lines.push(`  Top findings:`);
             for (const finding of ami.topFindings) {
-                lines.push(`  - ${finding.severity}: ${oneLine(finding.title)}`);
+                lines.push(`  - ${severityLabel(finding)}: ${oneLine(finding.title)}`);
                 if (finding.recommendation) lines.push(`    Recommendation: ${oneLine(finding.recommendation)}`);
             }
         }
@@ -281,7 +286,7 @@ function markdownAmi(ami: AmiAssessment, report: AssessmentReport, rulesPackageN
         const top = topByRisk(ami.findings ?? ami.topFindings, ami.topFindings.length);
         md.push("", `### Top ${top.length} of ${ami.findings.length} findings`, "");
         top.forEach((finding, i) => {
-            md.push(`${i + 1}. **${finding.severity}**: ${oneLine(finding.title)}${riskSuffix(finding)}`);
+            md.push(`${i + 1}. **${severityLabel(finding)}**: ${oneLine(finding.title)}${riskSuffix(finding)}`);
             if (finding.recommendation) md.push(`   - Recommendation: ${oneLine(finding.recommendation)}`);
         });
     }

@@ -16,9 +16,20 @@ export interface StaleInstance {
     ageSeconds: number;
 }
 
-/** No run keeps an instance longer than agent wait + assessment duration; the grace covers analyze. */
+/**
+ * How long findings must read the same before they count as settled, when no scan event said how
+ * many to expect; also how long past its deadline a run waits for findings of a scan coverage
+ * confirmed in time. ListFindings can lag behind coverage (reference section 10); the lag on EC2
+ * is not documented, so this is an assumption, set to twice the sweep interval.
+ */
+export const FINDINGS_SETTLE_SECONDS = 600;
+
+/**
+ * No run keeps an instance longer than agent wait + assessment duration + the findings settle
+ * time; the grace covers analyze.
+ */
 export function maxInstanceAgeSeconds(settings: Pick<RuntimeSettings, "durationSeconds" | "agentWaitSeconds" | "reapGraceSeconds">): number {
-    return settings.durationSeconds + settings.agentWaitSeconds + settings.reapGraceSeconds;
+    return settings.durationSeconds + settings.agentWaitSeconds + FINDINGS_SETTLE_SECONDS + settings.reapGraceSeconds;
 }
 
 /**
@@ -74,7 +85,7 @@ export function reapNotice(pipelineName: string, maxAgeSeconds: number, stale: R
         : `[${pipelineName}] terminated ${stale.length} leftover assessment instance${stale.length === 1 ? "" : "s"}`;
     const message = [
         `These assessment instances of pipeline ${pipelineName} were older than ${formatAge(maxAgeSeconds)} ` +
-            `(assessment duration + agent wait + grace), longer than any run keeps them, so they were left behind by an earlier run.`,
+            `(assessment duration + agent wait + findings settle time + grace), longer than any run keeps them, so they were left behind by an earlier run.`,
         "",
         ...lines,
         ...(failedCount ? ["", "Instances not terminated keep running (and costing) until terminated by hand or by the next reaper run."] : []),

@@ -7,12 +7,14 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
 import { errorText } from "../../pipeline/instances";
-import { deleteKey, listKeys, putIfAbsent, readJson } from "../../pipeline/runState";
+import { deleteKey, listKeys, readJson } from "../../pipeline/runState";
 import { readSettings } from "../../pipeline/settings";
 import type { CisScanStatus } from "./cis";
 import { advanceRunCisScan, withRecordedCisScan } from "./cisScan";
 import { createInspector2Client } from "./client";
-import { CoverageVerdict, readCoverage } from "./coverage";
+import { CoverageVerdict, readCoverage, withDeepInspection } from "./coverage";
+import { FindingPackage } from "./findings";
+import { EventCounts, FINDINGS_SETTLE_SECONDS, ScannedMarker, keepEarlyEventCounts, recordAndSettle } from "./settle";
 import { FinalizeResult, closeDeliveredRun, finalizeRun } from "./finalize";
 import { V2RunManifest, openRunsPrefix, v2RunKeys } from "./run";
 import { parseScanEvent } from "./scanEvent";
@@ -63,7 +65,7 @@ export function makeAnalyzeHandler(deps: V2AnalyzeDeps): (event: unknown) => Pro
         // Every open run gets its turn; errors are rethrown at the end so Lambda retries (all steps are idempotent).
         for (const runId of runIds) {
             try {
-                const visit = await visitRun(deps, runId, parsed.kind === "scan" ? parsed.instanceId : undefined);
+                const visit = await visitRun(deps, runId, parsed.kind === "scan" ? { instanceId: parsed.instanceId, counts: parsed.counts } : undefined);
                 log(`analyze: ${visit.status}`, { ...visit });
                 runs.push(visit);
             } catch (error) {
@@ -76,8 +78,31 @@ export function makeAnalyzeHandler(deps: V2AnalyzeDeps): (event: unknown) => Pro
     };
 }
 
+/**
+ * Coverage for the instances not yet confirmed (deep inspection resolved), then the findings of
+ * every confirmed instance until they settle. recorded: scans coverage confirmed; settled: those
+ * whose findings may now be read as final.
+ */
+async function confirmScans(deps: V2AnalyzeDeps, manifest: V2RunManifest, event?: EventCounts) {
+    const { s3, settings } = deps;
+    const keys = v2RunKeys(settings.reportPrefix, manifest.runId);
+    const recorded = new Set((await listKeys(s3, settings.reportBucket, keys.scannedPrefix)).map((key) => key.slice(keys.scannedPrefix.length).replace(/\.json$/, "")));
+    const pending = manifest.instances.filter((instance) => !recorded.has(instance.instanceId));
+    const read = pending.length
+        ? (await readCoverage(deps.inspector2, pending.map((i) => ({ instanceId: i.instanceId, launchedAt: new Date(i.launchedAt) })), { sleep: deps.sleep })).verdicts
+        : {};
+    const verdicts: Record<string, CoverageVerdict> = await withDeepInspection(deps.inspector2, read, { sleep: deps.sleep });
+    const fresh = new Map<string, ScannedMarker>(Object.values(verdicts).filter((v) => v.state === "SCANNED").map((v) => [v.instanceId, v]));
+    for (const instanceId of fresh.keys()) recorded.add(instanceId);
+    const packages = manifest.rulesPackages.filter((p): p is FindingPackage => p === "cve" || p === "network-reachability");
+    const settled = await recordAndSettle(deps, manifest.runId, new Set([...recorded].filter((id) => !fresh.has(id))), fresh, packages, event);
+    await keepEarlyEventCounts(deps, manifest.runId, event, recorded);
+    return { recorded, verdicts, settled };
+}
+
 /** One open run: record what coverage confirms, and report when nothing more is coming. */
-export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstanceId?: string): Promise<RunVisit> {
+export async function visitRun(deps: V2AnalyzeDeps, runId: string, event?: EventCounts): Promise<RunVisit> {
+    const eventInstanceId = event?.instanceId;
     const { s3, settings } = deps;
     const keys = v2RunKeys(settings.reportPrefix, runId);
     const manifest = (await readJson<V2RunManifest>(s3, settings.reportBucket, keys.manifest))?.value;
@@ -88,23 +113,17 @@ export async function visitRun(deps: V2AnalyzeDeps, runId: string, eventInstance
         await closeDeliveredRun(deps, await withRecordedCisScan(deps, manifest));
         return { runId, status: "already-reported" };
     }
-    const recorded = new Set((await listKeys(s3, settings.reportBucket, keys.scannedPrefix)).map((key) => key.slice(keys.scannedPrefix.length).replace(/\.json$/, "")));
-    const pending = manifest.instances.filter((instance) => !recorded.has(instance.instanceId));
-    const verdicts: Record<string, CoverageVerdict> = pending.length
-        ? (await readCoverage(deps.inspector2, pending.map((i) => ({ instanceId: i.instanceId, launchedAt: new Date(i.launchedAt) })), { sleep: deps.sleep })).verdicts
-        : {};
-    for (const verdict of Object.values(verdicts)) {
-        if (verdict.state !== "SCANNED") continue;
-        await putIfAbsent(s3, settings.reportBucket, keys.scanned(verdict.instanceId), JSON.stringify(verdict));
-        recorded.add(verdict.instanceId);
-    }
+    const { recorded, verdicts, settled } = await confirmScans(deps, manifest, event);
     const { manifest: run, cis, settled: cisSettled } = await advanceRunCisScan(deps, manifest, recorded, verdicts);
-    const allSettled = manifest.instances.every((instance) => recorded.has(instance.instanceId) || verdicts[instance.instanceId]?.state === "FAILED");
-    const pastDeadline = deps.now().getTime() >= new Date(manifest.deadline).getTime();
+    const allSettled = manifest.instances.every((instance) => settled.has(instance.instanceId) || verdicts[instance.instanceId]?.state === "FAILED");
+    // A scan confirmed in time gets the settle time past the deadline for its findings.
+    const unsettled = [...recorded].filter((instanceId) => !settled.has(instanceId));
+    const deadline = new Date(manifest.deadline).getTime() + (unsettled.length ? FINDINGS_SETTLE_SECONDS * 1000 : 0);
+    const pastDeadline = deps.now().getTime() >= deadline;
     if (!(allSettled && cisSettled) && !pastDeadline) {
-        return { runId, status: "waiting", scanned: recorded.size, total: manifest.instances.length, cis: cis?.scanStatus ?? (cisSettled ? undefined : "NOT_STARTED") };
+        return { runId, status: "waiting", scanned: settled.size, total: manifest.instances.length, cis: cis?.scanStatus ?? (cisSettled ? undefined : "NOT_STARTED") };
     }
-    return finalizeRun(deps, run, { recorded, verdicts, cis, outcome: allSettled && cisSettled ? "COMPLETED" : "DEADLINE_REACHED" });
+    return finalizeRun(deps, run, { recorded: settled, unsettled: new Set(unsettled), verdicts, cis, outcome: allSettled && cisSettled ? "COMPLETED" : "DEADLINE_REACHED" });
 }
 
 /**

@@ -1,6 +1,6 @@
 // Has Inspector v2 finished a package scan of each launched instance? ListCoverage answers per
 // instance; a verdict separates "done", "still coming" and "will not happen this run".
-import { ListCoverageCommand } from "@aws-sdk/client-inspector2";
+import { GetEc2DeepInspectionConfigurationCommand, ListCoverageCommand } from "@aws-sdk/client-inspector2";
 import type { CoverageFilterCriteria, CoveredResource, Inspector2Client } from "@aws-sdk/client-inspector2";
 import { RetryOptions, withRetry } from "../../pipeline/retryable";
 import { chunk, pageAll, realSleep } from "../../pipeline/paging";
@@ -14,7 +14,17 @@ export type CoverageVerdict = {
     detail: string;
     lastScannedAt?: string;
     scanMode?: string;
+    /**
+     * A scan was seen but does not prove a PASS (deep inspection pending, or only an agentless
+     * scan): the findings read at the deadline can FAIL the AMI, never PASS it.
+     */
+    partial?: boolean;
+    /** The DEEP_INSPECTION_* reason while the language packages are not inventoried. */
+    deepInspection?: string;
 };
+
+/** What the report says of an instance whose language packages were never inventoried. */
+export const LANGUAGE_PACKAGES_NOT_INVENTORIED = "language packages not inventoried";
 
 /** CoverageFilterCriteria lists take 1-10 filters each (API reference, CoverageFilterCriteria). */
 export const COVERAGE_IDS_PER_CALL = 10;
@@ -63,6 +73,10 @@ function packageRow(instanceId: string, rows: CoveredResource[]): CoveredResourc
     return candidates.sort((a, b) => time(b) - time(a))[0];
 }
 
+function scannedAfter(row: CoveredResource, launchedAt: Date): boolean {
+    return row.lastScannedAt !== undefined && new Date(row.lastScannedAt).getTime() >= launchedAt.getTime();
+}
+
 /** Pure: one instance's verdict from its coverage rows (rows of other instances are ignored). */
 export function classifyCoverage(instanceId: string, rows: CoveredResource[], launchedAt: Date): CoverageVerdict {
     const row = packageRow(instanceId, rows);
@@ -70,21 +84,25 @@ export function classifyCoverage(instanceId: string, rows: CoveredResource[], la
     const reason = row.scanStatus?.reason ?? "UNKNOWN";
     const lastScannedAt = iso(row.lastScannedAt);
     const base = { instanceId, reason, ...(lastScannedAt ? { lastScannedAt } : {}), ...(row.scanMode ? { scanMode: row.scanMode } : {}) };
-    // Agentless means SSM did not manage the instance: the agent path failed, and agentless
-    // scans come about daily, too late for a short-lived instance.
+    // Hybrid mode scans new instances agentlessly every hour, even before SSM registers them
+    // (reference section 10, user guide "scan modes"): not final for an instance launched for an
+    // SSM scan. Pending until the deadline; what it found can still FAIL. VM_INSPECTOR_AGENT_BASED
+    // is agent-based (Inspector's VM scanner through SSM) and is judged like EC2_SSM_AGENT_BASED.
     if (row.scanMode === "EC2_AGENTLESS") {
-        return { ...base, state: "FAILED", detail: `Inspector fell back to agentless scanning (${reason}): ${SSM_DETAIL}` };
+        const scanned = row.scanStatus?.statusCode === "ACTIVE" && reason === "SUCCESSFUL" && scannedAfter(row, launchedAt);
+        return { ...base, state: "PENDING", ...(scanned ? { partial: true } : {}), detail: `only an agentless scan was seen (hybrid mode, ${reason}); the SSM scan did not come: ${SSM_DETAIL}` };
     }
     const osScanDone = reason === "SUCCESSFUL" || reason.startsWith("DEEP_INSPECTION_");
     if (row.scanStatus?.statusCode === "ACTIVE" && osScanDone) {
-        const scannedAt = row.lastScannedAt ? new Date(row.lastScannedAt).getTime() : NaN;
-        if (Number.isNaN(scannedAt)) return { ...base, state: "PENDING", detail: "coverage is active but reports no scan time yet" };
+        if (!row.lastScannedAt || Number.isNaN(new Date(row.lastScannedAt).getTime())) return { ...base, state: "PENDING", detail: "coverage is active but reports no scan time yet" };
         // A scan dated before launch belongs to an earlier instance state and proves nothing.
-        if (scannedAt < launchedAt.getTime()) {
+        if (!scannedAfter(row, launchedAt)) {
             return { ...base, state: "PENDING", detail: `last package scan (${lastScannedAt}) predates the launch (${launchedAt.toISOString()}); waiting for a new scan` };
         }
-        const detail = reason === "SUCCESSFUL" ? "package scan complete" : `OS package scan complete; deep inspection of application packages did not finish (${reason})`;
-        return { ...base, state: "SCANNED", detail };
+        if (reason === "SUCCESSFUL") return { ...base, state: "SCANNED", detail: "package scan complete" };
+        // OS packages scanned, language packages not yet: deep inspection collects every 6 hours
+        // (reference section 10). Pending until the deadline; resolveDeepInspection decides.
+        return { ...base, state: "PENDING", partial: true, deepInspection: reason, detail: `${LANGUAGE_PACKAGES_NOT_INVENTORIED}: deep inspection has not run on the instance yet (${reason}); OS packages were scanned` };
     }
     const known = COVERAGE_REASONS[reason];
     if (known) return { ...base, state: known.state, detail: known.detail };
@@ -130,6 +148,38 @@ export async function readCoverage(
         for (const instanceId of batch) verdicts[instanceId] = classifyCoverage(instanceId, rows, launchedAt.get(instanceId)!);
     }
     return { verdicts, calls };
+}
+
+/**
+ * Pure: a DEEP_INSPECTION_* verdict once the account's deep-inspection status is known. Where
+ * deep inspection is DEACTIVATED the OS scan is the whole scan; any other status (ACTIVATED,
+ * PENDING, FAILED, unknown) keeps it pending: no PASS without the language packages.
+ */
+export function resolveDeepInspection(verdict: CoverageVerdict, status: string | undefined): CoverageVerdict {
+    if (!verdict.deepInspection || status !== "DEACTIVATED") return verdict;
+    const { partial: _partial, deepInspection: _deep, ...rest } = verdict;
+    return { ...rest, state: "SCANNED", detail: "package scan complete (deep inspection is deactivated in this account)" };
+}
+
+/**
+ * The account's deep-inspection status (GetEc2DeepInspectionConfiguration, SDK), asked only when
+ * a verdict needs it. A refusal is read as "not known", which keeps the instances pending (fail closed).
+ */
+export async function deepInspectionStatus(client: Inspector2Client, options: RetryOptions): Promise<string | undefined> {
+    try {
+        const answer = await withRetry(() => client.send(new GetEc2DeepInspectionConfigurationCommand({})), options);
+        return answer.status;
+    } catch (error) {
+        if ((error as { name?: string }).name === "AccessDeniedException") return undefined;
+        throw error;
+    }
+}
+
+/** Every verdict with deep inspection resolved; one GetEc2DeepInspectionConfiguration call at most. */
+export async function withDeepInspection(client: Inspector2Client, verdicts: Record<string, CoverageVerdict>, options: RetryOptions): Promise<Record<string, CoverageVerdict>> {
+    if (!Object.values(verdicts).some((verdict) => verdict.deepInspection)) return verdicts;
+    const status = await deepInspectionStatus(client, options);
+    return Object.fromEntries(Object.entries(verdicts).map(([id, verdict]) => [id, resolveDeepInspection(verdict, status)]));
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

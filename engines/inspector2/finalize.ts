@@ -6,7 +6,9 @@
 // at-least-once delivery, never none.
 import { withDeprecations } from "../../pipeline/amiDeprecation";
 import { tagAssessedAmis } from "../../pipeline/amiTags";
+import { findingFails } from "../../pipeline/consolidate";
 import type { FindingSummary } from "../../pipeline/findingModel";
+import type { Severity } from "../../pipeline/settings";
 import { publishReport } from "../../pipeline/publishReport";
 import type { AssessmentReport, RunOutcome } from "../../pipeline/report";
 import { errorText, findPipelineInstances } from "../../pipeline/instances";
@@ -25,7 +27,10 @@ import { REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
 export { REPORT_CLAIM_SECONDS };
 
 export interface RunEvidence {
+    /** Instances whose scan coverage confirmed and whose findings settled: only these prove a PASS. */
     recorded: Set<string>;
+    /** Scans coverage confirmed whose findings had not settled: what they found can FAIL, never PASS. */
+    unsettled?: Set<string>;
     verdicts: Record<string, CoverageVerdict>;
     cis?: { scanStatus: CisScanStatus; instances: Record<string, CisInstanceResult> };
     outcome: RunOutcome;
@@ -62,6 +67,8 @@ export interface EvidenceSnapshot {
     notScannedReasons: Record<string, string>;
     /** ListFindings' ACTIVE findings of the run's instances. */
     findings: FindingSummary[];
+    /** Instances with partial evidence (findings unsettled, deep inspection pending, agentless only). */
+    partial?: string[];
     cisFindings: FindingSummary[];
     cisNotes: string[];
 }
@@ -78,11 +85,15 @@ async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, eviden
     const notScannedReasons: Record<string, string> = Object.fromEntries(
         Object.values(evidence.verdicts).map((verdict) => [verdict.instanceId, `${verdict.detail} (coverage ${verdict.reason})`]),
     );
-    const scanned = [...evidence.recorded].filter((instanceId) => {
-        if (live.has(instanceId)) return true;
+    for (const instanceId of evidence.unsettled ?? []) notScannedReasons[instanceId] = FINDINGS_NOT_SETTLED;
+    const gone = (instanceId: string) => {
+        if (live.has(instanceId)) return false;
         notScannedReasons[instanceId] = "scanned, but the instance was terminated before its findings were read (Inspector closes a terminated instance's findings), so its result cannot be confirmed";
-        return false;
-    });
+        return true;
+    };
+    const scanned = [...evidence.recorded].filter((instanceId) => !gone(instanceId));
+    const partialIds = [...(evidence.unsettled ?? []), ...Object.values(evidence.verdicts).filter((v) => v.partial).map((v) => v.instanceId)];
+    const partial = partialIds.filter((instanceId) => !gone(instanceId));
     const packages = manifest.rulesPackages.filter((p): p is FindingPackage => p === "cve" || p === "network-reachability");
     const listed = await listActiveFindings(deps.inspector2, instanceIds, packages, { sleep: deps.sleep });
     const cis = cisEvidence(manifest, evidence.cis);
@@ -91,6 +102,7 @@ async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, eviden
         takenAt: deps.now().toISOString(),
         outcome: evidence.outcome,
         scanned: scanned.sort(),
+        partial: partial.sort(),
         notScannedReasons,
         findings: listed.findings,
         cisFindings: cis.findings,
@@ -99,6 +111,19 @@ async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, eviden
     if ((await putIfAbsent(s3, settings.reportBucket, key, JSON.stringify(snapshot))) === "created") return snapshot;
     // Another reporter saved first (it took the claim over from us, or we from it): its evidence is the run's.
     return (await readJson<EvidenceSnapshot>(s3, settings.reportBucket, key))?.value ?? snapshot;
+}
+
+/** What the report says of a confirmed scan whose findings never settled. */
+export const FINDINGS_NOT_SETTLED =
+    "scanned, but its findings had not settled by the deadline (ListFindings lags behind coverage; it never returned the scan event's count, or two identical reads apart), so a PASS cannot be confirmed";
+
+/**
+ * Pure: the instances whose evidence gives a verdict: every fully proven one, and a partial one
+ * only when what was found already FAILs it (a FAIL stands on what was found; a PASS needs it all).
+ */
+export function provingInstances(snapshot: Pick<EvidenceSnapshot, "scanned" | "partial" | "findings">, threshold: Severity): Set<string> {
+    const failing = new Set(snapshot.findings.filter((finding) => finding.instanceId && findingFails(finding, threshold)).map((finding) => finding.instanceId!));
+    return new Set([...snapshot.scanned, ...(snapshot.partial ?? []).filter((instanceId) => failing.has(instanceId))]);
 }
 
 export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, evidence: RunEvidence): Promise<FinalizeResult> {
@@ -128,7 +153,7 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
             ...settings,
             region: deps.region,
             manifest,
-            scanned: new Set(snapshot.scanned),
+            scanned: provingInstances(snapshot, settings.severityThreshold),
             notScannedReasons: snapshot.notScannedReasons,
             findings: [...snapshot.findings, ...snapshot.cisFindings],
             outcome: snapshot.outcome,

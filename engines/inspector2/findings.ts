@@ -20,6 +20,22 @@ const SEVERITIES: Record<string, FindingSeverity> = {
     LOW: "Low",
     INFORMATIONAL: "Informational",
 };
+/**
+ * Vendor severity words (packageVulnerabilityDetails.vendorSeverity: free text, e.g. Red Hat's
+ * "Important", Debian's "unimportant") in the neutral scale. Unknown words map to nothing: the
+ * finding then counts at the threshold (consolidate.ts).
+ */
+const VENDOR_SEVERITIES: Record<string, FindingSeverity> = {
+    CRITICAL: "Critical",
+    HIGH: "High",
+    IMPORTANT: "High",
+    MEDIUM: "Medium",
+    MODERATE: "Medium",
+    LOW: "Low",
+    NEGLIGIBLE: "Low",
+    UNIMPORTANT: "Low",
+    INFORMATIONAL: "Informational",
+};
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
 const FIX_VALUES: readonly string[] = ["YES", "NO", "PARTIAL"];
 
@@ -41,6 +57,12 @@ function packageVersion(version: string | undefined, release: string | undefined
     return epoch ? `${epoch}:${full}` : full;
 }
 
+/** Inspector's severity; for UNTRIAGED the vendor's where it gave one (else Undefined, counted at the threshold). */
+function severityOf(finding: Finding): FindingSeverity {
+    if (finding.severity !== "UNTRIAGED") return SEVERITIES[finding.severity ?? ""] ?? "Undefined";
+    return VENDOR_SEVERITIES[(finding.packageVulnerabilityDetails?.vendorSeverity ?? "").trim().toUpperCase()] ?? "Undefined";
+}
+
 /** Pure: one v2 finding in the neutral model. */
 export function toFindingSummary(finding: Finding): FindingSummary {
     const details = finding.packageVulnerabilityDetails;
@@ -55,14 +77,16 @@ export function toFindingSummary(finding: Finding): FindingSummary {
             ...(pkg.fixedInVersion ? { fixedInVersion: pkg.fixedInVersion } : {}),
         }));
     const advisoryUrl = details?.sourceUrl ?? details?.referenceUrls?.[0] ?? (cveId ? nvdUrl(cveId) : undefined);
+    const untriaged = finding.severity === "UNTRIAGED";
     const summary: FindingSummary = {
         arn: finding.findingArn ?? "",
-        severity: SEVERITIES[finding.severity ?? ""] ?? "Undefined",
+        severity: severityOf(finding),
         title: finding.title ?? vulnerabilityId ?? finding.findingArn ?? "untitled finding",
         recommendation,
         rulesPackageArn: rulesPackageOf(finding.type),
     };
     if (cveId) summary.cveId = cveId;
+    if (untriaged) summary.untriaged = true;
     const instanceId = finding.resources?.find((resource) => resource.type === "AWS_EC2_INSTANCE")?.id;
     if (instanceId) summary.instanceId = instanceId;
     if (typeof finding.inspectorScore === "number") {

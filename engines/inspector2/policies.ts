@@ -73,7 +73,8 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspect
 }
 
 export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDocument {
-    const reads = ["ListCoverage", "ListFindings"];
+    // GetEc2DeepInspectionConfiguration: whether a DEEP_INSPECTION_* coverage reason can be final.
+    const reads = ["ListCoverage", "ListFindings", "GetEc2DeepInspectionConfiguration"];
     const cis = v2.rulesPackages.includes("cis");
     if (cis) reads.push("ListCisScanConfigurations", "ListCisScans", "ListCisScanResultsAggregatedByTargetResource", "GetCisScanResultDetails");
     // Analyze creates the run's CIS scan once SSM manages the instances, and deletes it: one role for both.

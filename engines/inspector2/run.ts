@@ -33,6 +33,11 @@ export function v2RunKeys(reportPrefix: string, runId: string) {
         /** One per instance, created once coverage confirms the scan. */
         scannedPrefix: `${folder.base}scanned/`,
         scanned: (instanceId: string) => `${folder.base}scanned/${instanceId}.json`,
+        /** One per instance, created once its findings are settled (settle.ts): only these can PASS. */
+        settledPrefix: `${folder.base}settled/`,
+        settled: (instanceId: string) => `${folder.base}settled/${instanceId}.json`,
+        /** A scan event's finding counts that came before coverage confirmed the scan. */
+        scanEvent: (instanceId: string) => `${folder.base}scan-events/${instanceId}.json`,
         /** What the report is built from, saved before the instances go (their findings close with them). */
         evidence: `${folder.base}evidence.json`,
         /** Present while the run is open: the sweep visits these. */

@@ -3,7 +3,8 @@
 import { isScheduledEvent } from "../../pipeline/scheduledEvent";
 
 export type ScanEvent =
-    | { kind: "scan"; instanceId: string; scanStatus: string; counts: Record<string, number> }
+    /** counts: the scan's finding-severity-counts; undefined when the event carries none. */
+    | { kind: "scan"; instanceId: string; scanStatus: string; counts?: Record<string, number> }
     | { kind: "sweep" }
     | { kind: "other"; reason: string };
 
@@ -25,15 +26,28 @@ function instanceIdOf(event: Record<string, unknown>, detail: Record<string, unk
     return INSTANCE_ID.test(id) ? id : undefined;
 }
 
-/** Severity counts with every usual key present; missing or non-numeric counts are 0. */
-function countsOf(value: unknown): Record<string, number> {
+/**
+ * Severity counts with every usual key present; missing or non-numeric counts are 0. No counts
+ * object at all: undefined (nothing is known, which is not the same as zero findings).
+ */
+function countsOf(value: unknown): Record<string, number> | undefined {
+    if (!isRecord(value)) return undefined;
     const counts: Record<string, number> = {};
     for (const key of COUNT_KEYS) counts[key] = 0;
-    if (!isRecord(value)) return counts;
     for (const [key, count] of Object.entries(value)) {
         if (typeof count === "number" && Number.isFinite(count) && count >= 0) counts[key.toUpperCase()] = count;
     }
     return counts;
+}
+
+/**
+ * The number of findings the scan produced: TOTAL, or the sum of the severities when TOTAL is 0
+ * and they are not (a partial counts object). Undefined without counts.
+ */
+export function expectedFindings(counts: Record<string, number> | undefined): number | undefined {
+    if (!counts) return undefined;
+    const bySeverity = Object.entries(counts).filter(([key]) => key !== "TOTAL").reduce((sum, [, n]) => sum + n, 0);
+    return Math.max(counts.TOTAL ?? 0, bySeverity);
 }
 
 /** Pure: classifies one EventBridge event; never throws. */
@@ -50,7 +64,8 @@ export function parseScanEvent(event: unknown): ScanEvent {
     if (typeof scanStatus !== "string" || scanStatus === "") return { kind: "other", reason: "Inspector2 Scan event without detail.scan-status" };
     const instanceId = instanceIdOf(event, detail);
     if (!instanceId) return { kind: "other", reason: "Inspector2 Scan event names no EC2 instance" };
-    return { kind: "scan", instanceId, scanStatus, counts: countsOf(detail["finding-severity-counts"]) };
+    const counts = countsOf(detail["finding-severity-counts"]);
+    return { kind: "scan", instanceId, scanStatus, ...(counts ? { counts } : {}) };
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -130,6 +130,12 @@ describe("IAM policy simulation of the planned policies, engine inspector2", fun
         expect(await tagInstance({ "ec2:CreateAction": "CreateTags" })).to.equal("ImplicitlyDenied");
     });
 
+    it("lets analyze read the deep-inspection status (no resource-level permissions: *), and change nothing", async () => {
+        expect(await decide({ action: "inspector2:GetEc2DeepInspectionConfiguration", resource: "*" }, [analyze])).to.equal("Allowed");
+        for (const doc of [start, reaper]) expect(await decide({ action: "inspector2:GetEc2DeepInspectionConfiguration", resource: "*" }, [doc])).to.equal("ImplicitlyDenied");
+        expect(await decide({ action: "inspector2:UpdateEc2DeepInspectionConfiguration", resource: "*" }, [analyze])).to.equal("ImplicitlyDenied");
+    });
+
     it("passes only the instance role, and only to EC2", async () => {
         const role = find(plan, "aws:iam/role:Role", `${component}-instance-role`).state.arn;
         const pass = (resource: string, service: string) => decide({ action: "iam:PassRole", resource, context: { "iam:PassedToService": service } }, [start]);

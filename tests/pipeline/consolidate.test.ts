@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConsolidationInput, compareCveIds, consolidate, failsThreshold } from "../../pipeline/consolidate";
+import { ConsolidationInput, FindingSummary, compareCveIds, consolidate, failsThreshold, findingFails } from "../../pipeline/consolidate";
 import type { Severity } from "../../pipeline/settings";
 import type { Finding } from "@aws-sdk/client-inspector";
 import { summarizeFinding } from "../../engines/classic/findingModel";
@@ -155,6 +155,18 @@ describe("consolidate", () => {
             [A.imageId, "FAIL", undefined],
             [B.imageId, "NOT ASSESSED", "FINDINGS_UNREAD"],
         ]);
+    });
+
+    it("counts an untriaged finding without a vendor severity at the threshold (fail closed), and one with it at the vendor's", () => {
+        const summary = (severity: FindingSummary["severity"], instanceId: string): FindingSummary => ({ arn: `arn:${instanceId}`, severity, title: "CVE-2026-1", recommendation: "", instanceId, untriaged: true });
+        const result = consolidate({ ...input({}), findings: [summary("Undefined", A.instanceId), summary("Low", B.instanceId)] });
+        const [a, b] = [A, B].map((ami) => result.amis.find((x) => x.imageId === ami.imageId)!);
+        expect(a).to.deep.include({ verdict: "FAIL" });
+        expect(a.counts.Medium, "counted at the Medium threshold").to.equal(1);
+        expect(a.findings[0]).to.deep.include({ severity: "Medium", untriaged: true });
+        expect(b).to.deep.include({ verdict: "PASS" });
+        expect(findingFails(summary("Undefined", A.instanceId), "Critical")).to.equal(true);
+        expect(findingFails({ ...summary("Undefined", A.instanceId), untriaged: undefined }, "Critical"), "a triaged Undefined never fails").to.equal(false);
     });
 
     it("keeps findings of unknown instances apart, changing no verdict", () => {

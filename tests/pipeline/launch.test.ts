@@ -51,6 +51,11 @@ describe("assessmentInstanceTags", () => {
         expect(tags).to.deep.equal([...Object.entries(OWN).map(([Key, Value]) => ({ Key, Value })), { Key: "Owner", Value: "team" }]);
     });
 
+    it("never copies Inspector's InspectorEc2Exclusion tag, whatever its case: the instance exists to be scanned", () => {
+        const tags = assessmentInstanceTags(OWN, { InspectorEc2Exclusion: "true", inspectorec2exclusion: "", Owner: "team" });
+        expect(tags.map((t) => t.Key)).to.deep.equal([...Object.keys(OWN), "Owner"]);
+    });
+
     it("is the same whatever order the AMI's tags come in", () => {
         const forward = manyTags(60);
         const backward = Object.fromEntries(Object.entries(forward).reverse());

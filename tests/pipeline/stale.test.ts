@@ -1,6 +1,6 @@
 import { Instance } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, findStaleAmis, findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../pipeline/stale";
+import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, FINDINGS_SETTLE_SECONDS, findStaleAmis, findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../pipeline/stale";
 import { LAST_ASSESSED_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../pipeline/tags";
 import { NOW } from "../support/launchFixtures";
 
@@ -18,8 +18,8 @@ function instance(instanceId: string, ageSeconds: number | undefined, imageId = 
 }
 
 describe("maxInstanceAgeSeconds", () => {
-    it("is duration + agent wait + grace", () => {
-        expect(maxInstanceAgeSeconds({ durationSeconds: 3600, agentWaitSeconds: 600, reapGraceSeconds: 3600 })).to.equal(7800);
+    it("is duration + agent wait + findings settle time + grace", () => {
+        expect(maxInstanceAgeSeconds({ durationSeconds: 3600, agentWaitSeconds: 600, reapGraceSeconds: 3600 })).to.equal(7800 + FINDINGS_SETTLE_SECONDS);
     });
 });
 

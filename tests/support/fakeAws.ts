@@ -24,6 +24,7 @@ import {
     CoveredResource,
     Finding,
     GetConfigurationCommand,
+    GetEc2DeepInspectionConfigurationCommand,
     Inspector2Client,
     Inspector2ServiceException,
     ListCoverageCommand,
@@ -55,6 +56,8 @@ export interface FakeInstance {
     imageId: string;
     state: "pending" | "running" | "shutting-down" | "terminated";
     launchTime: Date;
+    /** When it was terminated (instance-hours in the bench). */
+    terminatedAt?: Date;
     tags: Tag[];
     clientToken?: string;
     input: RunInstancesCommandInput;
@@ -71,6 +74,17 @@ export interface PublishedMessage {
     message: string;
     at: Date;
 }
+
+/**
+ * ListFindings lags behind coverage: a finding of a scan appears this long after coverage says
+ * SUCCESSFUL. Documented for Inspector's ECR scans (seconds); for EC2 the docs say nothing
+ * (reference section 10 [?]), so this is an assumption: minutes, shorter than the settle time.
+ */
+export const FINDINGS_LAG_MS = 3 * 60_000;
+/** Inspector's EC2 exclusion tag key (user guide, "Excluding instances from scans"). */
+export const EXCLUSION_TAG = "InspectorEc2Exclusion";
+
+export type FakeSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL" | "UNTRIAGED";
 
 export function throttlingError(message = "Rate exceeded"): Error {
     return new Inspector2ServiceException({ name: "ThrottlingException", $fault: "client", $metadata: { httpStatusCode: 400 }, message });
@@ -147,6 +161,15 @@ export class FakeAws {
     accountStatus = "ENABLED";
     coverage = new Map<string, CoveredResource>();
     findings: Finding[] = [];
+    /** When each finding shows in ListFindings (FINDINGS_LAG_MS after its scan); absent: not yet scanned, not shown. */
+    findingVisibleAt = new Map<string, number>();
+    findingsLagMs = FINDINGS_LAG_MS;
+    /** GetEc2DeepInspectionConfiguration status: on by default for accounts activated after 2023-04-17 (reference section 10). */
+    deepInspectionStatus: "ACTIVATED" | "DEACTIVATED" | "PENDING" | "FAILED" = "ACTIVATED";
+    /** GetConfiguration's EC2 scan mode. */
+    scanMode = "EC2_HYBRID";
+    /** Called before every Inspector v2 answer: a time-based model (fakeInspector2Timeline.ts) moves the world to now. */
+    beforeInspector?: () => void;
     /** Findings that were ACTIVE until their instance was terminated (Inspector closed them). */
     closedByTermination = new Set<string>();
     /** Ground truth for PASS: when each instance was last scanned successfully (kept after it is terminated). */
@@ -292,6 +315,8 @@ export class FakeAws {
             const instanceId = `i-${(this.instanceCounter++).toString(16).padStart(17, "0")}`;
             const tags = input.TagSpecifications?.find((spec) => spec.ResourceType === "instance")?.Tags ?? [];
             this.instances.push({ instanceId, imageId: input.ImageId!, state: "running", launchTime: this.now(), tags: [...tags], clientToken: input.ClientToken, input });
+            // Inspector never scans an instance with the exclusion tag key (user guide, "Excluding instances from scans").
+            if (this.excluded(instanceId)) this.setCoverage(instanceId, { statusCode: "INACTIVE", reason: "EXCLUDED_BY_TAG" });
             return { Instances: [{ InstanceId: instanceId, ImageId: input.ImageId }] };
         });
         mock.on(DescribeInstancesCommand).callsFake(async (input) => {
@@ -343,6 +368,7 @@ export class FakeAws {
         const instance = this.instances.find((i) => i.instanceId === instanceId)!;
         if (instance.state === "terminated" || instance.state === "shutting-down") return;
         instance.state = "terminated";
+        instance.terminatedAt = this.now();
         for (const finding of this.findings) {
             if (finding.resources?.some((r) => r.id === instanceId) && finding.status === "ACTIVE") {
                 finding.status = "CLOSED";
@@ -354,27 +380,75 @@ export class FakeAws {
     }
 
     // --- Inspector v2 ------------------------------------------------------------------------
-    /** Sets the instance's PACKAGE coverage row as Inspector would report it. */
-    scan(instanceId: string, options: { reason?: string; at?: Date; statusCode?: "ACTIVE" | "INACTIVE"; scanMode?: string } = {}): void {
-        const reason = options.reason ?? "SUCCESSFUL";
-        const instance = this.instances.find((i) => i.instanceId === instanceId);
-        if (!instance) throw new Error(`fake: scan of unknown instance ${instanceId}`);
-        const active = reason === "SUCCESSFUL" || reason.startsWith("DEEP_INSPECTION_");
-        if (active && options.statusCode !== "INACTIVE") this.successfulScans.set(instanceId, options.at ?? this.now());
+    excluded(instanceId: string): boolean {
+        return this.instances.find((i) => i.instanceId === instanceId)?.tags.some((tag) => tag.Key === EXCLUSION_TAG) ?? false;
+    }
+
+    private setCoverage(instanceId: string, fields: { statusCode: string; reason: string; at?: Date; scanMode?: string }): void {
+        const instance = this.instances.find((i) => i.instanceId === instanceId)!;
         this.coverage.set(instanceId, {
             resourceType: "AWS_EC2_INSTANCE",
             resourceId: instanceId,
             accountId: FAKE_ACCOUNT,
             scanType: "PACKAGE",
-            scanStatus: { statusCode: options.statusCode ?? (active ? "ACTIVE" : "INACTIVE"), reason: reason as any },
+            scanStatus: { statusCode: fields.statusCode as any, reason: fields.reason as any },
             resourceMetadata: { ec2: { amiId: instance.imageId, platform: "LINUX" } },
-            ...(active || options.at ? { lastScannedAt: options.at ?? this.now() } : {}),
-            scanMode: (options.scanMode ?? "EC2_SSM_AGENT_BASED") as any,
+            ...(fields.at ? { lastScannedAt: fields.at } : {}),
+            scanMode: (fields.scanMode ?? "EC2_SSM_AGENT_BASED") as any,
         });
     }
 
-    /** One ACTIVE package finding on the instance. */
-    addFinding(instanceId: string, severity: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL", cveId?: string): Finding {
+    /**
+     * Sets the instance's PACKAGE coverage row as Inspector would report it, and returns the
+     * `Inspector2 Scan` event Inspector sends for it (best effort: the test decides whether it
+     * arrives). The instance's findings not yet shown appear FINDINGS_LAG_MS after the scan.
+     * An instance with the exclusion tag is never scanned (its row stays EXCLUDED_BY_TAG).
+     */
+    scan(instanceId: string, options: { reason?: string; at?: Date; statusCode?: "ACTIVE" | "INACTIVE"; scanMode?: string } = {}): ReturnType<FakeAws["scanEvent"]> | undefined {
+        const reason = options.reason ?? "SUCCESSFUL";
+        const instance = this.instances.find((i) => i.instanceId === instanceId);
+        if (!instance) throw new Error(`fake: scan of unknown instance ${instanceId}`);
+        if (this.excluded(instanceId)) return undefined;
+        const at = options.at ?? this.now();
+        const active = reason === "SUCCESSFUL" || reason.startsWith("DEEP_INSPECTION_");
+        const statusCode = options.statusCode ?? (active ? "ACTIVE" : "INACTIVE");
+        const scanMode = options.scanMode ?? "EC2_SSM_AGENT_BASED";
+        // Ground truth for PASS: a complete agent-based scan (not agentless, not deep inspection pending).
+        if (reason === "SUCCESSFUL" && statusCode === "ACTIVE" && scanMode !== "EC2_AGENTLESS") this.successfulScans.set(instanceId, at);
+        this.setCoverage(instanceId, { statusCode, reason, at: active || options.at ? at : undefined, scanMode });
+        if (!active || statusCode !== "ACTIVE") return undefined;
+        for (const finding of this.findingsOf(instanceId)) if (!this.findingVisibleAt.has(finding.findingArn!)) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
+        return this.scanEvent(instanceId);
+    }
+
+    private findingsOf(instanceId: string): Finding[] {
+        return this.findings.filter((finding) => finding.resources?.[0]?.id === instanceId);
+    }
+
+    /**
+     * The `Inspector2 Scan` event for the instance's current findings (user guide, "EventBridge
+     * events": detail.scan-status, detail.instance-id, detail.finding-severity-counts with TOTAL).
+     */
+    scanEvent(instanceId: string) {
+        const counts: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, TOTAL: 0 };
+        for (const finding of this.findingsOf(instanceId).filter((f) => f.status === "ACTIVE")) {
+            counts[finding.severity!] = (counts[finding.severity!] ?? 0) + 1;
+            counts.TOTAL++;
+        }
+        return {
+            source: "aws.inspector2",
+            "detail-type": "Inspector2 Scan",
+            resources: [instanceId],
+            detail: { "scan-status": "INITIAL_SCAN_COMPLETE", "instance-id": instanceId, version: "1.0", "finding-severity-counts": counts },
+        };
+    }
+
+    /**
+     * One ACTIVE package finding on the instance. It shows in ListFindings FINDINGS_LAG_MS after
+     * the instance's next scan (or after now, when the instance was scanned already). UNTRIAGED
+     * findings carry the vendor's severity when given (reference section 10).
+     */
+    addFinding(instanceId: string, severity: FakeSeverity, cveId?: string, options: { vendorSeverity?: string; awaitNextScan?: boolean } = {}): Finding {
         const instance = this.instances.find((i) => i.instanceId === instanceId);
         if (!instance) throw new Error(`fake: finding on unknown instance ${instanceId}`);
         const n = ++this.findingCounter;
@@ -392,11 +466,24 @@ export class FakeAws {
             lastObservedAt: at,
             remediation: { recommendation: { text: "Update openssl." } },
             resources: [{ type: "AWS_EC2_INSTANCE", id: instanceId, details: { awsEc2Instance: { imageId: instance.imageId } } }],
-            packageVulnerabilityDetails: { vulnerabilityId: cve, source: "NVD", vulnerablePackages: [{ name: "openssl", version: "1.0.2k" }] },
+            packageVulnerabilityDetails: {
+                vulnerabilityId: cve,
+                source: "NVD",
+                vulnerablePackages: [{ name: "openssl", version: "1.0.2k" }],
+                ...(options.vendorSeverity ? { vendorSeverity: options.vendorSeverity } : {}),
+            },
             inspectorScore: severity === "CRITICAL" ? 9.8 : severity === "HIGH" ? 7.5 : 5,
         };
         this.findings.push(finding);
+        const row = this.coverage.get(instanceId);
+        if (!options.awaitNextScan && row?.scanStatus?.statusCode === "ACTIVE" && row.lastScannedAt) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
         return finding;
+    }
+
+    /** Shown in ListFindings now: its scan is done and the lag has passed. */
+    findingVisible(finding: Finding): boolean {
+        const visibleAt = this.findingVisibleAt.get(finding.findingArn!);
+        return visibleAt !== undefined && visibleAt <= this.ms;
     }
 
     private wireInspector2(): void {
@@ -416,10 +503,15 @@ export class FakeAws {
         });
         mock.on(GetConfigurationCommand).callsFake(async (input) => {
             await this.enter("GetConfiguration", input);
-            return { ec2Configuration: { scanModeState: { scanMode: "EC2_HYBRID", scanModeStatus: "SUCCESS" } } } as any;
+            return { ec2Configuration: { scanModeState: { scanMode: this.scanMode, scanModeStatus: "SUCCESS" } } } as any;
+        });
+        mock.on(GetEc2DeepInspectionConfigurationCommand).callsFake(async (input) => {
+            await this.enter("GetEc2DeepInspectionConfiguration", input);
+            return { status: this.deepInspectionStatus, packagePaths: [], orgPackagePaths: [] };
         });
         mock.on(ListCoverageCommand).callsFake(async (input) => {
             await this.enter("ListCoverage", input);
+            this.beforeInspector?.();
             const criteria = input.filterCriteria ?? {};
             const rows = [...this.coverage.values()].filter(
                 (row) =>
@@ -433,9 +525,11 @@ export class FakeAws {
         });
         mock.on(ListFindingsCommand).callsFake(async (input) => {
             await this.enter("ListFindings", input);
+            this.beforeInspector?.();
             const criteria = input.filterCriteria ?? {};
             const matching = this.findings.filter(
                 (finding) =>
+                    this.findingVisible(finding) &&
                     stringFilterMatches(criteria.resourceId, finding.resources?.[0]?.id, "resourceId") &&
                     stringFilterMatches(criteria.findingStatus, finding.status, "findingStatus") &&
                     stringFilterMatches(criteria.findingType, finding.type, "findingType"),

@@ -4,6 +4,7 @@ import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-s
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
+import { FINDINGS_SETTLE_SECONDS } from "../../../pipeline/stale";
 import { VERDICT_TAG } from "../../../pipeline/tags";
 import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
 import { EC2_TAG_LIMIT } from "../../../pipeline/launch";
@@ -704,7 +705,7 @@ describe("start handler", () => {
             const result = await handler()();
             expect(world.events[0]).to.equal("DescribeInstances");
             expect(world.events[1]).to.equal("TerminateInstances i-stale");
-            expect(result.reaped).to.deep.include({ maxAgeSeconds: 7800 });
+            expect(result.reaped).to.deep.include({ maxAgeSeconds: 7800 + FINDINGS_SETTLE_SECONDS });
             expect((result.reaped as { stale: { instanceId: string }[] }).stale.map((s) => s.instanceId)).to.deep.equal(["i-stale"]);
             expect(liveInstanceIds(world)).to.deep.equal(["i-recent", "i-1"]);
             const [notice] = published();

@@ -1,7 +1,9 @@
-import { ListCoverageCommand } from "@aws-sdk/client-inspector2";
+import { GetEc2DeepInspectionConfigurationCommand, ListCoverageCommand } from "@aws-sdk/client-inspector2";
 import type { CoveredResource } from "@aws-sdk/client-inspector2";
 import { expect } from "chai";
-import { COVERAGE_IDS_PER_CALL, COVERAGE_REASONS, classifyCoverage, coverageFilter, readCoverage } from "../../../engines/inspector2/coverage";
+import {
+    COVERAGE_IDS_PER_CALL, COVERAGE_REASONS, LANGUAGE_PACKAGES_NOT_INVENTORIED, classifyCoverage, coverageFilter, readCoverage, resolveDeepInspection, withDeepInspection,
+} from "../../../engines/inspector2/coverage";
 import { ACCOUNT, inspector2Error, instanceIds, recordingSleep, setupInspector2, throttle } from "./support";
 
 const LAUNCH = new Date("2026-11-23T10:00:00.000Z");
@@ -51,10 +53,35 @@ describe("classifyCoverage", () => {
         expect(classifyCoverage(I1, [row(I1, "SUCCESSFUL", { statusCode: "INACTIVE", lastScannedAt: AFTER })], LAUNCH).state).to.equal("PENDING");
     });
 
-    it("ACTIVE DEEP_INSPECTION_* after launch is SCANNED and says deep inspection did not finish", () => {
-        const verdict = classifyCoverage(I1, [row(I1, "DEEP_INSPECTION_NO_INVENTORY", { statusCode: "ACTIVE", lastScannedAt: AFTER })], LAUNCH);
-        expect(verdict).to.deep.include({ state: "SCANNED", reason: "DEEP_INSPECTION_NO_INVENTORY" });
-        expect(verdict.detail).to.include("deep inspection");
+    it("ACTIVE DEEP_INSPECTION_* after launch is PENDING with partial evidence: language packages not inventoried", () => {
+        for (const reason of ["DEEP_INSPECTION_NO_INVENTORY", "DEEP_INSPECTION_COLLECTION_TIME_LIMIT_EXCEEDED", "DEEP_INSPECTION_DAILY_SSM_INVENTORY_LIMIT_EXCEEDED", "DEEP_INSPECTION_PACKAGE_COLLECTION_LIMIT_EXCEEDED"]) {
+            const verdict = classifyCoverage(I1, [row(I1, reason, { statusCode: "ACTIVE", lastScannedAt: AFTER })], LAUNCH);
+            expect(verdict, reason).to.deep.include({ state: "PENDING", reason, partial: true, deepInspection: reason });
+            expect(verdict.detail).to.include(LANGUAGE_PACKAGES_NOT_INVENTORIED).and.include(reason);
+        }
+    });
+
+    it("resolveDeepInspection: SCANNED only where deep inspection is DEACTIVATED; ACTIVATED, PENDING, FAILED or unknown stay pending", () => {
+        const pending = classifyCoverage(I1, [row(I1, "DEEP_INSPECTION_NO_INVENTORY", { statusCode: "ACTIVE", lastScannedAt: AFTER })], LAUNCH);
+        const resolved = resolveDeepInspection(pending, "DEACTIVATED");
+        expect(resolved).to.deep.include({ state: "SCANNED" });
+        expect(resolved).to.not.have.property("partial");
+        expect(resolved.detail).to.include("deactivated");
+        for (const status of ["ACTIVATED", "PENDING", "FAILED", undefined]) expect(resolveDeepInspection(pending, status), String(status)).to.deep.equal(pending);
+        const successful = classifyCoverage(I1, [row(I1, "SUCCESSFUL", { lastScannedAt: AFTER })], LAUNCH);
+        expect(resolveDeepInspection(successful, "ACTIVATED"), "a SUCCESSFUL scan needs no deep-inspection answer").to.deep.equal(successful);
+    });
+
+    it("withDeepInspection asks GetEc2DeepInspectionConfiguration only when a verdict needs it, and reads AccessDenied as unknown", async () => {
+        const { client, mock } = setupInspector2();
+        mock.on(GetEc2DeepInspectionConfigurationCommand).resolves({ status: "DEACTIVATED" });
+        const scanned = { [I1]: classifyCoverage(I1, [row(I1, "SUCCESSFUL", { lastScannedAt: AFTER })], LAUNCH) };
+        expect(await withDeepInspection(client, scanned, { sleep: async () => undefined })).to.deep.equal(scanned);
+        expect(mock.commandCalls(GetEc2DeepInspectionConfigurationCommand)).to.have.length(0);
+        const deep = { [I1]: classifyCoverage(I1, [row(I1, "DEEP_INSPECTION_NO_INVENTORY", { statusCode: "ACTIVE", lastScannedAt: AFTER })], LAUNCH) };
+        expect((await withDeepInspection(client, deep, { sleep: async () => undefined }))[I1].state).to.equal("SCANNED");
+        mock.on(GetEc2DeepInspectionConfigurationCommand).rejects(inspector2Error("AccessDeniedException", "not authorized"));
+        expect((await withDeepInspection(client, deep, { sleep: async () => undefined }))[I1].state, "fail closed").to.equal("PENDING");
     });
 
     it("UNMANAGED_EC2_INSTANCE is PENDING with the SSM detail", () => {
@@ -75,10 +102,23 @@ describe("classifyCoverage", () => {
         it(`${reason} is PENDING`, () => expect(classifyCoverage(I1, [row(I1, reason, { statusCode: "ACTIVE" })], LAUNCH)).to.deep.include({ state: "PENDING", reason }));
     }
 
-    it("agentless scan mode is FAILED even when SUCCESSFUL: the agent path failed", () => {
+    it("an agentless row (hybrid mode, before SSM registers the instance) is PENDING: what it found may FAIL, never PASS", () => {
         const verdict = classifyCoverage(I1, [row(I1, "SUCCESSFUL", { lastScannedAt: AFTER, scanMode: "EC2_AGENTLESS" })], LAUNCH);
-        expect(verdict).to.deep.include({ state: "FAILED", scanMode: "EC2_AGENTLESS" });
-        expect(verdict.detail).to.include("agentless").and.include("SSM");
+        expect(verdict).to.deep.include({ state: "PENDING", scanMode: "EC2_AGENTLESS", partial: true });
+        expect(verdict.detail).to.include("only an agentless scan was seen").and.include("SSM");
+        const failed = classifyCoverage(I1, [row(I1, "AGENTLESS_INSTANCE_STORAGE_LIMIT_EXCEEDED", { lastScannedAt: AFTER, scanMode: "EC2_AGENTLESS" })], LAUNCH);
+        expect(failed).to.deep.include({ state: "PENDING" });
+        expect(failed).to.not.have.property("partial");
+    });
+
+    it("VM_INSPECTOR_AGENT_BASED is agent-based: SUCCESSFUL after launch is SCANNED", () => {
+        expect(classifyCoverage(I1, [row(I1, "SUCCESSFUL", { lastScannedAt: AFTER, scanMode: "VM_INSPECTOR_AGENT_BASED" })], LAUNCH)).to.deep.include({ state: "SCANNED" });
+    });
+
+    it("EXCLUDED_BY_TAG is FAILED with the tag named", () => {
+        const verdict = classifyCoverage(I1, [row(I1, "EXCLUDED_BY_TAG")], LAUNCH);
+        expect(verdict).to.deep.include({ state: "FAILED" });
+        expect(verdict.detail).to.include("InspectorEc2Exclusion");
     });
 
     it("no row, or only a NETWORK row, or only another instance's row is PENDING NOT_IN_COVERAGE", () => {

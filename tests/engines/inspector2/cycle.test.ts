@@ -16,8 +16,7 @@ describe("Inspector v2 report shape", () => {
         const w = newV2World();
         const { runId } = await start(w);
         w.aws.advance(10 * MINUTE);
-        scanAll(w);
-        await analyze(w);
+        for (const event of scanAll(w)) await analyze(w, event);
         const raw = JSON.parse(w.aws.object(keysOf(runId).reportJson)!.body);
         expect(raw.engine).to.equal("inspector2");
         expect(raw).to.not.have.property("templateArn");

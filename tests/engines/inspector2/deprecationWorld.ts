@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { makeAnalyzeHandler, V2AnalyzeResult } from "../../../engines/inspector2/analyze";
 import { makeStartHandler, V2StartSettings } from "../../../engines/inspector2/start";
 import { v2RunKeys } from "../../../engines/inspector2/run";
+import { FINDINGS_SETTLE_SECONDS } from "../../../engines/inspector2/settle";
 import { htmlKeyOf } from "../../../pipeline/publishReport";
 import type { AssessmentReport } from "../../../pipeline/report";
 import { SETTINGS as CYCLE_SETTINGS, MINUTE, PREFIX, START, SWEEP } from "../../support/cycles/inspector2/world";
@@ -60,6 +61,11 @@ export async function startAndScan(world: FakeAws, failing: ReadonlyArray<string
         if (failing.includes(instance.imageId)) world.addFinding(instance.instanceId, "HIGH");
         world.scan(instance.instanceId);
     }
+    // Past the findings lag, one sweep records the scans and reads the findings; the next sweep,
+    // FINDINGS_SETTLE_SECONDS later, finds them settled (settle.ts).
+    world.advance(world.findingsLagMs);
+    await analyze(world, SWEEP, settings);
+    world.advanceSeconds(FINDINGS_SETTLE_SECONDS);
     return runId;
 }
 

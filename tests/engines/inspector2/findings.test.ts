@@ -89,9 +89,18 @@ describe("toFindingSummary", () => {
         });
     });
 
-    it("maps each severity, UNTRIAGED and unknown to Undefined", () => {
+    it("maps each severity, UNTRIAGED without a vendor severity and unknown to Undefined", () => {
         const map: Record<string, string> = { CRITICAL: "Critical", HIGH: "High", MEDIUM: "Medium", LOW: "Low", INFORMATIONAL: "Informational", UNTRIAGED: "Undefined", WEIRD: "Undefined" };
         for (const [severity, expected] of Object.entries(map)) expect(toFindingSummary(finding(I1, { severity: severity as any })).severity).to.equal(expected);
+    });
+
+    it("UNTRIAGED takes the vendor's severity where it gave one, and is marked untriaged", () => {
+        const untriaged = (vendorSeverity?: string) =>
+            toFindingSummary(finding(I1, { severity: "UNTRIAGED", packageVulnerabilityDetails: { vulnerabilityId: "CVE-2026-1", source: "NVD", vendorSeverity } as any }));
+        const map: Record<string, string> = { CRITICAL: "Critical", Important: "High", high: "High", Moderate: "Medium", MEDIUM: "Medium", Low: "Low", negligible: "Low", "not rated": "Undefined" };
+        for (const [vendor, expected] of Object.entries(map)) expect(untriaged(vendor), vendor).to.deep.include({ severity: expected, untriaged: true });
+        expect(untriaged(undefined)).to.deep.include({ severity: "Undefined", untriaged: true });
+        expect(toFindingSummary(finding(I1, { severity: "HIGH" }))).to.not.have.property("untriaged");
     });
 
     it("names the rules package by finding type", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseScanEvent } from "../../../engines/inspector2/scanEvent";
+import { expectedFindings, parseScanEvent } from "../../../engines/inspector2/scanEvent";
 
 // The EC2 initial-scan example from the Amazon Inspector user guide (EventBridge events).
 const DOCS_EXAMPLE = {
@@ -24,6 +24,20 @@ describe("parseScanEvent", () => {
         const parsed = parseScanEvent(DOCS_EXAMPLE);
         expect(parsed).to.deep.include({ kind: "scan", instanceId: "i-087d63509b8c97098", scanStatus: "INITIAL_SCAN_COMPLETE" });
         if (parsed.kind === "scan") expect(parsed.counts).to.deep.equal({ CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFORMATIONAL: 0, UNTRIAGED: 0, TOTAL: 0 });
+    });
+
+    it("an event without finding-severity-counts has no counts (unknown, not zero)", () => {
+        const { "finding-severity-counts": _counts, ...detail } = DOCS_EXAMPLE.detail;
+        const parsed = parseScanEvent({ ...DOCS_EXAMPLE, detail });
+        expect(parsed).to.deep.include({ kind: "scan" });
+        expect(parsed).to.not.have.property("counts");
+    });
+
+    it("expectedFindings: TOTAL, or the severities' sum when larger; undefined without counts", () => {
+        expect(expectedFindings(undefined)).to.equal(undefined);
+        expect(expectedFindings({ CRITICAL: 0, HIGH: 0, TOTAL: 0 })).to.equal(0);
+        expect(expectedFindings({ CRITICAL: 1, HIGH: 2, TOTAL: 5 })).to.equal(5);
+        expect(expectedFindings({ CRITICAL: 1, HIGH: 2, TOTAL: 0 })).to.equal(3);
     });
 
     it("keeps real counts and ignores non-numeric ones", () => {

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { makeAnalyzeHandler } from "../../../engines/inspector2/analyze";
 import { v2RunKeys } from "../../../engines/inspector2/run";
+import { FINDINGS_SETTLE_SECONDS } from "../../../engines/inspector2/settle";
 import { V2StartSettings, makeStartHandler } from "../../../engines/inspector2/start";
 import type { AssessmentReport } from "../../../pipeline/report";
 import { VERDICT_TAG } from "../../../pipeline/tags";
@@ -44,6 +45,9 @@ async function oneWave(world: FakeAws): Promise<{ launched: string[]; report: As
     const launched = world.liveInstances().map((instance) => instance.imageId).sort();
     world.advance(5 * 60_000);
     for (const instance of world.liveInstances()) world.scan(instance.instanceId);
+    // One sweep records the scans and reads the findings; the next, FINDINGS_SETTLE_SECONDS later, reports.
+    await makeAnalyzeHandler(deps(world) as any)(SWEEP);
+    world.advanceSeconds(FINDINGS_SETTLE_SECONDS);
     await makeAnalyzeHandler(deps(world) as any)(SWEEP);
     const report = world.json<AssessmentReport>(v2RunKeys(SETTINGS.reportPrefix, started.runId).reportJson)!;
     expect(world.liveInstances(), "nothing left running").to.have.length(0);

@@ -9,7 +9,20 @@ export interface ReportException {
     why: string;
 }
 
+/** What a run under the modelled Inspector timings took (fakeInspector2Timeline.ts), in minutes from the schedule. */
+export interface RunTimings {
+    ssmOnlineMinutes: number;
+    /** Median over the instances: the first agent-based package scan. */
+    scanMinutes: number;
+    /** Median over the instances whose findings settled. */
+    settledMinutes?: number;
+    verdictMinutes: number;
+    instanceHoursPerAmi: number;
+}
+
 export interface CycleOutcome {
+    /** Set by the scenarios run under the modelled timings. */
+    timings?: RunTimings;
     /** Every run the scenario's world saw started (Classic: every assessment run Inspector started). */
     runs: string[];
     /** run -> report summaries published to the results topic. */
@@ -46,11 +59,13 @@ export interface CycleTotals {
     documentedExceptions: number;
     passWithoutProof: number;
     findingsLost: number;
+    /** The timings of the scenarios run under the modelled Inspector timings, by scenario name. */
+    timings: { name: string; timings: RunTimings }[];
 }
 
 /** Runs every scenario; a scenario that throws counts as failed and adds nothing else. */
 export async function runScenarios(scenarios: ReadonlyArray<CycleScenario>): Promise<CycleTotals> {
-    const totals: CycleTotals = { scenarios: scenarios.length, failed: [], runs: 0, leftRunning: 0, wrongReports: 0, documentedExceptions: 0, passWithoutProof: 0, findingsLost: 0 };
+    const totals: CycleTotals = { scenarios: scenarios.length, failed: [], runs: 0, leftRunning: 0, wrongReports: 0, documentedExceptions: 0, passWithoutProof: 0, findingsLost: 0, timings: [] };
     for (const scenario of scenarios) {
         let outcome: CycleOutcome;
         try {
@@ -65,6 +80,7 @@ export async function runScenarios(scenarios: ReadonlyArray<CycleScenario>): Pro
         totals.documentedExceptions += outcome.exceptions.length;
         totals.passWithoutProof += outcome.passWithoutProof.length;
         totals.findingsLost += outcome.findingsLost.length;
+        if (outcome.timings) totals.timings.push({ name: scenario.name, timings: outcome.timings });
     }
     return totals;
 }

@@ -10,8 +10,9 @@ import { CycleScenario } from "../outcome";
 import { reportMessagesOf, v2Outcome } from "./measure";
 import {
     CLEAN, DURATION, EXPECTED, MEDIUM, MINUTE, NONE_ASSESSED, PREFIX, START, SETTINGS, UNTAGGED, VULN,
-    V2World, analyze, drain, keysOf, newV2World, reap, reportOf, scanAll, scanEvent, start, startLockKey, v2Deps, verdicts,
+    V2World, analyze, drain, keysOf, newV2World, reap, reportOf, scanAll, scanEvent, start, startLockKey, sweepUntilReported, v2Deps, verdicts,
 } from "./world";
+import { FINDINGS_SETTLE_SECONDS } from "../../../../engines/inspector2/settle";
 
 /** Starts a run and expects it started; its id. */
 export async function started(w: V2World): Promise<string> {
@@ -57,16 +58,19 @@ const happyPath: CycleScenario = {
         aws.addFinding(medium, "MEDIUM", "CVE-2026-0100");
         aws.addFinding(medium, "LOW", "CVE-2026-0101");
         aws.addFinding(medium, "CRITICAL", "CVE-2026-0999").status = "SUPPRESSED"; // not the AMI's
-        // An event before coverage says so: not recorded, still waiting.
-        expect((await analyze(w, scanEvent(medium))).runs[0]).to.deep.include({ status: "waiting", scanned: 0, total: 3 });
-        aws.scan(vuln);
+        // An event before coverage says so: not recorded, still waiting; its counts are kept.
+        expect((await analyze(w, aws.scanEvent(medium))).runs[0]).to.deep.include({ status: "waiting", scanned: 0, total: 3 });
+        const vulnEvent = aws.scan(vuln);
         aws.scan(medium);
-        expect((await analyze(w, scanEvent(vuln, { HIGH: 1, CRITICAL: 1 }))).runs[0]).to.deep.include({ status: "waiting", scanned: 2, total: 3 });
-        expect((await analyze(w, scanEvent(vuln))).runs[0]).to.deep.include({ status: "waiting", scanned: 2 });
+        // Coverage confirms both, but ListFindings lags: fewer findings than the events counted, not settled.
+        expect((await analyze(w, vulnEvent)).runs[0]).to.deep.include({ status: "waiting", scanned: 0, total: 3 });
+        expect(aws.json(keysOf(runId).scanned(vuln))?.eventCounts).to.deep.include({ TOTAL: 6 });
+        expect(aws.json(keysOf(runId).scanned(medium))?.eventCounts, "the early event's counts").to.deep.include({ TOTAL: 2 });
         aws.advance(3 * MINUTE);
-        aws.scan(clean);
+        expect((await analyze(w, vulnEvent)).runs[0], "duplicate event, findings now all listed").to.deep.include({ status: "waiting", scanned: 2, total: 3 });
+        const cleanEvent = aws.scan(clean);
         // The last one confirmed by two concurrent invocations: exactly one reports.
-        const results = await Promise.all([analyze(w, scanEvent(clean)), analyze(w, scanEvent(medium))]);
+        const results = await Promise.all([analyze(w, cleanEvent), analyze(w, scanEvent(medium))]);
         expect(results.map((r) => r.runs[0].status).filter((s) => s === "reported")).to.have.length(1);
         const report = expectReported(w, runId);
         expect(report.outcome).to.equal("COMPLETED");
@@ -84,8 +88,7 @@ const happyPath: CycleScenario = {
         aws.advance(MINUTE);
         const next = await started(w);
         aws.advance(10 * MINUTE);
-        scanAll(w, {});
-        await analyze(w);
+        for (const event of scanAll(w, {})) await analyze(w, event);
         expectReported(w, next, { [CLEAN]: "PASS", [VULN]: "PASS", [MEDIUM]: "PASS" });
         return v2Outcome(w);
     },
@@ -103,25 +106,29 @@ const scheduleTwice: CycleScenario = {
         const runId = (a.outcome === "RUN_STARTED" ? a : b).runId;
         expect(w.aws.keys(`${PREFIX}open/`)).to.deep.equal([`${PREFIX}open/${runId}`]);
         scanAll(w);
-        await analyze(w);
+        await sweepUntilReported(w, runId);
         expectReported(w, runId);
         return v2Outcome(w);
     },
 };
 
 const eventsLost: CycleScenario = {
-    name: "every scan event lost: the sweeps alone confirm through coverage and report",
+    name: "every scan event lost, findings lagging behind coverage: the sweeps confirm through coverage, wait for two identical reads, and report the FAIL",
     async run() {
         const w = newV2World();
         const runId = await started(w);
         w.aws.advance(5 * MINUTE);
         expect((await analyze(w)).runs[0]).to.deep.include({ status: "waiting", scanned: 0 });
         w.aws.scan(w.aws.instanceFor(CLEAN).instanceId);
-        w.aws.advance(5 * MINUTE);
-        expect((await analyze(w)).runs[0]).to.deep.include({ status: "waiting", scanned: 1 });
         w.aws.addFinding(w.aws.instanceFor(VULN).instanceId, "HIGH");
         w.aws.scan(w.aws.instanceFor(VULN).instanceId);
         w.aws.scan(w.aws.instanceFor(MEDIUM).instanceId);
+        // Coverage says SUCCESSFUL for all three; the HIGH finding is not listed yet. Reading it now would PASS VULN.
+        expect((await analyze(w)).runs[0]).to.deep.include({ status: "waiting", scanned: 0 });
+        w.aws.advance(5 * MINUTE);
+        expect((await analyze(w)).runs[0], "the finding shows: VULN's read changed").to.deep.include({ status: "waiting", scanned: 0 });
+        w.aws.advanceSeconds(FINDINGS_SETTLE_SECONDS - 5 * 60);
+        expect((await analyze(w)).runs[0], "CLEAN and MEDIUM read the same twice, FINDINGS_SETTLE_SECONDS apart").to.deep.include({ status: "waiting", scanned: 2 });
         w.aws.advance(5 * MINUTE);
         expect((await analyze(w)).runs[0]).to.deep.include({ status: "reported", outcome: "COMPLETED" });
         expectReported(w, runId);
@@ -136,10 +143,10 @@ const duplicateAfterDelivery: CycleScenario = {
         const w = newV2World();
         const runId = await started(w);
         scanAll(w);
-        await analyze(w);
+        await sweepUntilReported(w, runId);
         const published = w.aws.published.length;
         expect((await analyze(w, scanEvent(w.aws.instanceFor(CLEAN).instanceId))).runs).to.deep.equal([]);
-        expect(await visitRun(v2Deps(w), runId, w.aws.instanceFor(CLEAN).instanceId)).to.deep.equal({ runId, status: "already-reported" });
+        expect(await visitRun(v2Deps(w), runId, { instanceId: w.aws.instanceFor(CLEAN).instanceId })).to.deep.equal({ runId, status: "already-reported" });
         w.aws.advanceSeconds(REPORT_CLAIM_SECONDS * 3);
         expect(await visitRun(v2Deps(w), runId)).to.deep.equal({ runId, status: "already-reported" });
         expect(w.aws.published.length).to.equal(published);
@@ -172,16 +179,46 @@ const neverManaged: CycleScenario = {
     },
 };
 
+const neverSettled: CycleScenario = {
+    name: "findings that never settle: the deadline waits FINDINGS_SETTLE_SECONDS more, then NOT ASSESSED saying so; a FAIL found so far stands",
+    async run() {
+        const w = newV2World();
+        const runId = await started(w);
+        const [clean, vuln, medium] = [CLEAN, VULN, MEDIUM].map((imageId) => w.aws.instanceFor(imageId).instanceId);
+        w.aws.advance(10 * MINUTE);
+        w.aws.addFinding(medium, "MEDIUM");
+        w.aws.scan(medium);
+        w.aws.scan(clean);
+        // Every scan event is lost. CLEAN gains a LOW finding before every sweep: no two reads match.
+        // VULN is scanned late and its list still changes at the end.
+        let minutes = 10;
+        for (; !reportOf(w, runId); minutes += 5, w.aws.advance(5 * MINUTE)) {
+            expect(minutes, "reported by deadline + settle time").to.be.at.most(DURATION / 60 + FINDINGS_SETTLE_SECONDS / 60);
+            w.aws.addFinding(clean, "LOW");
+            if (minutes === 55) w.aws.addFinding(vuln, "HIGH"), w.aws.scan(vuln);
+            if (minutes === 65) w.aws.addFinding(vuln, "LOW");
+            await analyze(w);
+        }
+        const report = expectReported(w, runId, { [CLEAN]: "NOT ASSESSED", [VULN]: "FAIL", [MEDIUM]: "PASS" });
+        expect(new Date(report.generatedAt).getTime(), "the deadline, plus the settle time for scans confirmed in time").to.equal(START.getTime() + (DURATION + FINDINGS_SETTLE_SECONDS) * 1000);
+        expect(report.outcome).to.equal("DEADLINE_REACHED");
+        expect(amiOf(report, CLEAN).notAssessed?.detail).to.include("findings had not settled by the deadline");
+        expect(amiOf(report, VULN).counts).to.deep.include({ High: 1, Low: 1 });
+        return v2Outcome(w);
+    },
+};
+
 const unsupportedOs: CycleScenario = {
     name: "unsupported OS: NOT ASSESSED with the reason, reported before the deadline",
     async run() {
         const w = newV2World();
         const runId = await started(w);
         w.aws.advance(8 * MINUTE);
-        w.aws.scan(w.aws.instanceFor(CLEAN).instanceId);
-        w.aws.scan(w.aws.instanceFor(VULN).instanceId);
+        const events = [CLEAN, VULN].map((imageId) => w.aws.scan(w.aws.instanceFor(imageId).instanceId)!);
         w.aws.scan(w.aws.instanceFor(MEDIUM).instanceId, { reason: "UNSUPPORTED_OS" });
-        expect((await analyze(w, scanEvent(w.aws.instanceFor(CLEAN).instanceId))).runs[0]).to.deep.include({ status: "reported", outcome: "COMPLETED" });
+        expect((await analyze(w, events[0])).runs[0]).to.deep.include({ status: "waiting", scanned: 1 });
+        // The events' counts (zero findings) settle both at once.
+        expect((await analyze(w, events[1])).runs[0]).to.deep.include({ status: "reported", outcome: "COMPLETED" });
         const report = expectReported(w, runId, { [CLEAN]: "PASS", [VULN]: "PASS", [MEDIUM]: "NOT ASSESSED" });
         expect(amiOf(report, MEDIUM).notAssessed?.detail).to.include("unsupported OS").and.include("UNSUPPORTED_OS");
         expect(new Date(report.generatedAt).getTime()).to.be.lessThan(START.getTime() + DURATION * 1000);
@@ -232,7 +269,7 @@ const launchFails: CycleScenario = {
         expect(result.amis.find((a) => a.imageId === VULN)?.status).to.equal("LAUNCH_FAILED");
         expect(w.aws.instances.map((i) => i.imageId).sort()).to.deep.equal([CLEAN, MEDIUM].sort());
         scanAll(w);
-        await analyze(w);
+        await sweepUntilReported(w, result.runId);
         const report = expectReported(w, result.runId, { [CLEAN]: "PASS", [VULN]: "NOT ASSESSED", [MEDIUM]: "PASS" });
         expect(amiOf(report, VULN).notAssessed).to.deep.include({ code: "LAUNCH_FAILED" });
         expect(amiOf(report, VULN).notAssessed?.detail).to.include("AuthFailure").and.include("Not authorized");
@@ -273,7 +310,7 @@ const autoMode: CycleScenario = {
         const runId = await started(w);
         expect(w.aws.instances.map((i) => i.imageId).sort()).to.deep.equal([VULN, MEDIUM].sort());
         scanAll(w, { [VULN]: ["CRITICAL"] });
-        await analyze(w);
+        await sweepUntilReported(w, runId);
         const report = expectReported(w, runId, EXPECTED);
         expect(amiOf(report, CLEAN).instanceIds).to.deep.equal([]);
         return v2Outcome(w);
@@ -290,7 +327,7 @@ const reapedBeforeRead: CycleScenario = {
         w.aws.scan(w.aws.instanceFor(VULN).instanceId);
         w.aws.scan(w.aws.instanceFor(MEDIUM).instanceId, { reason: "UNMANAGED_EC2_INSTANCE" });
         w.aws.addFinding(w.aws.instanceFor(VULN).instanceId, "CRITICAL");
-        expect((await analyze(w)).runs[0]).to.deep.include({ status: "waiting", scanned: 2 });
+        expect((await analyze(w)).runs[0], "confirmed, findings not settled yet").to.deep.include({ status: "waiting", scanned: 0 });
         // analyze is broken for hours; the reaper meanwhile terminates the fleet.
         w.aws.advanceSeconds(DURATION + 600 + 1800 + 60);
         expect(await reap(w)).to.have.nested.property("stale.length", 3);
@@ -324,6 +361,7 @@ export const basicScenarios: CycleScenario[] = [
     eventsLost,
     duplicateAfterDelivery,
     neverManaged,
+    neverSettled,
     unsupportedOs,
     scannedBeforeLaunch,
     inspectorOff,

@@ -3,5 +3,6 @@ import { CycleScenario } from "../outcome";
 import { basicScenarios } from "./basic";
 import { crashScenarios } from "./crashes";
 import { throttleScenarios } from "./throttles";
+import { timedScenarios } from "./timed";
 
-export const inspector2Scenarios: CycleScenario[] = [...basicScenarios, ...throttleScenarios, ...crashScenarios];
+export const inspector2Scenarios: CycleScenario[] = [...basicScenarios, ...timedScenarios, ...throttleScenarios, ...crashScenarios];

@@ -1,5 +1,5 @@
-// The calls a fault-free Inspector v2 cycle makes, in order: start's, then one sweep's that finds
-// every instance scanned and reports. Run ids are random, so calls are compared with `<run>` in
+// The calls a fault-free Inspector v2 cycle makes, in order: start's, then the sweeps' that find
+// every instance scanned, wait for its findings to settle, and report. Run ids are random, so calls are compared with `<run>` in
 // their place. The crash scenarios die at each of them and check the calls before are these.
 import { V2World } from "./world";
 
@@ -19,16 +19,33 @@ export const START_CALLS = [
     "PutObject reports/runs/<run>/manifest.json",
 ];
 
+const OPEN_RUN = ["ListObjectsV2 reports/open/", "GetObject reports/runs/<run>/manifest.json", "GetObject reports/runs/<run>/delivered", "ListObjectsV2 reports/runs/<run>/scanned/"];
+// Three scanned markers take two pages (the fake lists two keys a page).
+const RECORDED_RUN = [...OPEN_RUN, "ListObjectsV2 reports/runs/<run>/scanned/"];
+const INSTANCES = ["i-00000000000010000", "i-00000000000010001", "i-00000000000010002"];
+
+/**
+ * The sweeps that find every instance scanned (and the findings lag past) and report, with no scan
+ * event: the first records the scans and reads the findings; the next, five minutes later, reads
+ * the same; the third, FINDINGS_SETTLE_SECONDS after the first, finds them settled and reports.
+ */
+export const RECORD_SWEEP_CALLS = [
+    ...OPEN_RUN,
+    "ListCoverage",
+    "ListCoverage",
+    "ListObjectsV2 reports/runs/<run>/settled/",
+    // Counts of a scan event that came before coverage confirmed the scan (none here).
+    ...INSTANCES.map((id) => `GetObject reports/runs/<run>/scan-events/${id}.json`),
+    "ListFindings",
+    ...INSTANCES.map((id) => `PutObject reports/runs/<run>/scanned/${id}.json`),
+];
+export const UNSETTLED_SWEEP_CALLS = [...RECORDED_RUN, "ListObjectsV2 reports/runs/<run>/settled/", ...INSTANCES.map((id) => `GetObject reports/runs/<run>/scanned/${id}.json`), "ListFindings"];
+
 export const ANALYZE_CALLS = [
-    "ListObjectsV2 reports/open/",
-    "GetObject reports/runs/<run>/manifest.json",
-    "GetObject reports/runs/<run>/delivered",
-    "ListObjectsV2 reports/runs/<run>/scanned/",
-    "ListCoverage",
-    "ListCoverage",
-    "PutObject reports/runs/<run>/scanned/i-00000000000010000.json",
-    "PutObject reports/runs/<run>/scanned/i-00000000000010001.json",
-    "PutObject reports/runs/<run>/scanned/i-00000000000010002.json",
+    ...RECORD_SWEEP_CALLS,
+    ...UNSETTLED_SWEEP_CALLS,
+    ...UNSETTLED_SWEEP_CALLS,
+    ...INSTANCES.map((id) => `PutObject reports/runs/<run>/settled/${id}.json`),
     "PutObject reports/runs/<run>/report.claim",
     "GetObject reports/runs/<run>/delivered",
     "GetObject reports/runs/<run>/evidence.json",

@@ -3,6 +3,7 @@
 // Start has no Lambda retries: what it gives up on waits for the next schedule; analyze has the
 // sweep every five minutes.
 import { expect } from "chai";
+import { FINDINGS_SETTLE_SECONDS } from "../../../../engines/inspector2/settle";
 import { V2StartResult } from "../../../../engines/inspector2/start";
 import { Fault, s3Error } from "../../fakeAws";
 import { CycleScenario } from "../outcome";
@@ -45,7 +46,8 @@ function throttledInStart(command: string): CycleScenario {
             expect(w.aws.instances, "one fleet").to.have.length(3);
             w.aws.advance(10 * MINUTE);
             scanAll(w);
-            expect(await sweepUntilReported(w, runId)).to.equal(1);
+            // No scan events: the third sweep finds the findings settled (two identical reads FINDINGS_SETTLE_SECONDS apart).
+            expect(await sweepUntilReported(w, runId)).to.equal(3);
             expectReported(w, runId, EXPECTED);
             return v2Outcome(w);
         },
@@ -63,7 +65,7 @@ function throttledInAnalyze(command: string): CycleScenario {
             const fault = throttleOnce(w, command);
             const sweeps = await sweepUntilReported(w, runId);
             expect(fault.fired).to.equal(1);
-            expect(sweeps, "reported by the first sweep or the next").to.be.at.most(2);
+            expect(sweeps, "reported by the sweep that finds the findings settled, or the next").to.be.at.most(4);
             const report = expectReported(w, runId, EXPECTED);
             expect(report.instances.terminationFailed).to.deep.equal([]);
             expect(report.instances.terminated).to.have.length(3);
@@ -79,7 +81,11 @@ const throttledPastRetries: CycleScenario = {
         const runId = await started(w);
         w.aws.advance(10 * MINUTE);
         scanAll(w);
-        w.aws.throttle("ListFindings", 20);
+        expect((await analyze(w)).runs[0].status, "the first read of the findings").to.equal("waiting");
+        w.aws.advanceSeconds(FINDINGS_SETTLE_SECONDS);
+        // The settle read goes through; the report's read (the next ListFindings) is throttled.
+        const settleRead = w.aws.callCount("ListFindings");
+        w.aws.throttle("ListFindings", 20, () => w.aws.callCount("ListFindings") > settleRead);
         const thrown = await analyze(w).then(() => undefined, (error: Error) => error);
         expect(thrown?.name).to.equal("ThrottlingException");
         expect(w.aws.reportMessages()).to.have.length(0);

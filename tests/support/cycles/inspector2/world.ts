@@ -8,7 +8,7 @@ import { makeStartHandler, V2StartDeps, V2StartResult, V2StartSettings } from ".
 import { AssessmentReport } from "../../../../pipeline/report";
 import { maxInstanceAgeSeconds } from "../../../../pipeline/stale";
 import { settle } from "../settle";
-import { FakeAws, FAKE_REGION } from "../../fakeAws";
+import { FakeAws, FakeSeverity, FAKE_REGION } from "../../fakeAws";
 
 export const START = new Date("2026-11-23T10:00:00.000Z");
 export const TOPIC = "arn:aws:sns:us-east-1:111122223333:golden-results";
@@ -52,12 +52,13 @@ export const REAP_AFTER_SECONDS = maxInstanceAgeSeconds(SETTINGS);
 
 export const SWEEP = { source: "aws.events", "detail-type": "Scheduled Event", detail: {} };
 
-export function scanEvent(instanceId: string, counts: Record<string, number> = {}) {
+/** An `Inspector2 Scan` event; without `counts`, one that carries no finding-severity-counts. */
+export function scanEvent(instanceId: string, counts?: Record<string, number>) {
     return {
         source: "aws.inspector2",
         "detail-type": "Inspector2 Scan",
         resources: [instanceId],
-        detail: { "scan-status": "INITIAL_SCAN_COMPLETE", "instance-id": instanceId, version: "1.0", "finding-severity-counts": counts },
+        detail: { "scan-status": "INITIAL_SCAN_COMPLETE", "instance-id": instanceId, version: "1.0", ...(counts ? { "finding-severity-counts": counts } : {}) },
     };
 }
 
@@ -118,12 +119,20 @@ export function verdicts(report: AssessmentReport | undefined): Record<string, s
     return Object.fromEntries((report?.amis ?? []).map((ami) => [ami.imageId, ami.verdict]));
 }
 
-/** Every live instance scanned successfully now, with `findings` (severity) on the given AMIs. */
-export function scanAll(w: V2World, findings: Partial<Record<string, ReadonlyArray<"CRITICAL" | "HIGH" | "MEDIUM" | "LOW">>> = { [VULN]: ["HIGH", "LOW"], [MEDIUM]: ["MEDIUM"] }): void {
+/**
+ * Every live instance scanned successfully now, with `findings` (severity) on the given AMIs; then
+ * the findings lag passes, so ListFindings shows them all. The scan events Inspector sent (the
+ * scenario decides whether they arrive).
+ */
+export function scanAll(w: V2World, findings: Partial<Record<string, ReadonlyArray<FakeSeverity>>> = { [VULN]: ["HIGH", "LOW"], [MEDIUM]: ["MEDIUM"] }) {
+    const events = [];
     for (const instance of w.aws.liveInstances()) {
         for (const severity of findings[instance.imageId] ?? []) w.aws.addFinding(instance.instanceId, severity);
-        w.aws.scan(instance.instanceId);
+        const event = w.aws.scan(instance.instanceId);
+        if (event) events.push(event);
     }
+    w.aws.advance(w.aws.findingsLagMs);
+    return events;
 }
 
 /**

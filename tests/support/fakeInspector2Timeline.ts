@@ -1,0 +1,150 @@
+// A time-based model of how Inspector v2 comes to scan a newly launched EC2 instance, driving
+// FakeAws: the SSM agent registers, SSM inventory runs on its cycle, the package scan follows, its
+// findings show in ListFindings after a lag, deep inspection collects language packages on its own
+// cycle, hybrid mode scans agentlessly every hour, and each scan sends a best-effort event.
+// Sources per timing in INSPECTOR2_TIMINGS; docs/inspector2-timings.md summarises them.
+import type { FakeAws, FakeInstance, FakeSeverity } from "./fakeAws";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface Inspector2Timings {
+    /** Launch to the SSM agent registering the instance (managed instances only). */
+    ssmOnlineMs: number;
+    /** SSM inventory (Inspector's association) runs on this cycle, account-wide. */
+    inventoryIntervalMs: number;
+    /** Where in its cycle inventory runs: cycle k runs at origin + phase + k * interval. */
+    inventoryPhaseMs: number;
+    /** Inventory to the package scan's coverage row saying so. */
+    scanAfterInventoryMs: number;
+    /** Deep inspection (language packages) collects on this cycle. */
+    deepInspectionIntervalMs: number;
+    deepInspectionPhaseMs: number;
+    /** Hybrid scan mode's agentless scans of new instances, every hour; undefined: not hybrid. */
+    agentlessIntervalMs?: number;
+    agentlessPhaseMs: number;
+    /** How long agentless collection and analysis take. */
+    agentlessScanMs: number;
+}
+
+/**
+ * The modelled timings and their sources (reference = ../shared/reference/inspector2.md).
+ * [?] marks an assumption where no source gives a number; each is chosen so that the engine
+ * waits longer, never less, than a faster reality would need.
+ */
+export const INSPECTOR2_TIMINGS: Inspector2Timings = {
+    // [?] SSM agent starts at boot and registers within minutes (SSM user guide, "Working with SSM Agent").
+    ssmOnlineMs: 3 * MINUTE,
+    // Reference section 10: SSM inventory is evaluated every 30 minutes (Inspector user guide, EC2 scanning).
+    inventoryIntervalMs: 30 * MINUTE,
+    inventoryPhaseMs: 10 * MINUTE,
+    // [?] The scan follows inventory within minutes.
+    scanAfterInventoryMs: 2 * MINUTE,
+    // Reference section 10: the Inspector SSM plugin collects language packages every 6 hours.
+    deepInspectionIntervalMs: 6 * HOUR,
+    deepInspectionPhaseMs: 5 * HOUR,
+    // Reference section 10: hybrid mode scans newly eligible instances agentlessly every hour.
+    agentlessIntervalMs: undefined,
+    agentlessPhaseMs: 0,
+    // [?] Agentless collection takes minutes (snapshot, analysis).
+    agentlessScanMs: 5 * MINUTE,
+};
+
+/** One finding a scan of an instance from this AMI produces. */
+export interface ModelFinding {
+    severity: FakeSeverity;
+    vendorSeverity?: string;
+    /** A language package (Java, Python, Node): found only by deep inspection. */
+    language?: boolean;
+}
+
+export interface TimedEvent {
+    at: number;
+    instanceId: string;
+    event: ReturnType<FakeAws["scanEvent"]>;
+}
+
+interface Stage {
+    at: number;
+    apply: () => void;
+}
+
+/** The first time origin + phase + k * interval (k >= 0) at or after `from`. */
+export function nextCycle(origin: number, phase: number, interval: number, from: number): number {
+    const first = origin + phase;
+    return from <= first ? first : first + Math.ceil((from - first) / interval) * interval;
+}
+
+export class Inspector2Timeline {
+    readonly events: TimedEvent[] = [];
+    /** Per instance: when its first agent-based package scan landed (OS packages). */
+    readonly firstScans = new Map<string, number>();
+    private readonly done = new Map<string, number>();
+    private readonly origin: number;
+
+    constructor(
+        private readonly aws: FakeAws,
+        readonly timings: Inspector2Timings,
+        private readonly findingsByAmi: Record<string, ModelFinding[]>,
+        /** Instances whose SSM agent never registers (no profile, no route). */
+        private readonly unmanaged: (instance: FakeInstance) => boolean = () => false,
+    ) {
+        this.origin = aws.ms;
+        aws.beforeInspector = () => this.tick();
+    }
+
+    /** Applies every stage due by now, in time order. Idempotent. */
+    tick(): void {
+        for (const instance of this.aws.instances) {
+            if (this.aws.excluded(instance.instanceId)) continue;
+            const stages = this.stagesOf(instance);
+            let next = this.done.get(instance.instanceId) ?? 0;
+            while (next < stages.length && stages[next].at <= this.aws.ms) stages[next++].apply();
+            this.done.set(instance.instanceId, next);
+        }
+    }
+
+    /** Events sent since the last call (Inspector sends them best effort: the caller may drop some). */
+    takeEvents(): TimedEvent[] {
+        return this.events.splice(0, this.events.length);
+    }
+
+    private stagesOf(instance: FakeInstance): Stage[] {
+        const t = this.timings;
+        const id = instance.instanceId;
+        const launch = instance.launchTime.getTime();
+        const alive = () => instance.state === "running" || instance.state === "pending";
+        // OS-package findings first: the first scan adds those, deep inspection the rest.
+        const all = this.findingsByAmi[instance.imageId] ?? [];
+        const findings = [...all.filter((f) => !f.language), ...all.filter((f) => f.language)];
+        const deepActive = this.aws.deepInspectionStatus === "ACTIVATED";
+        const stages: Stage[] = [{ at: launch + MINUTE, apply: () => alive() && this.aws.scan(id, { reason: "UNMANAGED_EC2_INSTANCE" }) }];
+        const managed = !this.unmanaged(instance);
+        const ssm = launch + t.ssmOnlineMs;
+        const scan = managed ? nextCycle(this.origin, t.inventoryPhaseMs, t.inventoryIntervalMs, ssm) + t.scanAfterInventoryMs : Infinity;
+        if (t.agentlessIntervalMs !== undefined) {
+            // Hybrid mode: an agentless scan of an instance SSM does not (yet) manage.
+            const agentless = nextCycle(this.origin, t.agentlessPhaseMs, t.agentlessIntervalMs, launch + MINUTE) + t.agentlessScanMs;
+            if (agentless < scan && (!managed || agentless < ssm)) stages.push({ at: agentless, apply: () => alive() && this.scanWith(id, agentless, findings.filter((f) => !f.language), { scanMode: "EC2_AGENTLESS" }) });
+        }
+        if (managed) stages.push({ at: ssm, apply: () => alive() && this.aws.coverage.get(id)?.scanMode !== "EC2_AGENTLESS" && this.aws.scan(id, { reason: "PENDING_INITIAL_SCAN" }) });
+        if (!managed) return stages.sort((a, b) => a.at - b.at);
+        const deep = nextCycle(this.origin, t.deepInspectionPhaseMs, t.deepInspectionIntervalMs, ssm) + t.scanAfterInventoryMs;
+        const deepInFirstScan = !deepActive || deep <= scan;
+        stages.push({
+            at: scan,
+            apply: () => alive() && this.scanWith(id, scan, deepInFirstScan ? findings : findings.filter((f) => !f.language), { reason: deepInFirstScan ? "SUCCESSFUL" : "DEEP_INSPECTION_NO_INVENTORY" }),
+        });
+        if (!deepInFirstScan) stages.push({ at: deep, apply: () => alive() && this.scanWith(id, deep, findings, { reason: "SUCCESSFUL" }) });
+        return stages.sort((a, b) => a.at - b.at);
+    }
+
+    /** The scan at `at`: the findings it produces that the instance lacks, the coverage row, the event. */
+    private scanWith(instanceId: string, at: number, findings: ModelFinding[], options: { reason?: string; scanMode?: string }): void {
+        const have = this.aws.findings.filter((f) => f.resources?.[0]?.id === instanceId).length;
+        for (const finding of findings.slice(have)) this.aws.addFinding(instanceId, finding.severity, undefined, { vendorSeverity: finding.vendorSeverity, awaitNextScan: true });
+        const event = this.aws.scan(instanceId, { ...options, at: new Date(at) });
+        if (options.scanMode === undefined && !this.firstScans.has(instanceId)) this.firstScans.set(instanceId, at);
+        if (event) this.events.push({ at, instanceId, event });
+    }
+}
