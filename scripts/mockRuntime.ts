@@ -242,7 +242,11 @@ async function plannedResources(
 function cleanError(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
     const invalid = /Invalid [\s\S]*$/.exec(message);
-    return (invalid ? invalid[0] : message).split("\n")[0];
+    if (!invalid) return message.split("\n")[0];
+    // ConfigErrors puts one "Invalid ..." line per key: keep them all, drop what Pulumi appended.
+    const lines = invalid[0].split("\n");
+    const end = lines.findIndex((line) => !line.startsWith("Invalid "));
+    return lines.slice(0, end < 0 ? lines.length : Math.max(end, 1)).join("\n");
 }
 
 /** Runs this project's index.ts afresh under mocks. */
