@@ -1,6 +1,7 @@
 // The plan summary is read from resources generically: new engines and unknown types are shown, never fatal.
 import { expect } from "chai";
-import { Plan, PlannedResource } from "../../scripts/mockRuntime";
+import { INSPECTOR2_REGION_NAMES } from "../../engines/inspector2/regions";
+import { Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
 import { COMPONENT_TYPE, regionPlans, renderSummary, statementLine } from "../../scripts/planReport";
 
 const C = "gaa-v2-eu-west-1";
@@ -69,5 +70,26 @@ describe("plan summary (generic)", () => {
             "A: s3:GetObject on r1, r2 [StringLike s3:prefix=a/*|b/*]",
         );
         expect(statementLine({ Effect: "Deny", Principal: "*", NotAction: ["iam:*"], Resource: "*" })).to.equal("(no Sid): DENY every action except iam:* for * on *");
+    });
+
+    it("stays within 100 lines of at most 120 characters at 14 regions, one of them configured differently", async function () {
+        this.timeout(600_000);
+        const regions = INSPECTOR2_REGION_NAMES.filter((r) => !r.startsWith("us-gov-") && !r.startsWith("cn-")).slice(0, 14);
+        expect(regions).to.have.length(14);
+        const config = {
+            "aws:region": regions[0],
+            "golden-ami-assessment:regions": JSON.stringify(regions),
+            "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }),
+            "golden-ami-assessment:notificationEmails": JSON.stringify(["secops@example.com"]),
+            "golden-ami-assessment:subnets": JSON.stringify({ [regions[13]]: "subnet-0123456789abcdef0" }),
+        };
+        const plan = await planIndex({ stack: "wide", config });
+        const text = renderSummary("wide", regionPlans(plan, "wide", regions), plan.warnings);
+        const lines = text.trimEnd().split("\n");
+        expect(lines.length, text).to.be.at.most(100);
+        expect(lines.filter((line) => line.length > 120)).to.deep.equal([]);
+        expect(text).to.contain(`=== 13 regions alike: ${regions.slice(0, 3).join(", ")}`);
+        expect(text).to.contain(`=== ${regions[13]}: component gaa-wide-${regions[13]}`);
+        for (const region of regions) expect(text).to.contain(region);
     });
 });
