@@ -6,3 +6,4 @@ export { INSPECTOR2_REGION_NAMES } from "../engines/inspector2/regions";
 export { RulesPackageName, ENGINE_NAMES } from "./engines";
 export { ScanMode } from "./config";
 export { EngineName, Severity } from "../pipeline/settings";
+export { setAssessmentMocks, MockedResource, MockCloud, MOCK_ACCOUNT } from "./testing";

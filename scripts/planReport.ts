@@ -423,28 +423,49 @@ function normalized(lines: string[], region: string): string[] {
     );
 }
 
-/** Regions whose normalized summaries are identical, in plan order, with those lines. */
-export function regionGroups(plans: Record<string, RegionPlan>): { regions: string[]; lines: string[] }[] {
-    const groups = new Map<string, { regions: string[]; lines: string[] }>();
+export interface RegionGroup {
+    regions: string[];
+    /** What is printed: the real lines for one region, the normalized ones for several; cut to the width. */
+    lines: string[];
+    /** The normalized lines, to compare groups. */
+    normalized: string[];
+}
+
+/** Regions whose normalized summaries are identical, in plan order. */
+export function regionGroups(plans: Record<string, RegionPlan>): RegionGroup[] {
+    const groups = new Map<string, RegionGroup>();
     for (const [region, plan] of Object.entries(plans)) {
         const lines = regionLines(plan);
         const same = normalized(lines, region);
         const key = same.join("\n");
         const group = groups.get(key);
         if (group) group.regions.push(region);
-        else groups.set(key, { regions: [region], lines });
+        else groups.set(key, { regions: [region], lines, normalized: same });
     }
     // A group of one shows its real values; a larger group the normalized ones.
-    for (const [key, group] of groups) group.lines = (group.regions.length > 1 ? key.split("\n") : group.lines).map(cut);
+    for (const group of groups.values()) group.lines = (group.regions.length > 1 ? group.normalized : group.lines).map(cut);
     return [...groups.values()];
+}
+
+/** The lines of `group` that `first` lacks (+) and those of `first` it lacks (-), or undefined when most differ. */
+function differences(group: RegionGroup, first: RegionGroup): string[] | undefined {
+    const count = (lines: string[]) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+    const mine = count(group.normalized);
+    const theirs = count(first.normalized);
+    const added = group.normalized.flatMap((line, i) => ((theirs.get(line) ?? 0) > 0 ? (theirs.set(line, theirs.get(line)! - 1), []) : [`+ ${group.lines[i].trimStart()}`]));
+    const removed = first.normalized.flatMap((line, i) => ((mine.get(line) ?? 0) > 0 ? (mine.set(line, mine.get(line)! - 1), []) : [`- ${first.lines[i].trimStart()}`]));
+    const changed = [...removed, ...added];
+    return changed.length * 2 < group.normalized.length ? changed.map((line) => cut(`  ${line}`)) : undefined;
 }
 
 export function renderSummary(stack: string, plans: Record<string, RegionPlan>, planWarnings: string[] = [], configNotes: string[] = []): string {
     const lines = header(stack, planWarnings, configNotes).flatMap((line) => wrap(line.split(" "), SUMMARY_WIDTH, " "));
     lines.push("Summary: regions configured alike share one block; ARNs without partition, region and account; long lines cut (…).");
     lines.push("`npm run plan -- --details` prints every resource and policy document in full.");
-    for (const group of regionGroups(plans)) {
+    const groups = regionGroups(plans);
+    for (const group of groups) {
         const resources = plans[group.regions[0]].resources.length;
+        const first = groups[0];
         if (group.regions.length === 1) {
             lines.push("", `=== ${group.regions[0]}: component ${plans[group.regions[0]].component}, ${resources} resources`);
         } else {
@@ -452,7 +473,9 @@ export function renderSummary(stack: string, plans: Record<string, RegionPlan>, 
             lines.push("", `=== ${group.regions.length} regions alike: ${list[0]}`, ...list.slice(1).map((l) => `    ${l}`));
             lines.push(`  component   gaa-${stack}-<region> in each, ${resources} resources each (<region>, IDs and name suffixes differ)`);
         }
-        lines.push(...group.lines);
+        const changed = group === first ? undefined : differences(group, first);
+        if (changed) lines.push(`  as ${first.regions.length > 1 ? `the ${first.regions.length} regions` : first.regions[0]} above, except (- there, + here):`, ...changed);
+        else lines.push(...group.lines);
     }
     lines.push("");
     return lines.join("\n");

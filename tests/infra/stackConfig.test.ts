@@ -1,5 +1,10 @@
 // One test per config rule: each bad value fails naming the key, the value and what is allowed.
 import { expect } from "chai";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { STACK_CONFIG_KEYS } from "../../components/configKeys";
+import { DEFAULTS } from "../../components/defaults";
 import { readStackConfig } from "../../components/stackConfig";
 
 const VALID: Record<string, string> = { amiTags: JSON.stringify({ golden: "true" }) };
@@ -161,6 +166,19 @@ describe("stack config", () => {
         }
         for (const bad of ["rate(1 days)", "rate(7 day)", "rate(0 minutes)", "rate(1 week)", "cron(0 6 * * *)", "every monday", "cron(0 6 ? * MON * 2026)"]) {
             it(`rejects ${bad}`, () => expectError({ schedule: bad }, "golden-ami-assessment:schedule", JSON.stringify(bad), "rate(N unit)", "cron("));
+        }
+    });
+
+    it("declares its keys in Pulumi.yaml with the program's descriptions and defaults; the others say why not", () => {
+        const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, any> };
+        const undeclared = Object.keys(STACK_CONFIG_KEYS).filter((key) => !(key in project.config));
+        expect(undeclared).to.deep.equal(["regions", "amiTags", "rulesPackages", "instanceTypes", "subnets"]);
+        const defaults: Record<string, unknown> = { ...DEFAULTS, notificationEmails: [] };
+        for (const [key, declared] of Object.entries(project.config)) {
+            expect(STACK_CONFIG_KEYS, key).to.have.property(key);
+            expect(declared.description, key).to.equal(STACK_CONFIG_KEYS[key as keyof typeof STACK_CONFIG_KEYS]);
+            expect(declared.default, key).to.deep.equal(defaults[key]);
+            expect(["string", "integer", "boolean", "array"], key).to.include(declared.type);
         }
     });
 
