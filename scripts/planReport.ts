@@ -469,7 +469,7 @@ export function renderSummary(stack: string, plans: Record<string, RegionPlan>, 
         if (group.regions.length === 1) {
             lines.push("", `=== ${group.regions[0]}: component ${plans[group.regions[0]].component}, ${resources} resources`);
         } else {
-            const list = wrap(group.regions, SUMMARY_WIDTH - 8);
+            const list = wrap(group.regions, SUMMARY_WIDTH - 26);
             lines.push("", `=== ${group.regions.length} regions alike: ${list[0]}`, ...list.slice(1).map((l) => `    ${l}`));
             lines.push(`  component   gaa-${stack}-<region> in each, ${resources} resources each (<region>, IDs and name suffixes differ)`);
         }
