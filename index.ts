@@ -5,7 +5,8 @@ import { GoldenAmiAssessment } from "./components/goldenAmiAssessment";
 import { CONFIG_NAMESPACE, componentName, readStackConfig } from "./components/stackConfig";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
-const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"));
+// Every key of the stack, so that a misspelled one is refused instead of silently ignored.
+const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"), Object.keys(pulumi.runtime.allConfig()));
 
 /** Outputs keyed by region. */
 export const assessments: Record<string, object> = {};

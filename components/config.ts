@@ -11,8 +11,18 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+/** Stands for a value an error must not print (a key we do not know may hold a decrypted secret). */
+export const VALUE_NOT_SHOWN = Symbol("value not shown");
+
 function show(value: unknown): string {
-    return value === undefined ? "(not set)" : JSON.stringify(value);
+    return value === undefined ? "(not set)" : value === VALUE_NOT_SHOWN ? "(value not shown)" : JSON.stringify(value);
+}
+
+/** Several config errors at once: one line each, so one run reports them all. */
+export class ConfigErrors extends pulumi.RunError {
+    constructor(public readonly errors: readonly ConfigError[]) {
+        super(errors.map((error) => error.message).join("\n"));
+    }
 }
 
 export const DURATIONS: Readonly<Record<string, number>> = { "15m": 900, "1h": 3600, "8h": 28800, "12h": 43200, "24h": 86400 };
@@ -251,14 +261,24 @@ export function validateAmiOwners(key: string, value: unknown): string[] {
     return [...new Set(value as string[])];
 }
 
+/** Refuses a duration shorter than the engine's scans can finish in (v2: SSM inventory's 30-minute cycle). */
+export function validateDurationForEngine(key: string, value: unknown, seconds: number, engine: EngineFacts): number {
+    const { seconds: minimum, reason } = engine.minimumDuration;
+    if (seconds < minimum) throw new ConfigError(key, value, `${seconds} s is shorter than the ${minimum} s minimum with engine ${engine.name}: ${reason}`);
+    return seconds;
+}
+
 export function validateRulesPackages(key: string, value: unknown, engine: EngineFacts): RulesPackageName[] {
-    const allowed = `must be a non-empty list of ${engine.rulesPackages.join(", ")} with engine ${engine.name}`;
+    const offered = engine.rulesPackages.filter((name) => !engine.refusedRulesPackages[name]);
+    const allowed = `must be a non-empty list of ${offered.join(", ")} with engine ${engine.name}`;
     if (!Array.isArray(value) || value.length === 0) throw new ConfigError(key, value, allowed);
     for (const name of value) {
         if (!RULES_PACKAGE_NAMES.includes(name)) throw new ConfigError(key, value, `unknown rules package ${show(name)}; ${allowed}`);
         if (!engine.rulesPackages.includes(name)) {
             throw new ConfigError(key, value, `rules package ${show(name)} is not available with engine ${engine.name} (${engine.label}); ${allowed}`);
         }
+        const refusal = engine.refusedRulesPackages[name as RulesPackageName];
+        if (refusal) throw new ConfigError(key, value, `rules package ${show(name)} is refused with engine ${engine.name}: ${refusal}`);
     }
     return [...new Set(value as RulesPackageName[])];
 }
@@ -295,7 +315,21 @@ export function validateEnableInspector(key: string, value: unknown, engine: Eng
 export const ARCHITECTURES = ["x86_64", "arm64"];
 export const DEFAULT_INSTANCE_TYPES: Readonly<Record<string, string>> = { x86_64: "t3.medium", arm64: "t4g.medium" };
 
-/** Instance type per architecture, merged over the defaults. */
+/**
+ * The architecture an instance type's family runs, from EC2's naming convention (EC2 User Guide,
+ * "Amazon EC2 instance type naming conventions"): family = series + generation + options, and the
+ * first option letter "g" means AWS Graviton (arm64), as in t4g, m7gd, c7gn, im4gn, is4gen, g5g;
+ * a1 is the first Graviton family. Mac families need a dedicated host, which this component does
+ * not use. Everything else (Intel "i", AMD "a", or no letter) is x86_64.
+ */
+export function instanceTypeArchitecture(type: string): "x86_64" | "arm64" | "mac" {
+    const family = type.split(".")[0];
+    if (/^mac/.test(family)) return "mac";
+    if (family === "a1") return "arm64";
+    return /^[a-z]+\d+g/.test(family) ? "arm64" : "x86_64";
+}
+
+/** Instance type per architecture, merged over the defaults; the type's family must run that architecture. */
 export function validateInstanceTypes(key: string, value: unknown): Record<string, string> {
     if (value === undefined) return { ...DEFAULT_INSTANCE_TYPES };
     const allowed = `must map ${ARCHITECTURES.join(" or ")} to an instance type such as "t3.medium"`;
@@ -304,6 +338,16 @@ export function validateInstanceTypes(key: string, value: unknown): Record<strin
         if (!ARCHITECTURES.includes(arch)) throw new ConfigError(key, value, `unknown architecture ${show(arch)}; ${allowed}`);
         if (typeof type !== "string" || !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) {
             throw new ConfigError(key, value, `${show(type)} is not an instance type; ${allowed}`);
+        }
+        const runs = instanceTypeArchitecture(type);
+        if (runs !== arch) {
+            const why = runs === "mac" ? "Mac instances need a dedicated host" : `the ${type.split(".")[0]} family runs ${runs}`;
+            throw new ConfigError(
+                `${key}.${arch}`,
+                type,
+                `${why}, not ${arch}; by EC2's naming convention Graviton (arm64) families carry a "g" after the generation (t4g, m7g, c7gn) or are a1, ` +
+                    `all others are x86_64 (defaults: ${Object.entries(DEFAULT_INSTANCE_TYPES).map(([a, t]) => `${a} ${t}`).join(", ")})`,
+            );
         }
     }
     return { ...DEFAULT_INSTANCE_TYPES, ...(value as Record<string, string>) };

@@ -18,6 +18,10 @@ export interface EngineFacts {
     rulesPackagesIn: (region: string) => RulesPackageName[];
     /** Used when rulesPackages is not set. */
     defaultRulesPackages: RulesPackageName[];
+    /** Packages the engine names but this component refuses, with the reason the refusal gives. */
+    refusedRulesPackages: Partial<Record<RulesPackageName, string>>;
+    /** The shortest duration in which a scan can finish, with the reason. */
+    minimumDuration: { seconds: number; reason: string };
 }
 
 const ENGINES: Record<EngineName, EngineFacts> = {
@@ -29,6 +33,18 @@ const ENGINES: Record<EngineName, EngineFacts> = {
         rulesPackagesIn: () => [...INSPECTOR2_RULES_PACKAGES],
         // The package scan is what proves an AMI; CIS adds a second scan and cost, so it is opt-in.
         defaultRulesPackages: ["cve"],
+        // Issue 17; reference/inspector2.md section 10.
+        refusedRulesPackages: {
+            "network-reachability":
+                "Inspector v2 runs network reachability every 12 to 24 hours, outside the run; the run reads coverage only for package scans; " +
+                "and the reachability of a throwaway instance with no ingress says nothing about the AMI. Use cve (and cis), or engine classic",
+        },
+        // SSM inventory, which v2's package scan reads, is evaluated every 30 minutes (user guide, EC2 scanning, "Last scanned";
+        // reference/inspector2.md section 10), so a 15-minute run almost always ends NOT ASSESSED; 1h is the next duration up.
+        minimumDuration: {
+            seconds: 3600,
+            reason: "Inspector v2 scans from SSM inventory, which is collected every 30 minutes, so a shorter run almost always ends NOT ASSESSED; use 1h or longer, or engine classic",
+        },
     },
     classic: {
         name: "classic",
@@ -37,6 +53,9 @@ const ENGINES: Record<EngineName, EngineFacts> = {
         rulesPackages: ["cve", "cis", "security-best-practices", "network-reachability"],
         rulesPackagesIn: (region) => Object.keys(regionFacts(region).rulesPackageIds) as RulesPackageName[],
         defaultRulesPackages: ["cve", "cis", "security-best-practices"],
+        refusedRulesPackages: {},
+        // Classic's assessment runs as long as its template says; the console's shortest is 15 minutes.
+        minimumDuration: { seconds: 900, reason: "Inspector Classic's shortest assessment is 15 minutes" },
     },
 };
 

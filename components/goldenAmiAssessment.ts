@@ -12,6 +12,7 @@ import {
     validateAmiTags,
     validateComponentName,
     validateDuration,
+    validateDurationForEngine,
     validateEmails,
     validateEnableInspector,
     validateEngine,
@@ -108,8 +109,9 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
 
     constructor(name: string, args: GoldenAmiAssessmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("golden-ami-assessment:index:GoldenAmiAssessment", name, {}, opts);
-        const { key, region, engineName, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId } = validatedArgs(name, args);
-        const { maxConcurrentInstances, kmsKeyArns, deprecateFailingAmis, reserveStartConcurrency } = validatedLaunchArgs(name, args, region, partition);
+        // Before any child exists: a bad plain argument throws a ResourceError naming it.
+        const { key, region, engineName, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId } = asResourceError(this, () => validatedArgs(name, args, this));
+        const { maxConcurrentInstances, kmsKeyArns, deprecateFailingAmis, reserveStartConcurrency } = asResourceError(this, () => validatedLaunchArgs(name, args, region, partition, this));
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
@@ -220,13 +222,38 @@ function reaperFunction(
     );
 }
 
+/** A ConfigError as a ResourceError of the component, so Pulumi names the resource and prints no stack trace. */
+function asResourceError<T>(resource: pulumi.Resource, validate: () => T): T {
+    try {
+        return validate();
+    } catch (error) {
+        if (error instanceof ConfigError) throw new pulumi.ResourceError(error.message, resource);
+        throw error;
+    }
+}
+
+/** True when `value` holds no Output or Promise at any depth: it can be checked now. */
+function isPlain(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function")) return false;
+    if (Array.isArray(value)) return value.every(isPlain);
+    if (typeof value === "object" && value !== null) return Object.values(value).every(isPlain);
+    return true;
+}
+
+/** A plain argument is checked at once (before any child exists); an Output when it resolves. Either failure is a ResourceError. */
+function checkedInput<T>(value: unknown, validate: (v: any) => T, resource: pulumi.Resource): pulumi.Output<T> {
+    if (isPlain(value)) return pulumi.output(asResourceError(resource, () => validate(value))) as pulumi.Output<T>;
+    const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>) as pulumi.Output<unknown>;
+    return output.apply((v) => asResourceError(resource, () => validate(v)));
+}
+
 /** What bounds a run's launches and what it may change, each checked under its name. */
-function validatedLaunchArgs(name: string, args: GoldenAmiAssessmentArgs, region: string, partition: Partition) {
+function validatedLaunchArgs(name: string, args: GoldenAmiAssessmentArgs, region: string, partition: Partition, parent: pulumi.Resource) {
     const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
     return {
-        maxConcurrentInstances: pulumi.output(args.maxConcurrentInstances ?? DEFAULTS.maxConcurrentInstances).apply((v) => validateMaxConcurrentInstances(key("maxConcurrentInstances"), v)),
+        maxConcurrentInstances: checkedInput(args.maxConcurrentInstances ?? DEFAULTS.maxConcurrentInstances, (v) => validateMaxConcurrentInstances(key("maxConcurrentInstances"), v), parent),
         // A key works only in its own region: each region's component is granted its own keys.
-        kmsKeyArns: pulumi.output(args.kmsKeyArns ?? DEFAULTS.kmsKeyArns).apply((v) => kmsKeysInRegion(validateKmsKeyArns(key("kmsKeyArns"), v, partition), region)),
+        kmsKeyArns: checkedInput(args.kmsKeyArns ?? DEFAULTS.kmsKeyArns, (v) => kmsKeysInRegion(validateKmsKeyArns(key("kmsKeyArns"), v, partition), region), parent),
         deprecateFailingAmis: validateFlag(key("deprecateFailingAmis"), args.deprecateFailingAmis ?? DEFAULTS.deprecateFailingAmis),
         reserveStartConcurrency: validateFlag(key("reserveStartConcurrency"), args.reserveStartConcurrency ?? DEFAULTS.reserveStartConcurrency),
     };
@@ -236,7 +263,7 @@ function validatedLaunchArgs(name: string, args: GoldenAmiAssessmentArgs, region
  * Every argument checked under its name: plain values (engine, region, scan mode, names, bounds)
  * at once, Inputs when they resolve; a bad value fails the preview with key, value and what is allowed.
  */
-function validatedArgs(name: string, args: GoldenAmiAssessmentArgs) {
+function validatedArgs(name: string, args: GoldenAmiAssessmentArgs, parent: pulumi.Resource) {
     const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
     const region = args.region;
     const engineName = validateEngine(key("engine"), args.engine ?? DEFAULTS.engine);
@@ -252,21 +279,23 @@ function validatedArgs(name: string, args: GoldenAmiAssessmentArgs) {
     const reapGraceSeconds = validateReapGraceSeconds(key("reapGraceSeconds"), args.reapGraceSeconds ?? DEFAULTS.reapGraceSeconds);
 
     // Validate every argument; plain values fail at once, outputs when they resolve.
-    const amiTags = pulumi.output(args.amiTags).apply((v) => validateAmiTags(key("amiTags"), v));
-    const amiOwners = pulumi.output(args.amiOwners ?? DEFAULTS.amiOwners).apply((v) => validateAmiOwners(key("amiOwners"), v));
-    const rulesPackages = pulumi.output(args.rulesPackages ?? facts.defaultRulesPackages).apply((v) => {
+    const check = <T>(value: unknown, validate: (v: any) => T) => checkedInput(value, validate, parent);
+    const amiTags = check(args.amiTags, (v) => validateAmiTags(key("amiTags"), v));
+    const amiOwners = check(args.amiOwners ?? DEFAULTS.amiOwners, (v) => validateAmiOwners(key("amiOwners"), v));
+    const rulesPackages = check(args.rulesPackages ?? facts.defaultRulesPackages, (v) => {
         const packages = validateRulesPackages(key("rulesPackages"), v, facts);
         validateRulesPackagesInRegion(key("rulesPackages"), packages, region, facts);
         return packages;
     });
-    const durationSeconds = pulumi.output(args.duration ?? DEFAULTS.duration).apply((v) => validateDuration(key("duration"), v));
-    const schedule = pulumi
-        .all([args.schedule ?? DEFAULTS.schedule, durationSeconds])
-        .apply(([v, seconds]) => validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), v), { durationSeconds: seconds, agentWaitSeconds, reapGraceSeconds }));
-    const instanceTypes = pulumi.output(args.instanceTypes).apply((v) => validateInstanceTypes(key("instanceTypes"), v));
-    const severityThreshold = pulumi.output(args.severityThreshold ?? DEFAULTS.severityThreshold).apply((v) => validateSeverity(key("severityThreshold"), v));
-    const reportRetentionDays = pulumi.output(args.reportRetentionDays ?? DEFAULTS.reportRetentionDays).apply((v) => validateRetentionDays(key("reportRetentionDays"), v));
-    const notificationEmails = (args.notificationEmails ?? []).map((email) => pulumi.output(email).apply((v) => validateEmails(key("notificationEmails"), [v])[0]));
-    const subnetId = args.subnetId === undefined ? undefined : pulumi.output(args.subnetId).apply((v) => validateSubnetId(key("subnetId"), v));
+    const duration = args.duration ?? DEFAULTS.duration;
+    const durationSeconds = check(duration, (v) => validateDurationForEngine(key("duration"), v, validateDuration(key("duration"), v), facts));
+    const schedule = check(pulumi.all([args.schedule ?? DEFAULTS.schedule, durationSeconds]), ([v, seconds]: [string, number]) =>
+        validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), v), { durationSeconds: seconds, agentWaitSeconds, reapGraceSeconds }),
+    );
+    const instanceTypes = check(args.instanceTypes, (v) => validateInstanceTypes(key("instanceTypes"), v));
+    const severityThreshold = check(args.severityThreshold ?? DEFAULTS.severityThreshold, (v) => validateSeverity(key("severityThreshold"), v));
+    const reportRetentionDays = check(args.reportRetentionDays ?? DEFAULTS.reportRetentionDays, (v) => validateRetentionDays(key("reportRetentionDays"), v));
+    const notificationEmails = (args.notificationEmails ?? []).map((email) => check(email, (v) => validateEmails(key("notificationEmails"), [v])[0]));
+    const subnetId = args.subnetId === undefined ? undefined : check(args.subnetId, (v) => validateSubnetId(key("subnetId"), v));
     return { key, region, engineName, facts, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId };
 }

@@ -7,3 +7,4 @@ export { RulesPackageName, ENGINE_NAMES } from "./engines";
 export { ScanMode } from "./config";
 export { EngineName, Severity } from "../pipeline/settings";
 export { runDoctor, DoctorOptions } from "../doctor/runDoctor";
+export { setAssessmentMocks, MockedResource, MockCloud, MOCK_ACCOUNT } from "./testing";

@@ -27,6 +27,20 @@ export function validateKmsKeyArns(key: string, value: unknown, partition: Parti
     return [...new Set(value as string[])].sort();
 }
 
+/** A stack grants each region's component only that region's keys: a key of a region the stack does not deploy would be dropped unused. */
+export function validateKmsKeysInRegions(key: string, arns: readonly string[], regions: readonly string[]): string[] {
+    const elsewhere = arns.filter((arn) => !regions.includes(arn.split(":")[3]));
+    if (elsewhere.length > 0) {
+        throw new ConfigError(
+            key,
+            elsewhere,
+            `a KMS key works only in its own region, and ${elsewhere.map((arn) => arn.split(":")[3]).join(", ")} is not one of the configured regions ` +
+                `(${regions.join(", ")}); add the region to golden-ami-assessment:regions, or list the key's replica ARN in a configured region`,
+        );
+    }
+    return [...arns];
+}
+
 /** The keys of one region: a KMS key works only in its own region (a multi-Region replica has its own ARN). */
 export function kmsKeysInRegion(arns: ReadonlyArray<string>, region: string): string[] {
     return arns.filter((arn) => arn.split(":")[3] === region);

@@ -4,6 +4,8 @@ import { RulesPackageName, engineFacts } from "./engines";
 import { DEFAULTS } from "./defaults";
 import {
     ConfigError,
+    ConfigErrors,
+    validateDurationForEngine,
     validateAmiOwners,
     validateAmiTags,
     ScanMode,
@@ -24,7 +26,8 @@ import {
     validateSubnets,
 } from "./config";
 
-import { validateFlag, validateKmsKeyArns, validateMaxConcurrentInstances } from "./launchConfig";
+import { StackConfigKey, unknownKeyErrors } from "./configKeys";
+import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
 import { partitionOf } from "./partition";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
@@ -55,10 +58,33 @@ export interface StackConfig {
     reserveStartConcurrency: boolean;
 }
 
-/** `get` returns the raw config string (structured values as JSON), undefined when unset. */
-export function readStackConfig(get: (key: string) => string | undefined, awsRegion: string | undefined): StackConfig {
-    const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
-    const structured = (name: string): unknown => {
+/**
+ * `get` returns the raw config string (structured values as JSON), undefined when unset.
+ * `allKeys` ("namespace:key", e.g. Object.keys(runtime.allConfig())) lets unknown keys be refused.
+ * Every bad key is reported at once (ConfigErrors); a check that needs another key's value runs
+ * only when that value is valid.
+ */
+export function readStackConfig(get: (key: string) => string | undefined, awsRegion: string | undefined, allKeys: readonly string[] = []): StackConfig {
+    const errors: ConfigError[] = unknownKeyErrors(allKeys, CONFIG_NAMESPACE);
+    const check = <T>(validate: () => T): T | undefined => {
+        try {
+            return validate();
+        } catch (error) {
+            if (!(error instanceof ConfigError)) throw error;
+            errors.push(error);
+            return undefined;
+        }
+    };
+    const settings = readSettings(get, awsRegion, check);
+    if (errors.length > 0 || settings === undefined) throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);
+    return settings;
+}
+
+type Check = <T>(validate: () => T) => T | undefined;
+
+function readSettings(get: (key: string) => string | undefined, awsRegion: string | undefined, check: Check): StackConfig | undefined {
+    const key = (name: StackConfigKey) => `${CONFIG_NAMESPACE}:${name}`;
+    const structured = (name: StackConfigKey): unknown => {
         const raw = get(name);
         if (raw === undefined) return undefined;
         try {
@@ -68,41 +94,49 @@ export function readStackConfig(get: (key: string) => string | undefined, awsReg
             return raw;
         }
     };
-    const regionsValue = structured("regions") ?? (awsRegion ? [awsRegion] : undefined);
-    if (regionsValue === undefined) {
-        throw new ConfigError(key("regions"), undefined, "set golden-ami-assessment:regions or aws:region to the region(s) to assess");
-    }
-    const engine = validateEngine(key("engine"), get("engine") ?? DEFAULTS.engine);
-    const facts = engineFacts(engine);
-    const regions = validateRegions(key("regions"), regionsValue, facts);
-    validateSinglePartition(key("regions"), regions);
-    const rulesPackages = validateRulesPackages(key("rulesPackages"), structured("rulesPackages") ?? facts.defaultRulesPackages, facts);
-    for (const region of regions) validateRulesPackagesInRegion(key("rulesPackages"), rulesPackages, region, facts);
-    const durationSeconds = validateDuration(key("duration"), get("duration") ?? DEFAULTS.duration);
-    // The stack sets no agent wait or grace: the component's defaults apply.
-    const schedule = validateScheduleCoversRun(key("schedule"), validateSchedule(key("schedule"), get("schedule") ?? DEFAULTS.schedule), {
-        durationSeconds,
-        agentWaitSeconds: DEFAULTS.agentWaitSeconds,
-        reapGraceSeconds: DEFAULTS.reapGraceSeconds,
+    const engine = check(() => validateEngine(key("engine"), get("engine") ?? DEFAULTS.engine));
+    const facts = engine && engineFacts(engine);
+    const regions = check(() => {
+        const value = structured("regions") ?? (awsRegion ? [awsRegion] : undefined);
+        if (value === undefined) throw new ConfigError(key("regions"), undefined, "set golden-ami-assessment:regions or aws:region to the region(s) to assess");
+        if (!facts) return undefined;
+        const valid = validateRegions(key("regions"), value, facts);
+        validateSinglePartition(key("regions"), valid);
+        return valid;
     });
-    return {
-        engine,
-        scanMode: validateScanMode(key("scanMode"), get("scanMode") ?? DEFAULTS.scanMode, engine),
-        enableInspector: validateEnableInspector(key("enableInspector"), structured("enableInspector") ?? DEFAULTS.enableInspector, engine),
-        regions,
-        amiTags: validateAmiTags(key("amiTags"), structured("amiTags")),
-        amiOwners: validateAmiOwners(key("amiOwners"), structured("amiOwners") ?? DEFAULTS.amiOwners),
-        rulesPackages,
-        durationSeconds,
-        schedule,
-        instanceTypes: validateInstanceTypes(key("instanceTypes"), structured("instanceTypes")),
-        subnets: validateSubnets(key("subnets"), structured("subnets"), regions),
-        notificationEmails: validateEmails(key("notificationEmails"), structured("notificationEmails")),
-        severityThreshold: validateSeverity(key("severityThreshold"), get("severityThreshold") ?? DEFAULTS.severityThreshold),
-        reportRetentionDays: validateRetentionDays(key("reportRetentionDays"), get("reportRetentionDays") ?? DEFAULTS.reportRetentionDays),
-        maxConcurrentInstances: validateMaxConcurrentInstances(key("maxConcurrentInstances"), get("maxConcurrentInstances") ?? DEFAULTS.maxConcurrentInstances),
-        kmsKeyArns: validateKmsKeyArns(key("kmsKeyArns"), structured("kmsKeyArns") ?? DEFAULTS.kmsKeyArns, partitionOf(regions[0])),
-        deprecateFailingAmis: validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis),
-        reserveStartConcurrency: validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency),
+    const rulesPackages = facts && check(() => {
+        const packages = validateRulesPackages(key("rulesPackages"), structured("rulesPackages") ?? facts.defaultRulesPackages, facts);
+        for (const region of regions ?? []) validateRulesPackagesInRegion(key("rulesPackages"), packages, region, facts);
+        return packages;
+    });
+    const durationValue = get("duration") ?? DEFAULTS.duration;
+    const durationSeconds = check(() => validateDuration(key("duration"), durationValue));
+    if (facts && durationSeconds !== undefined) check(() => validateDurationForEngine(key("duration"), durationValue, durationSeconds, facts));
+    // The stack sets no agent wait or grace: the component's defaults apply.
+    const schedule = check(() => {
+        const valid = validateSchedule(key("schedule"), get("schedule") ?? DEFAULTS.schedule);
+        if (durationSeconds === undefined) return valid;
+        const run = { durationSeconds, agentWaitSeconds: DEFAULTS.agentWaitSeconds, reapGraceSeconds: DEFAULTS.reapGraceSeconds };
+        return validateScheduleCoversRun(key("schedule"), valid, run);
+    });
+    const kmsKeyArns = check(() => {
+        const arns = validateKmsKeyArns(key("kmsKeyArns"), structured("kmsKeyArns") ?? DEFAULTS.kmsKeyArns, partitionOf(regions?.[0] ?? awsRegion ?? "us-east-1"));
+        return regions ? validateKmsKeysInRegions(key("kmsKeyArns"), arns, regions) : arns;
+    });
+    const rest = {
+        scanMode: check(() => validateScanMode(key("scanMode"), get("scanMode") ?? DEFAULTS.scanMode, engine ?? DEFAULTS.engine)),
+        enableInspector: check(() => validateEnableInspector(key("enableInspector"), structured("enableInspector") ?? DEFAULTS.enableInspector, engine ?? DEFAULTS.engine)),
+        amiTags: check(() => validateAmiTags(key("amiTags"), structured("amiTags"))),
+        amiOwners: check(() => validateAmiOwners(key("amiOwners"), structured("amiOwners") ?? DEFAULTS.amiOwners)),
+        instanceTypes: check(() => validateInstanceTypes(key("instanceTypes"), structured("instanceTypes"))),
+        subnets: check(() => validateSubnets(key("subnets"), structured("subnets"), regions ?? [])),
+        notificationEmails: check(() => validateEmails(key("notificationEmails"), structured("notificationEmails"))),
+        severityThreshold: check(() => validateSeverity(key("severityThreshold"), get("severityThreshold") ?? DEFAULTS.severityThreshold)),
+        reportRetentionDays: check(() => validateRetentionDays(key("reportRetentionDays"), get("reportRetentionDays") ?? DEFAULTS.reportRetentionDays)),
+        maxConcurrentInstances: check(() => validateMaxConcurrentInstances(key("maxConcurrentInstances"), get("maxConcurrentInstances") ?? DEFAULTS.maxConcurrentInstances)),
+        deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
+        reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
     };
+    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest };
+    return Object.values(settings).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
 }

@@ -2,9 +2,11 @@
 // create, with inputs fully resolved. Used by `npm run plan`, the tests and the benchmarks.
 // Mocked cloud values (ARNs, IDs) are shaped like the real ones so that policies read true.
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
+import { partitionOf } from "../components/partition";
+import { MOCK_ACCOUNT, MockCloud, computedState, mockedCall, resourceId } from "../components/testing";
 
-export const MOCK_ACCOUNT = "123456789012";
+export { MOCK_ACCOUNT, MockCloud };
+
 
 export interface PlannedResource {
     type: string;
@@ -26,94 +28,6 @@ export interface Plan {
     exports: Record<string, unknown>;
     /** Things the harness could not model (e.g. a data source without a mock). */
     warnings: string[];
-}
-
-export interface MockCloud {
-    /** Regions whose mocked account has no default VPC. */
-    regionsWithoutDefaultVpc?: string[];
-}
-
-function partitionOf(region: string): string {
-    return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
-
-function shortId(seed: string, length = 8): string {
-    return createHash("sha1").update(seed).digest("hex").slice(0, length);
-}
-
-/** Computed attributes a real provider would return, by resource type. */
-function computedState(type: string, name: string, inputs: any): Record<string, unknown> {
-    const region: string = inputs.region ?? "us-east-1";
-    const arn = (service: string, resource: string) => `arn:${partitionOf(region)}:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
-    switch (type) {
-        case "aws:sns/topic:Topic":
-            return { arn: arn("sns", `${name}-${shortId(name, 7)}`), name: `${name}-${shortId(name, 7)}` };
-        case "aws:sqs/queue:Queue":
-            return { arn: arn("sqs", `${name}-${shortId(name, 7)}`), url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${name}` };
-        case "aws:s3/bucket:Bucket": {
-            const bucket = `${inputs.bucketPrefix ?? name}${shortId(name, 12)}`;
-            return { bucket, arn: `arn:${partitionOf(region)}:s3:::${bucket}` };
-        }
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: arn("logs", `log-group:${inputs.name}`) };
-        case "aws:iam/role:Role": {
-            const roleName = `${name}-${shortId(name, 7)}`;
-            return { name: roleName, arn: `arn:${partitionOf(region)}:iam::${MOCK_ACCOUNT}:role/${roleName}` };
-        }
-        case "aws:iam/instanceProfile:InstanceProfile": {
-            const profileName = `${name}-${shortId(name, 7)}`;
-            return { name: profileName, arn: `arn:${partitionOf(region)}:iam::${MOCK_ACCOUNT}:instance-profile/${profileName}` };
-        }
-        case "aws:lambda/function:Function": {
-            const functionName = `${name}-${shortId(name, 7)}`;
-            return { name: functionName, arn: arn("lambda", `function:${functionName}`) };
-        }
-        case "aws:inspector/resourceGroup:ResourceGroup":
-            return { arn: arn("inspector", `resourcegroup/0-${shortId(name)}`) };
-        case "aws:inspector/assessmentTarget:AssessmentTarget":
-            return { arn: arn("inspector", `target/0-${shortId(name)}`) };
-        case "aws:inspector/assessmentTemplate:AssessmentTemplate":
-            return { arn: `${inputs.targetArn}/template/0-${shortId(name)}` };
-        case "aws:ec2/securityGroup:SecurityGroup":
-            return { arn: arn("ec2", `security-group/sg-${shortId(name, 17)}`) };
-        case "aws:cloudwatch/eventRule:EventRule":
-            return { arn: arn("events", `rule/${name}-${shortId(name, 7)}`), name: `${name}-${shortId(name, 7)}` };
-        default:
-            return {};
-    }
-}
-
-function resourceId(type: string, name: string): string {
-    if (type === "aws:ec2/securityGroup:SecurityGroup") return `sg-${shortId(name, 17)}`;
-    if (type === "aws:s3/bucket:Bucket") return "";
-    return `${name}-id`;
-}
-
-function mockedCall(token: string, args: any, cloud: MockCloud, warnings: string[]): Record<string, unknown> {
-    const region: string = args.region ?? "us-east-1";
-    switch (token) {
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/planner`, userId: "AIDAPLANNER", id: MOCK_ACCOUNT };
-        case "aws:ec2/getVpcs:getVpcs":
-            return { ids: cloud.regionsWithoutDefaultVpc?.includes(region) ? [] : [`vpc-${shortId(`default-${region}`, 17)}`], id: region };
-        case "aws:ec2/getSubnets:getSubnets":
-            return { ids: [`subnet-${shortId(`${region}a`, 17)}`, `subnet-${shortId(`${region}b`, 17)}`], id: region };
-        case "aws:ec2/getSubnet:getSubnet":
-            return { id: args.id, vpcId: `vpc-${shortId(`custom-${args.id}`, 17)}` };
-        case "aws:index/getPartition:getPartition": {
-            const partition = partitionOf(region);
-            return { partition, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: partition };
-        }
-        case "aws:index/getRegion:getRegion": {
-            const name = args.name ?? args.region ?? region;
-            return { name, region: name, id: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
-        }
-        default:
-            // A data source this harness does not know yet (another engine may use one): an empty
-            // result the program may or may not cope with, and a warning the plan prints.
-            warnings.push(`no mock for ${token}; it returned {} (the plan may show placeholders where its result is used)`);
-            return {};
-    }
 }
 
 interface Registered {
@@ -245,7 +159,11 @@ async function plannedResources(
 function cleanError(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
     const invalid = /Invalid [\s\S]*$/.exec(message);
-    return (invalid ? invalid[0] : message).split("\n")[0];
+    if (!invalid) return message.split("\n")[0];
+    // ConfigErrors puts one "Invalid ..." line per key: keep them all, drop what Pulumi appended.
+    const lines = invalid[0].split("\n");
+    const end = lines.findIndex((line) => !line.startsWith("Invalid "));
+    return lines.slice(0, end < 0 ? lines.length : Math.max(end, 1)).join("\n");
 }
 
 /** Runs this project's index.ts afresh under mocks. */

@@ -1,18 +1,37 @@
 // `npm run plan [-- --stack <name>] [--config-file <file>] [--details] [--json]`: what `pulumi up`
 // would create, computed offline under Pulumi's mock runtime with the stack's Pulumi.<stack>.yaml.
 // No credentials, no CLI. A summary by default; --details prints everything in full.
+import * as path from "path";
 import { CONFIG_NAMESPACE } from "../components/stackConfig";
 import { planIndex } from "./mockRuntime";
 import { regionPlans, renderDetails, renderSummary } from "./planReport";
-import { plannableConfig, readConfigFile, readStackFile } from "./stackFile";
+import { maskSecretStandIns, plannableConfig, readConfigFile, readStackFile } from "./stackFile";
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--config-file <Pulumi.<stack>.yaml>] [--details] [--json]";
+const USAGE = [
+    "usage: npm run plan -- [--stack <name>] [--config-file <Pulumi.<stack>.yaml>] [--details] [--json] [--help]",
+    "  --stack <name>        plan Pulumi.<name>.yaml of this project (default dev)",
+    "  --config-file <file>  plan that stack file; the stack is named after Pulumi.<stack>.yaml unless --stack is given",
+    "  --details             every resource and policy document in full, instead of the summary",
+    "  --json                the summary and the details as JSON",
+    "  --help                this text",
+].join("\n");
 
-function parseArgs(argv: string[]): { stack: string; configFile?: string; json: boolean; details: boolean } {
-    let stack = "dev";
+export interface PlanArgs {
+    stack: string;
+    /** Where the stack name came from, said in the output when it is not obvious. */
+    stackSource: "default" | "--stack" | "file name";
+    configFile?: string;
+    json: boolean;
+    details: boolean;
+    help: boolean;
+}
+
+export function parseArgs(argv: string[]): PlanArgs {
+    let stack: string | undefined;
     let configFile: string | undefined;
     let json = false;
     let details = false;
+    let help = false;
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split(/=(.*)/s, 2);
         const value = () => {
@@ -22,11 +41,14 @@ function parseArgs(argv: string[]): { stack: string; configFile?: string; json: 
         };
         if (flag === "--json") json = true;
         else if (flag === "--details") details = true;
+        else if (flag === "--help" || flag === "-h") help = true;
         else if (flag === "--stack") stack = value();
         else if (flag === "--config-file") configFile = value();
         else throw new Error(`unknown argument ${argv[i]}; ${USAGE}`);
     }
-    return { stack, configFile, json, details };
+    const fromFile = configFile ? /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(configFile))?.[1] : undefined;
+    const stackSource = stack ? "--stack" : fromFile ? "file name" : "default";
+    return { stack: stack ?? fromFile ?? "dev", stackSource, configFile, json, details, help };
 }
 
 /** The subnet configured per region, read leniently (the program validates it). */
@@ -40,21 +62,27 @@ function configuredSubnets(config: Record<string, string>): Record<string, strin
 }
 
 async function main(): Promise<void> {
-    const { stack, configFile, json, details } = parseArgs(process.argv.slice(2));
-    const raw = configFile ? readConfigFile(configFile) : readStackFile(stack);
-    const { config, notes } = plannableConfig(raw, CONFIG_NAMESPACE);
+    const { stack, stackSource, configFile, json, details, help } = parseArgs(process.argv.slice(2));
+    if (help) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
+    const raw = configFile ? readConfigFile(configFile) : readStackFile(stack, undefined, stackSource === "--stack");
+    const planned = plannableConfig(raw, CONFIG_NAMESPACE);
+    const { config } = planned;
+    const notes = configFile && stackSource === "default" ? [`stack "${stack}" (the file is not named Pulumi.<stack>.yaml; pass --stack to name it)`, ...planned.notes] : planned.notes;
     const plan = await planIndex({ stack, config });
     const regions = Object.keys(plan.exports.assessments as object);
     const plans = regionPlans(plan, stack, regions, { subnets: configuredSubnets(config), configNotes: notes });
     if (json) {
         const summary = { configNotes: notes, warnings: plan.warnings, regions: Object.fromEntries(Object.entries(plans).map(([r, p]) => [r, p.summary])) };
-        process.stdout.write(JSON.stringify({ stack, summary, regions: plans }, null, 2) + "\n");
+        process.stdout.write(maskSecretStandIns(JSON.stringify({ stack, summary, regions: plans }, null, 2)) + "\n");
     } else {
-        process.stdout.write((details ? renderDetails : renderSummary)(stack, plans, plan.warnings, notes));
+        process.stdout.write(maskSecretStandIns((details ? renderDetails : renderSummary)(stack, plans, plan.warnings, notes)));
     }
 }
 
-main().catch((error) => {
+if (require.main === module) main().catch((error) => {
     process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
 });

@@ -36,6 +36,13 @@ export interface RegionSummary {
     amiFilter: { tags?: unknown; owners?: unknown };
     rulesPackages?: string[];
     durationSeconds?: number;
+    /** What a reviewer signs off on, from the functions' settings (undefined when no function carries it). */
+    scanMode?: string;
+    severityThreshold?: string;
+    maxConcurrentInstances?: number;
+    deprecateFailingAmis?: boolean;
+    /** An aws:inspector2/enabler:Enabler is in the plan: account-wide, billed. */
+    enableInspector: boolean;
     reports: { bucket: string; prefix?: string; retentionDays?: number; forceDestroy: boolean }[];
     emails: string[];
     resourceCounts: Record<string, number>;
@@ -206,6 +213,8 @@ function summarize(mine: PlannedResource[], component: string, region: string, o
     const roles = roleSummaries(mine, rel);
     const warnings = regionWarnings({ mine, region, engine: engine.name, subscriptions, reports, nameOfArn, subnet: options.subnets?.[region] });
 
+    const maxConcurrent = env("MAX_CONCURRENT_INSTANCES");
+    const deprecate = env("DEPRECATE_FAILING_AMIS");
     return {
         component,
         engine,
@@ -213,6 +222,11 @@ function summarize(mine: PlannedResource[], component: string, region: string, o
         amiFilter: { tags: json(env("AMI_TAGS")), owners: json(env("AMI_OWNERS")) },
         rulesPackages,
         durationSeconds: Number.isFinite(durationSeconds) ? durationSeconds : undefined,
+        scanMode: env("SCAN_MODE"),
+        severityThreshold: env("SEVERITY_THRESHOLD"),
+        maxConcurrentInstances: maxConcurrent === undefined ? undefined : Number(maxConcurrent),
+        deprecateFailingAmis: deprecate === undefined ? undefined : deprecate === "true",
+        enableInspector: ofType("aws:inspector2/enabler:Enabler").length > 0,
         reports,
         emails,
         resourceCounts,
@@ -342,41 +356,131 @@ function header(stack: string, planWarnings: string[], configNotes: string[]): s
     ];
 }
 
-export function renderSummary(stack: string, plans: Record<string, RegionPlan>, planWarnings: string[] = [], configNotes: string[] = []): string {
-    const lines = header(stack, planWarnings, configNotes);
-    lines.push("Summary below; `npm run plan -- --details` prints every resource and policy document in full.");
+/** The summary's width: longer lines are wrapped (fields, warnings) or cut (IAM statements; --details has them whole). */
+export const SUMMARY_WIDTH = 120;
+
+/** The summary lines of one region, without its === header. */
+function regionLines(plan: RegionPlan): string[] {
+    const s = plan.summary;
+    const lines: string[] = [];
+    const field = (label: string, text: string) => wrap(text.split(" "), SUMMARY_WIDTH - 14, " ").forEach((line, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(11)} ${line}`));
+    const known = (value: unknown, text: string) => (value === undefined ? "(not set)" : text);
+    field("engine", `${s.engine.name} (${s.engine.source})${s.scanMode ? `, scan mode ${s.scanMode}` : ""}`);
+    field("AMI filter", `tags ${compact(s.amiFilter.tags ?? "(none)")}, owners ${compact(s.amiFilter.owners ?? "(default)")}`);
+    if (s.rulesPackages || s.durationSeconds !== undefined) {
+        field("assessment", `rules packages ${s.rulesPackages?.join(", ") ?? "(not set)"}; duration ${s.durationSeconds !== undefined ? duration(s.durationSeconds) : "(not set)"}`);
+    }
+    field("verdict", `FAIL at severity ${s.severityThreshold ?? "(not set)"} or above; at most ${known(s.maxConcurrentInstances, String(s.maxConcurrentInstances))} instances per run`);
+    field("deprecation", s.deprecateFailingAmis === undefined ? "(not set)" : s.deprecateFailingAmis ? "on: this account's FAIL AMIs are deprecated (a later PASS undoes it)" : "off: FAIL AMIs are tagged only");
+    field(
+        "Inspector",
+        s.enableInspector
+            ? "enableInspector on ! account-wide and billed (EC2 scanning for the whole account); kept on destroy"
+            : "enableInspector off: Inspector must already scan EC2 in this account and region",
+    );
+    for (const r of s.reports) {
+        field("reports", `s3://${r.bucket}/${r.prefix ?? ""}${r.retentionDays !== undefined ? `, expire after ${r.retentionDays} days` : ""}, forceDestroy ${r.forceDestroy ? "on" : "off"}`);
+    }
+    field("emails", s.emails.length ? s.emails.join(", ") : "(none)");
+    const triggers = s.triggers.map((t) => {
+        const what = t.kind === "sns" ? `${t.source} (SNS)` : t.kind === "schedule" ? `${t.source} ${t.expression}` : `${t.source} pattern ${brief(t.expression, 60)}`;
+        return `${what} -> ${t.targets.join(", ") || "(no target)"}`;
+    });
+    wrap(triggers.length ? triggers : ["(none)"], SUMMARY_WIDTH - 14, "; ").forEach((line, i) => lines.push(`  ${(i === 0 ? "triggers" : "").padEnd(11)} ${line}`));
+    const counts = Object.entries(s.resourceCounts)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([type, n]) => `${n} ${shortType(type)}`);
+    wrap(counts, SUMMARY_WIDTH - 14).forEach((line, i) => lines.push(`  ${(i === 0 ? "resources" : "").padEnd(11)} ${line}`));
+    for (const role of s.roles) {
+        const extras = [
+            role.assumedBy.length ? `assumed by ${role.assumedBy.join(", ")}` : "",
+            role.instanceProfiles.length ? `instance profile ${role.instanceProfiles.join(", ")}` : "",
+            role.managedPolicies.length ? `managed policies ${role.managedPolicies.join(", ")}` : "",
+        ].filter(Boolean);
+        // Cut to the width after grouping (regionGroups), so that a cut never splits a generated ID.
+        lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}`);
+        for (const statement of role.statements) lines.push(`    ${shortArns(statement)}`);
+    }
+    for (const w of s.warnings) wrap(w.split(" "), SUMMARY_WIDTH - 6, " ").forEach((line, i) => lines.push(`  ${i === 0 ? "!" : " "} ${line}`));
+    return lines;
+}
+
+/** "arn:aws:ec2:us-east-1:123456789012:instance/*" -> "ec2:instance/*": the summary's account and region add nothing. */
+export function shortArns(text: string): string {
+    return text.replace(/arn:aws(?:-us-gov)?:([a-z0-9-]+):[a-z0-9-]*:(?:\d{12})?:/g, "$1:");
+}
+
+function cut(line: string): string {
+    return line.length > SUMMARY_WIDTH ? `${line.slice(0, SUMMARY_WIDTH - 1)}…` : line;
+}
+
+/**
+ * A region's lines with what differs by construction between regions (the region, also inside
+ * names, and generated ID and name suffixes) replaced, so that regions configured alike compare equal.
+ */
+function normalized(lines: string[], region: string): string[] {
+    return lines.map((line) =>
+        line
+            .split(region)
+            .join("<region>")
+            .replace(/\b(subnet|sg|vpc)-[0-9a-f]{8,17}\b/g, "$1-…")
+            .replace(/-[0-9a-f]{7,12}\b/g, "-…"),
+    );
+}
+
+export interface RegionGroup {
+    regions: string[];
+    /** What is printed: the real lines for one region, the normalized ones for several; cut to the width. */
+    lines: string[];
+    /** The normalized lines, to compare groups. */
+    normalized: string[];
+}
+
+/** Regions whose normalized summaries are identical, in plan order. */
+export function regionGroups(plans: Record<string, RegionPlan>): RegionGroup[] {
+    const groups = new Map<string, RegionGroup>();
     for (const [region, plan] of Object.entries(plans)) {
-        const s = plan.summary;
-        const field = (label: string, text: string) => lines.push(`  ${label.padEnd(11)} ${text}`);
-        lines.push("", `=== ${region}: component ${plan.component}, ${plan.resources.length} resources`);
-        field("engine", `${s.engine.name} (${s.engine.source})`);
-        field("AMI filter", `tags ${compact(s.amiFilter.tags ?? "(none)")}, owners ${compact(s.amiFilter.owners ?? "(default)")}`);
-        if (s.rulesPackages || s.durationSeconds !== undefined) {
-            field("assessment", `rules packages ${s.rulesPackages?.join(", ") ?? "(not set)"}; duration ${s.durationSeconds !== undefined ? duration(s.durationSeconds) : "(not set)"}`);
+        const lines = regionLines(plan);
+        const same = normalized(lines, region);
+        const key = same.join("\n");
+        const group = groups.get(key);
+        if (group) group.regions.push(region);
+        else groups.set(key, { regions: [region], lines, normalized: same });
+    }
+    // A group of one shows its real values; a larger group the normalized ones.
+    for (const group of groups.values()) group.lines = (group.regions.length > 1 ? group.normalized : group.lines).map(cut);
+    return [...groups.values()];
+}
+
+/** The lines of `group` that `first` lacks (+) and those of `first` it lacks (-), or undefined when most differ. */
+function differences(group: RegionGroup, first: RegionGroup): string[] | undefined {
+    const count = (lines: string[]) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+    const mine = count(group.normalized);
+    const theirs = count(first.normalized);
+    const added = group.normalized.flatMap((line, i) => ((theirs.get(line) ?? 0) > 0 ? (theirs.set(line, theirs.get(line)! - 1), []) : [`+ ${group.lines[i].trimStart()}`]));
+    const removed = first.normalized.flatMap((line, i) => ((mine.get(line) ?? 0) > 0 ? (mine.set(line, mine.get(line)! - 1), []) : [`- ${first.lines[i].trimStart()}`]));
+    const changed = [...removed, ...added];
+    return changed.length * 2 < group.normalized.length ? changed.map((line) => cut(`  ${line}`)) : undefined;
+}
+
+export function renderSummary(stack: string, plans: Record<string, RegionPlan>, planWarnings: string[] = [], configNotes: string[] = []): string {
+    const lines = header(stack, planWarnings, configNotes).flatMap((line) => wrap(line.split(" "), SUMMARY_WIDTH, " "));
+    lines.push("Summary: regions configured alike share one block; ARNs without partition, region and account; long lines cut (…).");
+    lines.push("`npm run plan -- --details` prints every resource and policy document in full.");
+    const groups = regionGroups(plans);
+    for (const group of groups) {
+        const resources = plans[group.regions[0]].resources.length;
+        const first = groups[0];
+        if (group.regions.length === 1) {
+            lines.push("", `=== ${group.regions[0]}: component ${plans[group.regions[0]].component}, ${resources} resources`);
+        } else {
+            const list = wrap(group.regions, SUMMARY_WIDTH - 26);
+            lines.push("", `=== ${group.regions.length} regions alike: ${list[0]}`, ...list.slice(1).map((l) => `    ${l}`));
+            lines.push(`  component   gaa-${stack}-<region> in each, ${resources} resources each (<region>, IDs and name suffixes differ)`);
         }
-        for (const r of s.reports) {
-            field("reports", `s3://${r.bucket}/${r.prefix ?? ""}${r.retentionDays !== undefined ? `, expire after ${r.retentionDays} days` : ""}, forceDestroy ${r.forceDestroy ? "on" : "off"}`);
-        }
-        field("emails", s.emails.length ? s.emails.join(", ") : "(none)");
-        const triggers = s.triggers.map((t) => {
-            const what = t.kind === "sns" ? `${t.source} (SNS)` : t.kind === "schedule" ? `${t.source} ${t.expression}` : `${t.source} pattern ${t.expression}`;
-            return `${what} -> ${t.targets.join(", ") || "(no target)"}`;
-        });
-        wrap(triggers.length ? triggers : ["(none)"], 150, "; ").forEach((line, i) => field(i === 0 ? "triggers" : "", line));
-        const counts = Object.entries(s.resourceCounts)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([type, n]) => `${n} ${shortType(type)}`);
-        wrap(counts, 150).forEach((line, i) => field(i === 0 ? "resources" : "", line));
-        for (const role of s.roles) {
-            const extras = [
-                role.assumedBy.length ? `assumed by ${role.assumedBy.join(", ")}` : "",
-                role.instanceProfiles.length ? `instance profile ${role.instanceProfiles.join(", ")}` : "",
-                role.managedPolicies.length ? `managed policies ${role.managedPolicies.join(", ")}` : "",
-            ].filter(Boolean);
-            lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}`);
-            for (const statement of role.statements) lines.push(`    ${statement}`);
-        }
-        for (const w of s.warnings) lines.push(`  ! ${w}`);
+        const changed = group === first ? undefined : differences(group, first);
+        if (changed) lines.push(`  as ${first.regions.length > 1 ? `the ${first.regions.length} regions` : first.regions[0]} above, except (- there, + here):`, ...changed);
+        else lines.push(...group.lines);
     }
     lines.push("");
     return lines.join("\n");

@@ -82,4 +82,38 @@ describe("GoldenAmiAssessment arguments", () => {
         const message = await errorOf({ engine: "classic", region: "us-gov-west-1", rulesPackages: ["network-reachability"] });
         expect(message).to.contain("argument rulesPackages").and.contain("not available in us-gov-west-1");
     });
+
+    it("refuses a bad plain argument before any child resource, as a ResourceError naming it (issue 19)", async () => {
+        let created = 0;
+        let thrown: unknown;
+        await runUnderMocks(
+            () => {
+                pulumi.runtime.registerStackTransformation((args) => {
+                    if (args.type !== "golden-ami-assessment:index:GoldenAmiAssessment") created++;
+                    return undefined;
+                });
+                try {
+                    new GoldenAmiAssessment("golden-amis", { region: "eu-west-1", amiTags: { golden: "true" }, duration: "2h" });
+                } catch (error) {
+                    thrown = error;
+                }
+                return {};
+            },
+            { project: "consumer", stack: "prod", config: {} },
+        );
+        expect(thrown).to.be.instanceOf(pulumi.ResourceError);
+        expect((thrown as Error).message).to.contain('GoldenAmiAssessment "golden-amis" argument duration = "2h"').and.contain("15m, 1h, 8h, 12h, 24h");
+        expect(created, "child resources registered before the error").to.equal(0);
+    });
+
+    it("refuses a bad Output argument when it resolves, as a ResourceError naming it", async () => {
+        const message = await errorOf({ duration: pulumi.output("2h") });
+        expect(message).to.contain('argument duration = "2h"').and.not.contain("serializing");
+    });
+
+    it("refuses 15m and network-reachability on inspector2, keeps them on classic (issue 17)", async () => {
+        expect(await errorOf({ duration: "15m" })).to.contain('argument duration = "15m"').and.contain("3600 s minimum with engine inspector2");
+        expect(await errorOf({ rulesPackages: ["network-reachability"] })).to.contain("argument rulesPackages").and.contain("refused with engine inspector2");
+        expect(await errorOf({ engine: "classic", duration: "15m", rulesPackages: ["network-reachability"] })).to.equal("");
+    });
 });

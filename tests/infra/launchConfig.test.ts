@@ -32,6 +32,9 @@ describe("launch bounds and opt-in switches", () => {
         expect(stackError({ kmsKeyArns: JSON.stringify(["alias/aws/ebs"]) })).to.match(/kmsKeyArns.*alias\/aws\/ebs.*KMS key ARN/);
         expect(stackError({ kmsKeyArns: JSON.stringify(["arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/abc"]) })).to.match(/kmsKeyArns.*partition aws/);
         expect(stackError({ kmsKeyArns: KEY_HERE })).to.match(/kmsKeyArns.*must be a list/);
+        // A key of a region the stack does not deploy would be granted nowhere: refused, naming the key and its region.
+        expect(stackError({ kmsKeyArns: JSON.stringify([KEY_HERE, KEY_THERE]) })).to.contain(`golden-ami-assessment:kmsKeyArns = ["${KEY_THERE}"]`).and.contain("eu-west-1 is not one of the configured regions");
+        expect(stackError({ regions: '["us-east-1","eu-west-1"]', kmsKeyArns: JSON.stringify([KEY_HERE, KEY_THERE]) })).to.equal("");
         expect(stackError({ deprecateFailingAmis: "yes" })).to.match(/deprecateFailingAmis.*yes.*true or false/);
         expect(stackError({ maxConcurrentInstances: "25", deprecateFailingAmis: "true", reserveStartConcurrency: "false" })).to.equal("");
     });
@@ -46,6 +49,7 @@ describe("launch bounds and opt-in switches", () => {
             defaults = await planIndex({ stack: "dev", config: base });
             opted = await planIndex({ stack: "dev", config: {
                 ...base,
+                "golden-ami-assessment:regions": JSON.stringify(["us-east-1", "eu-west-1"]),
                 "golden-ami-assessment:maxConcurrentInstances": "3",
                 "golden-ami-assessment:kmsKeyArns": JSON.stringify([KEY_HERE, KEY_THERE]),
                 "golden-ami-assessment:deprecateFailingAmis": "true",

@@ -34,35 +34,58 @@ describe("npm run plan", () => {
         summary = stdout;
     });
 
-    it("prints a summary of at most 100 lines for the two-region dev stack", () => {
+    it("prints a summary of at most 100 lines, none over 120 characters, for the two-region dev stack", () => {
         const lines = summary.trimEnd().split("\n");
         expect(lines.length).to.be.at.most(100);
+        expect(lines.filter((line) => line.length > 120)).to.deep.equal([]);
         expect(summary).to.contain("Not `pulumi preview`").and.contain("cannot know real VPCs, subnets and routes");
         expect(summary).to.not.contain('"Statement"');
     });
 
-    it("says per region: engine, schedule, AMI filter, assessment, reports, emails, counts", () => {
-        for (const region of ["us-east-1", "eu-west-1"]) {
-            const section = regionSection(summary, region);
-            expect(section.startsWith(` component gaa-dev-${region}, 46 resources`)).to.equal(true);
-            expect(section).to.contain("engine      inspector2 (ENGINE on the functions)");
-            expect(section).to.contain('AMI filter  tags {"golden":"true"}, owners ["self"]');
-            expect(section).to.contain("assessment  rules packages cve; duration 1h (3600 s)");
-            expect(section).to.match(new RegExp(`reports     s3://gaa-dev-${region}-reports-[0-9a-f]+/reports/, expire after 365 days, forceDestroy off`));
-            expect(section).to.contain("emails      secops@example.com");
-            expect(section).to.contain("schedule rate(7 days) -> start").and.contain("reaper-schedule rate(1 hour) -> reaper").and.contain("sweep-schedule rate(5 minutes) -> analyze").and.contain("scan-events pattern");
-            expect(section).to.contain("3 lambda/Function").and.contain("4 iam/Role").and.contain("1 iam/InstanceProfile").and.not.contain("inspector/AssessmentTemplate");
-            expect(section).to.contain("forceDestroy off: pulumi destroy cannot delete it while it holds reports");
-        }
-        expect(regionSection(summary, "eu-west-1")).to.contain("subnet subnet-0123456789abcdef0 is configured").and.contain("NAT gateway");
-        expect(regionSection(summary, "us-east-1")).to.not.contain("is configured");
+    it("collapses the regions configured alike into one block that lists them, with what a reviewer signs off on", () => {
+        expect(summary).to.contain("=== 2 regions alike: us-east-1, eu-west-1");
+        const section = summary.split("=== 2 regions alike:")[1];
+        expect(section).to.contain("component   gaa-dev-<region> in each, 46 resources each");
+        expect(section).to.contain("engine      inspector2 (ENGINE on the functions), scan mode instance");
+        expect(section).to.contain('AMI filter  tags {"golden":"true"}, owners ["self"]');
+        expect(section).to.contain("assessment  rules packages cve; duration 1h (3600 s)");
+        expect(section).to.contain("verdict     FAIL at severity High or above; at most 10 instances per run");
+        expect(section).to.contain("deprecation off: FAIL AMIs are tagged only");
+        expect(section).to.contain("Inspector   enableInspector off: Inspector must already scan EC2 in this account and region");
+        expect(section).to.match(/reports {5}s3:\/\/gaa-dev-<region>-reports-…\/reports\/, expire after 365 days, forceDestroy off/);
+        expect(section).to.contain("emails      secops@example.com");
+        expect(section).to.contain("schedule rate(7 days) -> start").and.contain("reaper-schedule rate(1 hour) -> reaper").and.contain("sweep-schedule rate(5 minutes) -> analyze").and.contain("scan-events pattern");
+        expect(section).to.contain("3 lambda/Function").and.contain("4 iam/Role").and.contain("1 iam/InstanceProfile").and.not.contain("inspector/AssessmentTemplate");
+        expect(section).to.contain("forceDestroy off: pulumi destroy cannot delete it while it holds");
+        expect(section).to.not.contain("is configured");
+    });
+
+    it("puts enableInspector on its own line with the account-wide, billed, kept-on-destroy warning", () => {
+        const file = configFile("enabled", ["  aws:region: eu-west-1", "  golden-ami-assessment:enableInspector: true", "  golden-ami-assessment:amiTags:", '    golden: "true"']);
+        const { status, stdout, stderr } = plan("--config-file", file);
+        expect(status, stderr).to.equal(0);
+        expect(stdout).to.contain("Inspector   enableInspector on ! account-wide and billed").and.contain("kept on destroy");
+    });
+
+    it("takes the stack name from Pulumi.<stack>.yaml, prints --help, and does not suggest the --stack already given", () => {
+        const file = configFile("prod", ["  aws:region: eu-west-1", "  golden-ami-assessment:amiTags:", '    golden: "true"']);
+        const fromName = plan("--config-file", file, "--json");
+        expect(fromName.status, fromName.stderr).to.equal(0);
+        expect(JSON.parse(fromName.stdout).stack).to.equal("prod");
+        expect(JSON.parse(fromName.stdout).regions["eu-west-1"].component).to.equal("gaa-prod-eu-west-1");
+        const help = plan("--help");
+        expect(help.status).to.equal(0);
+        expect(help.stdout).to.contain("usage: npm run plan").and.contain("--config-file <file>");
+        const missing = plan("--stack", "nosuchstack");
+        expect(missing.status).to.equal(1);
+        expect(missing.stderr).to.contain("no stack file").and.contain('for stack "nosuchstack"').and.not.contain("pass --stack");
     });
 
     it("prints one line per IAM statement, for every statement of every role", () => {
         const { stdout } = plan("--json");
         const parsed = JSON.parse(stdout);
-        for (const region of ["us-east-1", "eu-west-1"]) {
-            const section = regionSection(summary, region);
+        const section = summary.split("=== 2 regions alike:")[1];
+        for (const region of ["us-east-1"]) {
             for (const [name, doc] of Object.entries<any>(parsed.regions[region].iamPolicies)) {
                 const role = name.replace(`gaa-dev-${region}-`, "").replace(/-policy$/, "-role");
                 const block = section.split(`  IAM role ${role} (assumed by lambda.amazonaws.com)\n`)[1].split(/\n  (?:IAM role|!)/)[0];
@@ -74,9 +97,9 @@ describe("npm run plan", () => {
                 });
             }
         }
-        expect(summary).to.contain(
-            "TerminateOnlyThisPipelinesInstances: ec2:TerminateInstances on arn:aws:ec2:us-east-1:123456789012:instance/* [StringEquals aws:ResourceTag/golden-ami-assessment:pipeline=gaa-dev-us-east-1]",
-        );
+        // The summary shortens ARNs and cuts at 120 characters; --json and --details carry them whole.
+        expect(summary).to.contain("    TerminateOnlyThisPipelinesInstances: ec2:TerminateInstances on ec2:instance/* [StringEquals aws:ResourceTag/golden-…");
+        expect(JSON.stringify(parsed.regions["us-east-1"].iamPolicies)).to.contain("arn:aws:ec2:us-east-1:123456789012:instance/*");
         expect(parsed.summary.regions["us-east-1"].engine.name).to.equal("inspector2");
         expect(parsed.summary.regions["us-east-1"].roles).to.have.length(4);
     });
@@ -91,10 +114,11 @@ describe("npm run plan", () => {
         ]);
         const { status, stdout, stderr } = plan("--stack", "quiet", "--config-file", file);
         expect(status, stderr).to.equal(0);
+        const flat = stdout.replace(/\n {4}/g, " ");
         expect(stdout).to.contain("emails      (none)");
-        expect(stdout).to.contain("! no email subscribers: run results and the 3 error alarm(s) reach no one; set golden-ami-assessment:notificationEmails");
-        expect(stdout).to.contain("! subnet subnet-0123456789abcdef0 is configured: the mock cannot see its routes");
-        expect(stdout).to.contain("a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints");
+        expect(flat).to.contain("! no email subscribers: run results and the 3 error alarm(s) reach no one; set golden-ami-assessment:notificationEmails");
+        expect(flat).to.contain("! subnet subnet-0123456789abcdef0 is configured: the mock cannot see its routes");
+        expect(flat).to.contain("a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints");
     });
 
     it("shows a secure: value as [secret] and still plans", () => {
@@ -112,6 +136,21 @@ describe("npm run plan", () => {
         expect(stdout).to.contain("! golden-ami-assessment:notificationEmails = [secret]: a secret cannot be decrypted offline; planned as if unset");
         expect(stdout).to.not.contain("v1:EEEE").and.not.contain("v1:AAAA");
         expect(stdout).to.contain("=== us-east-1: component gaa-secret-us-east-1");
+    });
+
+    it("keeps the plain items of a list with one secret item, masks the secret one, and does not warn of no subscribers", () => {
+        const file = configFile("mixed", [
+            "  aws:region: us-east-1",
+            "  golden-ami-assessment:amiTags:",
+            '    golden: "true"',
+            "  golden-ami-assessment:notificationEmails:",
+            "    - secops@example.com",
+            "    - secure: v1:EEEEFFFFGGGG",
+        ]);
+        const { status, stdout, stderr } = plan("--config-file", file);
+        expect(status, stderr).to.equal(0);
+        expect(stdout).to.contain("emails      secops@example.com, [secret]");
+        expect(stdout).to.contain("1 of 2 items are secrets").and.not.contain("no email subscribers").and.not.contain("secret.invalid").and.not.contain("v1:EEEE");
     });
 
     it("prints every resource and the security documents in full with --details", () => {
@@ -180,7 +219,3 @@ describe("npm run plan", () => {
         expect(stderr).to.contain("--stack needs a value").and.contain("usage: npm run plan");
     });
 });
-
-function regionSection(text: string, region: string): string {
-    return text.split(`=== ${region}:`)[1].split("\n=== ")[0];
-}

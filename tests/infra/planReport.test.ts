@@ -1,6 +1,7 @@
 // The plan summary is read from resources generically: new engines and unknown types are shown, never fatal.
 import { expect } from "chai";
-import { Plan, PlannedResource } from "../../scripts/mockRuntime";
+import { INSPECTOR2_REGION_NAMES } from "../../engines/inspector2/regions";
+import { Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
 import { COMPONENT_TYPE, regionPlans, renderSummary, statementLine } from "../../scripts/planReport";
 
 const C = "gaa-v2-eu-west-1";
@@ -52,7 +53,8 @@ describe("plan summary (generic)", () => {
         const text = renderSummary("v2", plans, v2Plan().warnings);
         expect(text).to.contain("triggers    scan-complete pattern {\"source\":[\"aws.inspector2\"]");
         expect(text).to.contain("1 somethingnew/Widget");
-        expect(text).to.contain("IAM role instance-role (assumed by ec2.amazonaws.com; instance profile instance-profile; managed policies arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore)");
+        // Cut at 120 characters; the JSON and --details carry the whole line.
+        expect(text).to.contain("IAM role instance-role (assumed by ec2.amazonaws.com; instance profile instance-profile; managed policies arn:aws:iam…");
         expect(text).to.contain("! no mock for aws:ssm/getParameter:getParameter");
         expect(text).to.contain("! no email subscribers");
         expect(text).to.not.contain("Inspector Classic reached end of support");
@@ -69,5 +71,28 @@ describe("plan summary (generic)", () => {
             "A: s3:GetObject on r1, r2 [StringLike s3:prefix=a/*|b/*]",
         );
         expect(statementLine({ Effect: "Deny", Principal: "*", NotAction: ["iam:*"], Resource: "*" })).to.equal("(no Sid): DENY every action except iam:* for * on *");
+    });
+
+    it("stays within 100 lines of at most 120 characters at 14 regions, one of them configured differently", async function () {
+        this.timeout(600_000);
+        const regions = INSPECTOR2_REGION_NAMES.filter((r) => !r.startsWith("us-gov-") && !r.startsWith("cn-")).slice(0, 14);
+        expect(regions).to.have.length(14);
+        const config = {
+            "aws:region": regions[0],
+            "golden-ami-assessment:regions": JSON.stringify(regions),
+            "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }),
+            "golden-ami-assessment:notificationEmails": JSON.stringify(["secops@example.com"]),
+            "golden-ami-assessment:subnets": JSON.stringify({ [regions[13]]: "subnet-0123456789abcdef0" }),
+        };
+        const plan = await planIndex({ stack: "wide", config });
+        const text = renderSummary("wide", regionPlans(plan, "wide", regions, { subnets: { [regions[13]]: "subnet-0123456789abcdef0" } }), plan.warnings);
+        const lines = text.trimEnd().split("\n");
+        expect(lines.length, text).to.be.at.most(100);
+        expect(lines.filter((line) => line.length > 120)).to.deep.equal([]);
+        expect(text).to.contain(`=== 13 regions alike: ${regions.slice(0, 3).join(", ")}`);
+        expect(text).to.contain(`=== ${regions[13]}: component gaa-wide-${regions[13]}`);
+        // The odd region is told as its differences from the others.
+        expect(text).to.contain("as the 13 regions above, except (- there, + here):").and.contain("+ ! subnet subnet-0123456789abcdef0 is configured");
+        for (const region of regions) expect(text).to.contain(region);
     });
 });

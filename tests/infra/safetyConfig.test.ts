@@ -70,9 +70,9 @@ describe("component argument validation", () => {
             "schedule rate(1 hour) runs every 3600 s, shorter than one run (duration 3600 s + agent wait 600 s + grace 3600 s = 7800 s)",
         );
         // The run length includes the configured agent wait and grace.
-        const custom = await componentError({ schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 7200 });
+        const custom = await componentError({ engine: "classic", schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 7200 });
         expect(custom).to.contain("runs every 7200 s").and.contain("(duration 900 s + agent wait 60 s + grace 7200 s = 8160 s)");
-        expect(await componentError({ schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 300 })).to.equal("");
+        expect(await componentError({ engine: "classic", schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 300 })).to.equal("");
     });
 });
 
