@@ -356,7 +356,7 @@ function header(stack: string, planWarnings: string[], configNotes: string[]): s
     ];
 }
 
-/** The summary's width: longer lines are wrapped (fields, warnings) or cut (IAM statements; --details has them whole). */
+/** The summary's width: longer lines are wrapped onto indented continuation lines. */
 export const SUMMARY_WIDTH = 120;
 
 /** The summary lines of one region, without its === header. */
@@ -397,7 +397,7 @@ function regionLines(plan: RegionPlan): string[] {
             role.instanceProfiles.length ? `instance profile ${role.instanceProfiles.join(", ")}` : "",
             role.managedPolicies.length ? `managed policies ${role.managedPolicies.join(", ")}` : "",
         ].filter(Boolean);
-        // Cut to the width after grouping (regionGroups), so that a cut never splits a generated ID.
+        // Folded to the width after grouping (regionGroups), so that folding never splits a generated ID.
         lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}`);
         for (const statement of role.statements) lines.push(`    ${shortArns(statement)}`);
     }
@@ -410,8 +410,16 @@ export function shortArns(text: string): string {
     return text.replace(/arn:aws(?:-us-gov)?:([a-z0-9-]+):[a-z0-9-]*:(?:\d{12})?:/g, "$1:");
 }
 
-function cut(line: string): string {
-    return line.length > SUMMARY_WIDTH ? `${line.slice(0, SUMMARY_WIDTH - 1)}…` : line;
+/** A line over the width folded at spaces onto indented continuation lines: an IAM statement is never cut short. */
+function fold(line: string): string[] {
+    if (line.length <= SUMMARY_WIDTH) return [line];
+    const lead = line.length - line.trimStart().length;
+    const indent = " ".repeat(lead + 4);
+    const width = SUMMARY_WIDTH - indent.length;
+    // A word wider than a line (a long condition value) breaks after its "|" or "," separators, else anywhere.
+    const words = line.trimStart().split(" ").flatMap((word) => (word.length <= width ? [word] : (word.match(new RegExp(`.{1,${width - 1}}(?:[|,]|$)|.{1,${width}}`, "g")) ?? [word])));
+    const [first, ...rest] = wrap(words, width, " ");
+    return [`${" ".repeat(lead)}${first}`, ...wrap(rest.join(" ").split(" "), width, " ").map((l) => `${indent}${l}`)];
 }
 
 /**
@@ -448,7 +456,7 @@ export function regionGroups(plans: Record<string, RegionPlan>): RegionGroup[] {
         else groups.set(key, { regions: [region], lines, normalized: same });
     }
     // A group of one shows its real values; a larger group the normalized ones.
-    for (const group of groups.values()) group.lines = (group.regions.length > 1 ? group.normalized : group.lines).map(cut);
+    for (const group of groups.values()) group.lines = group.regions.length > 1 ? group.normalized : group.lines;
     return [...groups.values()];
 }
 
@@ -460,12 +468,12 @@ function differences(group: RegionGroup, first: RegionGroup): string[] | undefin
     const added = group.normalized.flatMap((line, i) => ((theirs.get(line) ?? 0) > 0 ? (theirs.set(line, theirs.get(line)! - 1), []) : [`+ ${group.lines[i].trimStart()}`]));
     const removed = first.normalized.flatMap((line, i) => ((mine.get(line) ?? 0) > 0 ? (mine.set(line, mine.get(line)! - 1), []) : [`- ${first.lines[i].trimStart()}`]));
     const changed = [...removed, ...added];
-    return changed.length * 2 < group.normalized.length ? changed.map((line) => cut(`  ${line}`)) : undefined;
+    return changed.length * 2 < group.normalized.length ? changed.flatMap((line) => fold(`  ${line}`)) : undefined;
 }
 
 export function renderSummary(stack: string, plans: Record<string, RegionPlan>, planWarnings: string[] = [], configNotes: string[] = []): string {
     const lines = header(stack, planWarnings, configNotes).flatMap((line) => wrap(line.split(" "), SUMMARY_WIDTH, " "));
-    lines.push("Summary: regions configured alike share one block; ARNs without partition, region and account; long lines cut (…).");
+    lines.push("Summary: regions configured alike share one block; ARNs without partition, region and account; long lines folded.");
     lines.push("`npm run plan -- --details` prints every resource and policy document in full.");
     const groups = regionGroups(plans);
     for (const group of groups) {
@@ -480,7 +488,7 @@ export function renderSummary(stack: string, plans: Record<string, RegionPlan>, 
         }
         const changed = group === first ? undefined : differences(group, first);
         if (changed) lines.push(`  as ${first.regions.length > 1 ? `the ${first.regions.length} regions` : first.regions[0]} above, except (- there, + here):`, ...changed);
-        else lines.push(...group.lines);
+        else lines.push(...group.lines.flatMap(fold));
     }
     lines.push("");
     return lines.join("\n");

@@ -122,8 +122,9 @@ describe("GoldenAmiAssessment resource graph, engine inspector2 (the default)", 
     });
 
     it("reminds of a configured subnet's endpoints in v2 terms (SSM, inspector2, S3 gateway), not the Classic agent's", () => {
-        const summary = renderSummary("v2", regionPlans(plan, "v2", REGIONS, { subnets: { "us-east-1": "subnet-0123456789abcdef0" } }));
-        const warning = summary.split("\n").find((line) => line.includes("subnet subnet-0123456789abcdef0 is configured"))!;
+        const plans = regionPlans(plan, "v2", REGIONS, { subnets: { "us-east-1": "subnet-0123456789abcdef0" } });
+        expect(renderSummary("v2", plans)).to.include("! subnet subnet-0123456789abcdef0 is configured");
+        const warning = plans["us-east-1"].summary.warnings.find((line) => line.includes("subnet subnet-0123456789abcdef0 is configured"))!;
         expect(warning).to.include("ssm, ssmmessages, ec2messages, inspector2 and S3").and.include("gateway endpoint").and.include("docs/network.md");
         expect(warning).not.to.include("agent endpoints");
     });

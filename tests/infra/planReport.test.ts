@@ -53,8 +53,8 @@ describe("plan summary (generic)", () => {
         const text = renderSummary("v2", plans, v2Plan().warnings);
         expect(text).to.contain("triggers    scan-complete pattern {\"source\":[\"aws.inspector2\"]");
         expect(text).to.contain("1 somethingnew/Widget");
-        // Cut at 120 characters; the JSON and --details carry the whole line.
-        expect(text).to.contain("IAM role instance-role (assumed by ec2.amazonaws.com; instance profile instance-profile; managed policies arn:aws:iam…");
+        // Folded at 120 characters onto a continuation line; nothing is cut.
+        expect(text).to.contain("IAM role instance-role (assumed by ec2.amazonaws.com; instance profile instance-profile; managed policies\n      arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore)");
         expect(text).to.contain("! no mock for aws:ssm/getParameter:getParameter");
         expect(text).to.contain("! no email subscribers");
         expect(text).to.not.contain("Inspector Classic reached end of support");

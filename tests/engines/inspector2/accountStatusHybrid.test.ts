@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { GetConfigurationCommand } from "@aws-sdk/client-inspector2";
 import { AwsStub } from "aws-sdk-client-mock";
 import { scanModeNotes } from "../../../engines/inspector2/start";
-import { MINUTE, analyze, newV2World, reportOf, scanAll, start } from "../../support/cycles/inspector2/world";
+import { MINUTE, newV2World, reportOf, scanAll, start, sweepUntilReported } from "../../support/cycles/inspector2/world";
 
 describe("scanModeNotes (pure)", () => {
     it("says so for a hybrid account, and nothing for an agent-based one or an unknown mode", () => {
@@ -26,7 +26,7 @@ describe("the run report names the account's scan mode", () => {
         const { runId } = await start(w);
         w.aws.advance(10 * MINUTE);
         scanAll(w);
-        await analyze(w);
+        await sweepUntilReported(w, runId);
         return reportOf(w, runId)!.notes;
     }
 

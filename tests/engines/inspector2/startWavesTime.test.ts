@@ -8,7 +8,7 @@ import { makeStartHandler } from "../../../engines/inspector2/start";
 import { START_COMMIT_RESERVE_MS } from "../../../engines/inspector2/startRun";
 import type { V2RunManifest } from "../../../engines/inspector2/run";
 import { VERDICT_TAG } from "../../../pipeline/tags";
-import { MINUTE, PREFIX, V2World, analyze, keysOf, newV2World, reportOf, scanAll, settle, start, startLockKey, v2Deps } from "../../support/cycles/inspector2/world";
+import { MINUTE, PREFIX, V2World, keysOf, newV2World, reportOf, scanAll, settle, start, startLockKey, sweepUntilReported, v2Deps } from "../../support/cycles/inspector2/world";
 
 const AMIS = Array.from({ length: 50 }, (_, i) => `ami-${(0x100 + i).toString(16).padStart(17, "0")}`);
 /** Each RunInstances costs this much Lambda time (throttled and retried EC2, under load). */
@@ -45,7 +45,7 @@ describe("Inspector v2 start under its Lambda timeout", () => {
         w.aws.clearFaults();
         w.aws.advance(10 * MINUTE);
         scanAll(w, {});
-        await analyze(w);
+        await sweepUntilReported(w, result.runId);
         const report = reportOf(w, result.runId)!;
         expect(report.amis.filter((ami) => ami.notAssessed?.code === "WAITING")).to.have.length(waiting.length);
         expect(w.aws.imageTags(waiting[0].imageId)[VERDICT_TAG]).to.equal(undefined);
