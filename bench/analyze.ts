@@ -9,8 +9,8 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { AnalyzeSettings, makeAnalyzeHandler } from "../engines/classic/analyze";
 import { DESCRIBE_FINDINGS_BATCH_SIZE, DESCRIBE_FINDINGS_CONCURRENCY, LIST_FINDINGS_PAGE_SIZE } from "../engines/classic/findings";
-import { TERMINATE_BATCH } from "../pipeline/instances";
-import { INSTANCE_LOOKUP_BATCH_SIZE } from "../pipeline/sourceAmis";
+import { TERMINATE_BATCH } from "../pipeline/cleanup/instances";
+import { INSTANCE_LOOKUP_BATCH_SIZE } from "../pipeline/launch/sourceAmis";
 import {
     COMPLETED_AT,
     PIPELINE_NAME,

@@ -61,7 +61,7 @@ export async function benchArchives(plan: Plan, roleOf: (name: string) => string
                 zippedBytes: zipArchive(files).length,
                 unzippedBytes: Buffer.byteLength(text),
                 clients: used,
-                coldLoadMs: timeInFreshNode(TIMED(`require("./__index.js")`), dir, env, runs),
+                coldLoadMs: timeInFreshNode(TIMED(`require("./__index")`), dir, env, runs),
                 nodeModulesLoadMs: timeInFreshNode(TIMED(used.map((c) => `require(${JSON.stringify(clients.get(c))})`).join("; ")), PROJECT_ROOT, env, runs),
             });
         } finally {

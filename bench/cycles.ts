@@ -1,6 +1,6 @@
 // Whole cycles with faults through the real handlers (the scenarios of the test suite), as
 // totals: scenario count, runs, and the four invariants, each of which must be 0.
-import { FINDINGS_SETTLE_SECONDS } from "../pipeline/stale";
+import { FINDINGS_SETTLE_SECONDS } from "../pipeline/cleanup/stale";
 import { FINDINGS_LAG_MS } from "../tests/support/fakeAws";
 import { CycleTotals, runScenarios, totalsPass } from "../tests/support/cycles/outcome";
 import { classicScenarios } from "../tests/support/cycles/classic";

@@ -38,7 +38,7 @@ function instrumentSerialization() {
         return serializeFunction(...args);
     };
     // esbuild's exports are getters; the component's bundling step is patched instead (stateless, kept across plans).
-    const bundling = require("../components/bundle/bundleHandler");
+    const bundling = require("../infra/bundle/bundleHandler");
     const bundleHandler = bundling.bundleHandler;
     bundling.bundleHandler = async (...args: unknown[]) => {
         counters.bundles++;

@@ -2,10 +2,10 @@
 // pipeline's deletion (a CRUD-scoped invocation), everything it launched is terminated first.
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { createEc2Client, createSnsClient } from "../pipeline/clients";
-import { ReapResult, ReapSettings, reapStaleInstances } from "../pipeline/reap";
-import { DrainResult, drainPipeline } from "../pipeline/drain";
-import { readSettings } from "../pipeline/settings";
+import { createEc2Client, createSnsClient } from "../pipeline/run/clients";
+import { ReapResult, ReapSettings, reapStaleInstances } from "../pipeline/cleanup/reap";
+import { DrainResult, drainPipeline } from "../pipeline/cleanup/drain";
+import { readSettings } from "../pipeline/run/settings";
 
 export const REAPER_SETTINGS = ["pipelineName", "resultsTopicArn", "durationSeconds", "agentWaitSeconds", "reapGraceSeconds"] as const;
 

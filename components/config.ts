@@ -1,29 +1,11 @@
 // Validation of everything a user configures. Each check names the key, the bad value and
 // what is allowed, and none falls back silently: a bad value fails preview, not a 3 a.m. run.
 import * as pulumi from "@pulumi/pulumi";
-import { EngineName, Severity } from "../pipeline/settings";
+import { EngineName, SCAN_MODES, ScanMode, Severity } from "../pipeline/run/settings";
 import { ENGINE_NAMES, EngineFacts, RULES_PACKAGE_NAMES, RulesPackageName } from "./engines";
 
-/** A config or argument error; RunError makes Pulumi print the message without a stack trace. */
-export class ConfigError extends pulumi.RunError {
-    constructor(key: string, value: unknown, allowed: string) {
-        super(`Invalid ${key} = ${show(value)}: ${allowed}`);
-    }
-}
-
-/** Stands for a value an error must not print (a key we do not know may hold a decrypted secret). */
-export const VALUE_NOT_SHOWN = Symbol("value not shown");
-
-function show(value: unknown): string {
-    return value === undefined ? "(not set)" : value === VALUE_NOT_SHOWN ? "(value not shown)" : JSON.stringify(value);
-}
-
-/** Several config errors at once: one line each, so one run reports them all. */
-export class ConfigErrors extends pulumi.RunError {
-    constructor(public readonly errors: readonly ConfigError[]) {
-        super(errors.map((error) => error.message).join("\n"));
-    }
-}
+export { ConfigError, ConfigErrors, VALUE_NOT_SHOWN } from "../infra/configError";
+import { ConfigError, ConfigErrors, VALUE_NOT_SHOWN, show } from "../infra/configError";
 
 export const DURATIONS: Readonly<Record<string, number>> = { "15m": 900, "1h": 3600, "8h": 28800, "12h": 43200, "24h": 86400 };
 const DURATION_ALLOWED = `allowed values are ${Object.keys(DURATIONS).join(", ")} or the same in seconds (${Object.values(DURATIONS).join(", ")})`;
@@ -292,8 +274,7 @@ export function validateRulesPackagesInRegion(key: string, packages: readonly Ru
     }
 }
 
-export const SCAN_MODES = ["instance", "agentless", "auto"] as const;
-export type ScanMode = (typeof SCAN_MODES)[number];
+export { SCAN_MODES, ScanMode };
 
 /** instance launches, agentless reads Inspector's AMI scan results, auto does both; Classic can only launch. */
 export function validateScanMode(key: string, value: unknown, engine: EngineName): ScanMode {

@@ -2,10 +2,10 @@
 // and the component read them from here, the one place the engine is chosen.
 import { INSPECTOR_CLASSIC_REGION_NAMES, regionFacts } from "../engines/classic/regions";
 import { INSPECTOR2_REGION_NAMES, INSPECTOR2_RULES_PACKAGES } from "../engines/inspector2/regions";
-import type { EngineName } from "../pipeline/settings";
-import type { RulesPackageName } from "../pipeline/rulesPackages";
+import type { EngineName } from "../pipeline/run/settings";
+import type { RulesPackageName } from "../pipeline/run/rulesPackages";
 
-export { RULES_PACKAGE_NAMES, RulesPackageName } from "../pipeline/rulesPackages";
+export { RULES_PACKAGE_NAMES, RulesPackageName } from "../pipeline/run/rulesPackages";
 
 export const ENGINE_NAMES: readonly EngineName[] = ["inspector2", "classic"];
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { REAPER_SETTINGS, reaperHandlerFactory } from "../callbacks/reaper";
 import { classicEngine } from "../engines/classic/infra";
 import { inspector2Engine } from "../engines/inspector2/infra";
-import { EngineName, RuntimeSettings, Severity, settingsToEnv } from "../pipeline/settings";
+import { EngineName, RuntimeSettings, Severity, settingsToEnv } from "../pipeline/run/settings";
 import {
     ConfigError,
     ScanMode,
@@ -26,19 +26,20 @@ import {
     validateSchedule,
     validateScheduleCoversRun,
     validateSeverity,
+    scheduleIntervalSeconds,
     validateSubnetId,
 } from "./config";
-import { DEFAULTS } from "./defaults";
-import { Engine, EngineInputs } from "./engine";
+import { DEFAULTS } from "../infra/defaults";
+import { Engine, EngineInputs } from "../infra/engine";
 import { RulesPackageName, engineFacts } from "./engines";
-import { HandlerFunctionArgs, handlerFunction } from "./handlerFunction";
-import { assessmentNetwork } from "./network";
+import { HandlerFunctionArgs, handlerFunction } from "../infra/handlerFunction";
+import { assessmentNetwork } from "../infra/network";
 import { kmsKeysInRegion, validateFlag, validateKmsKeyArns, validateMaxConcurrentInstances } from "./launchConfig";
-import { Partition, partitionOf } from "./partition";
-import { PolicyScope, reaperPolicy } from "./policies";
-import { reporting } from "./reporting";
-import { terminateOnDelete } from "./destroyGuard";
-import { scheduleInvocation } from "./schedule";
+import { Partition, partitionOf } from "../infra/partition";
+import { PolicyScope, reaperPolicy } from "../infra/policies";
+import { reporting } from "../infra/reporting";
+import { terminateOnDelete } from "../infra/destroyGuard";
+import { scheduleInvocation } from "../infra/schedule";
 
 /** The one place the engine is chosen. */
 const ENGINES: Record<EngineName, (inputs: EngineInputs) => Engine> = { inspector2: inspector2Engine, classic: classicEngine };
@@ -139,7 +140,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         });
         const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis });
         const engine = ENGINES[engineName]({
-            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scanMode, enableInspector, shared, network, report, policyScope, parent: this,
+            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, shared, network, report, policyScope, parent: this,
         });
         const common = {
             region,

@@ -1,7 +1,7 @@
 // Validators for what bounds a run's launches: how many instances at once, which KMS keys the
 // start role may use, and the opt-in switches (deprecation, reserved concurrency).
 import { ConfigError } from "./config";
-import type { Partition } from "./partition";
+import type { Partition } from "../infra/partition";
 
 /** At least one instance per run; at most what one start can launch and check inside its Lambda time. */
 export const MAX_CONCURRENT_INSTANCES_BOUNDS = { min: 1, max: 500 };

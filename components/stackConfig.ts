@@ -1,7 +1,7 @@
 // Reads and validates the stack's configuration (namespace golden-ami-assessment).
-import { EngineName, Severity } from "../pipeline/settings";
+import { EngineName, Severity } from "../pipeline/run/settings";
 import { RulesPackageName, engineFacts } from "./engines";
-import { DEFAULTS } from "./defaults";
+import { DEFAULTS } from "../infra/defaults";
 import {
     ConfigError,
     ConfigErrors,
@@ -28,7 +28,7 @@ import {
 
 import { StackConfigKey, unknownKeyErrors } from "./configKeys";
 import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
-import { partitionOf } from "./partition";
+import { partitionOf } from "../infra/partition";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 

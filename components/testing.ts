@@ -4,7 +4,7 @@
 // these; library users get them as setAssessmentMocks() to test their stacks offline.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { partitionOf } from "./partition";
+import { partitionOf } from "../infra/partition";
 
 export const MOCK_ACCOUNT = "123456789012";
 

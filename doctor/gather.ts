@@ -20,10 +20,10 @@ import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from "@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { componentName } from "../components/stackConfig";
 import { kmsKeysInRegion } from "../components/launchConfig";
-import { findGoldenAmis } from "../pipeline/goldenAmis";
-import { errorText } from "../pipeline/instances";
-import { chunk, pageAll } from "../pipeline/paging";
-import { RetryOptions, retrying } from "../pipeline/retryable";
+import { findGoldenAmis } from "../pipeline/launch/goldenAmis";
+import { errorText } from "../pipeline/run/errors";
+import { chunk, pageAll } from "../pipeline/run/paging";
+import { RetryOptions, retrying } from "../pipeline/run/retryable";
 import { launchesInstances } from "./checks";
 import { STANDARD_VCPU_QUOTA } from "./checks/capacity";
 import { Answer, DoctorSettings, Identity, KmsKeyAnswer, NetworkAnswers, RegionAnswers, TopicAnswer } from "./types";

@@ -1,7 +1,7 @@
 // The read-only IAM policy a user attaches to run the doctor: every action it calls, named, and
 // nothing that writes. Actions that support resource-level permissions are scoped (IAM service
 // authorization reference); the Describe/List/Get calls that do not take "*".
-import type { PolicyDocument } from "../components/policies";
+import type { PolicyDocument } from "../infra/policies";
 import { STANDARD_VCPU_QUOTA } from "./checks/capacity";
 
 export const DOCTOR_POLICY: PolicyDocument = {

@@ -1,7 +1,7 @@
 // runDoctor: every check in every region of the stack, regions in parallel, read-only. The CLI
 // (scripts/doctor.ts) and library users call this; it returns the results, it prints nothing.
-import { realSleep } from "../pipeline/paging";
-import { RetryOptions } from "../pipeline/retryable";
+import { realSleep } from "../pipeline/run/paging";
+import { RetryOptions } from "../pipeline/run/retryable";
 import { regionChecks } from "./checks";
 import { ClientsFor, gatherRegion, sdkClients } from "./gather";
 import { Answer, DoctorCannotRun, DoctorReport, DoctorSettings, Identity } from "./types";

@@ -2,7 +2,7 @@
 // create, with inputs fully resolved. Used by `npm run plan`, the tests and the benchmarks.
 // Mocked cloud values (ARNs, IDs) are shaped like the real ones so that policies read true.
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../components/partition";
+import { partitionOf } from "../infra/partition";
 import { MOCK_ACCOUNT, MockCloud, computedState, mockedCall, resourceId } from "../components/testing";
 
 export { MOCK_ACCOUNT, MockCloud };

@@ -2,7 +2,7 @@
 // types, not excluded from scanning, on a platform Inspector's agent scans.
 import type { Image, InstanceTypeInfo, Snapshot } from "@aws-sdk/client-ec2";
 import { kmsKeysInRegion } from "../../components/launchConfig";
-import { describeAmiTags } from "../../pipeline/goldenAmis";
+import { describeAmiTags } from "../../pipeline/launch/goldenAmis";
 import { CheckResult, DoctorSettings, KmsKeyAnswer, RegionAnswers, result, unanswered } from "../types";
 
 /** Inspector v2 skips an instance carrying this tag key (coverage EXCLUDED_BY_TAG; reference §10). */

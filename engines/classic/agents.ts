@@ -1,8 +1,8 @@
 // Waiting for the Inspector Classic agents on freshly launched instances to report HEALTHY.
 // An instance whose agent is not healthy cannot be assessed, so it must not hold up the run.
 import { InspectorClient, PreviewAgentsCommand } from "@aws-sdk/client-inspector";
-import { errorText } from "../../pipeline/instances";
-import { isTransientError } from "../../pipeline/retryable";
+import { errorText } from "../../pipeline/run/errors";
+import { isTransientError } from "../../pipeline/run/retryable";
 
 export const PREVIEW_AGENTS_PAGE_SIZE = 500;
 /** Agents take minutes to install and register; polling faster only spends API quota. */

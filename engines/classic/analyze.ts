@@ -5,32 +5,33 @@ import { EC2Client, Instance } from "@aws-sdk/client-ec2";
 import { InspectorClient } from "@aws-sdk/client-inspector";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { withDeprecations } from "../../pipeline/amiDeprecation";
-import { tagAssessedAmis } from "../../pipeline/amiTags";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { withDeprecations } from "../../pipeline/verdict/amiDeprecation";
+import { tagAssessedAmis } from "../../pipeline/verdict/amiTags";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
 import { createInspectorClient } from "./client";
-import { Consolidation, Verdict, consolidate } from "../../pipeline/consolidate";
+import { Consolidation, Verdict, consolidate } from "../../pipeline/verdict/consolidate";
 import { summarizeFinding } from "./findingModel";
 import { DescribedFindings, describeFindings, listFindingArns } from "./findings";
 import { parseInspectorMessage, regionOfArn } from "./inspectorMessage";
-import { TerminationResult, errorText, findPipelineInstances, terminateInstances } from "../../pipeline/instances";
+import { TerminationResult, findPipelineInstances, terminateInstances } from "../../pipeline/cleanup/instances";
+import { errorText } from "../../pipeline/run/errors";
 import { ClassicRunManifest as RunManifest, runArnId, runKeys } from "./manifest";
-import { publishReport } from "../../pipeline/publishReport";
-import { AssessmentReport, buildReport } from "../../pipeline/report";
-import { readManifest } from "../../pipeline/reportStore";
-import { makeRunId } from "../../pipeline/runId";
-import { claim, putIfAbsent, readJson, release } from "../../pipeline/runState";
-import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, STALE_AFTER_SCHEDULES, StaleAmi, findStaleAmis, formatAge } from "../../pipeline/stale";
+import { publishReport } from "../../pipeline/report/publishReport";
+import { AssessmentReport, buildReport } from "../../pipeline/report/report";
+import { readManifest } from "../../pipeline/report/reportStore";
+import { makeRunId } from "../../pipeline/run/runId";
+import { claim, putIfAbsent, readJson, release } from "../../pipeline/run/runState";
+import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, STALE_AFTER_SCHEDULES, StaleAmi, findStaleAmis, formatAge } from "../../pipeline/cleanup/stale";
 import { AssessmentProof, assessmentProof, listRunAgents } from "./proof";
 import { deleteOpenMarker } from "./openRuns";
 import { startLockKey } from "./runControl";
 import { sweepOpenRuns } from "./sweep";
 import { EndedRunNotice, sweepNote } from "./sweepDecision";
-import { ScheduledEvent, isScheduledEvent } from "../../pipeline/scheduledEvent";
-import { readSettings } from "../../pipeline/settings";
+import { ScheduledEvent, isScheduledEvent } from "../../pipeline/run/scheduledEvent";
+import { readSettings } from "../../pipeline/run/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
-import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/sourceAmis";
-import { RUN_TAG } from "../../pipeline/tags";
+import { lookUpSourceAmis, sourceAmiOfInstance } from "../../pipeline/launch/sourceAmis";
+import { RUN_TAG } from "../../pipeline/run/tags";
 
 export const ANALYZE_SETTINGS = [
     "engine",
@@ -46,7 +47,7 @@ export const ANALYZE_SETTINGS = [
 export type AnalyzeSettings = Pick<ClassicSettings, (typeof ANALYZE_SETTINGS)[number]> & Pick<ClassicSettings, "scheduleIntervalSeconds">;
 
 /** Longer than analyze's 15-minute timeout: a live reporter is never taken over. */
-import { REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
+import { REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
 export { REPORT_CLAIM_SECONDS };
 
 /** The part of a Lambda SNS event analyze reads. */

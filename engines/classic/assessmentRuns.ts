@@ -1,6 +1,6 @@
 // Inspector Classic assessment runs: is one still going, and starting one.
 import { InspectorClient, ListAssessmentRunsCommand, StartAssessmentRunCommand } from "@aws-sdk/client-inspector";
-import { errorText } from "../../pipeline/instances";
+import { errorText } from "../../pipeline/run/errors";
 
 /** Every run state except the terminal FAILED, ERROR, COMPLETED, COMPLETED_WITH_ERRORS, CANCELED. */
 export const ACTIVE_RUN_STATES = [

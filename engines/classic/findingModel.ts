@@ -1,6 +1,6 @@
 // Inspector Classic findings in the neutral model the pipeline consolidates.
 import type { Finding } from "@aws-sdk/client-inspector";
-import { FindingSeverity, FindingSummary } from "../../pipeline/findingModel";
+import { FindingSeverity, FindingSummary } from "../../pipeline/verdict/findingModel";
 
 /** Classic's severities are a subset of the neutral ones (it has no Critical). */
 const CLASSIC_SEVERITIES: readonly string[] = ["High", "Medium", "Low", "Informational", "Undefined"];

@@ -1,9 +1,9 @@
 // Reading a run's findings from Inspector Classic within its API limits.
-import { chunk } from "../../pipeline/paging";
+import { chunk } from "../../pipeline/run/paging";
 import { DescribeFindingsCommand, DescribeFindingsCommandOutput, Finding, InspectorClient, ListFindingsCommand } from "@aws-sdk/client-inspector";
-import { mapWithConcurrency } from "../../pipeline/concurrency";
-import { errorText } from "../../pipeline/instances";
-import { isTransientError } from "../../pipeline/retryable";
+import { mapWithConcurrency } from "../../pipeline/run/concurrency";
+import { errorText } from "../../pipeline/run/errors";
+import { isTransientError } from "../../pipeline/run/retryable";
 
 /** ListFindings maxResults is at most 500. */
 export const LIST_FINDINGS_PAGE_SIZE = 500;

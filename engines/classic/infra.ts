@@ -2,12 +2,11 @@
 // tell the analyze handler when a run ends, the sweep schedule behind that, and the handlers that drive it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PIPELINE_TAG } from "../../pipeline/tags";
-import { scheduleIntervalSeconds } from "../../components/config";
-import { DEFAULTS } from "../../components/defaults";
-import { scheduleInvocation } from "../../components/schedule";
-import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
-import { settingsToEnv } from "../../pipeline/settings";
+import { PIPELINE_TAG } from "../../pipeline/run/tags";
+import { DEFAULTS } from "../../infra/defaults";
+import { scheduleInvocation } from "../../infra/schedule";
+import { Engine, EngineInputs, pickEnvironment } from "../../infra/engine";
+import { settingsToEnv } from "../../pipeline/run/settings";
 import { ANALYZE_SETTINGS, analyzeHandlerFactory } from "./analyze";
 import { analyzePolicy, completionTopicPolicy, startPolicy } from "./policies";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
@@ -72,9 +71,9 @@ export function classicEngine(inputs: EngineInputs): Engine {
     const { name, region, parent } = inputs;
     const infra = classicInfra(name, { region, accountId: inputs.accountId, rulesPackages: inputs.rulesPackages, durationSeconds: inputs.durationSeconds }, parent);
     const settings: pulumi.Output<ClassicSettings> = pulumi
-        .all([inputs.shared, infra.target.arn, infra.template.arn, inputs.schedule])
+        .all([inputs.shared, infra.target.arn, infra.template.arn, inputs.scheduleIntervalSeconds])
         // The schedule's interval tells analyze when a verdict is stale (two schedules old); unknown for an irregular cron.
-        .apply(([shared, assessmentTargetArn, assessmentTemplateArn, schedule]) => ({ ...shared, assessmentTargetArn, assessmentTemplateArn, scheduleIntervalSeconds: scheduleIntervalSeconds(schedule) }));
+        .apply(([shared, assessmentTargetArn, assessmentTemplateArn, scheduleIntervalSeconds]) => ({ ...shared, assessmentTargetArn, assessmentTemplateArn, scheduleIntervalSeconds }));
     const environment = (keys: ReadonlyArray<keyof ClassicSettings>) => pickEnvironment(settings, keys, (s) => settingsToEnv(s, CLASSIC_SETTINGS_SPEC));
     return {
         start: {

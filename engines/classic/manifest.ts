@@ -1,8 +1,8 @@
 // The Classic run manifest: the neutral one plus the assessment run, whose ARN names the folder
 // (analyze receives it in the completion message).
-import { RunManifest, runFolderKeys } from "../../pipeline/manifest";
+import { RunManifest, runFolderKeys } from "../../pipeline/run/manifest";
 
-export { AmiRecord } from "../../pipeline/manifest";
+export { AmiRecord } from "../../pipeline/run/manifest";
 
 export interface ClassicRunManifest extends RunManifest {
     assessmentRunArn: string;

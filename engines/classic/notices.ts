@@ -1,5 +1,5 @@
 // What Classic's start tells the results topic beyond the neutral notices.
-import type { Notice } from "../../pipeline/notice";
+import type { Notice } from "../../pipeline/report/notice";
 
 export function runInProgressNotice(pipelineName: string, assessmentTemplateArn: string, activeRunArns: string[]): Notice {
     return {

@@ -3,8 +3,8 @@
 // scheduled sweep lists them. (Not under v2's "open/": a bucket kept across an engine change
 // must not show one engine's runs to the other's sweep.)
 import type { S3Client } from "@aws-sdk/client-s3";
-import { withRetry } from "../../pipeline/retryable";
-import { deleteKey, listKeys, putJson, readJson } from "../../pipeline/runState";
+import { withRetry } from "../../pipeline/run/retryable";
+import { deleteKey, listKeys, putJson, readJson } from "../../pipeline/run/runState";
 import { runArnId } from "./manifest";
 
 export interface OpenRunMarker {

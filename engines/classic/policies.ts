@@ -11,7 +11,7 @@ import {
     runStateStatements,
     tagGoldenAmisStatement,
     terminatePipelineInstances,
-} from "../../components/policies";
+} from "../../infra/policies";
 
 /** Inspector Classic supports no resource-level permissions at all, so `*` is unavoidable here. */
 function inspectorStatement(actions: string[]): PolicyStatement {

@@ -2,8 +2,8 @@
 // stayed healthy and sent its telemetry (data collection completed), and the run's findings as
 // listed match what the completion message announced. Without it a quiet AMI is not a PASS.
 import { AssessmentRunAgent, InspectorClient, ListAssessmentRunAgentsCommand } from "@aws-sdk/client-inspector";
-import { pageAll } from "../../pipeline/paging";
-import { withRetry } from "../../pipeline/retryable";
+import { pageAll } from "../../pipeline/run/paging";
+import { withRetry } from "../../pipeline/run/retryable";
 
 /** ListAssessmentRunAgents maxResults is at most 500. */
 export const RUN_AGENTS_PAGE_SIZE = 500;

@@ -4,10 +4,10 @@
 // notifications" (the regional service account that publishes to your topic).
 // GovCloud regions have no Network Reachability package.
 
-import { partitionOf } from "../../components/partition";
-import type { RulesPackageName } from "../../pipeline/rulesPackages";
+import { partitionOf } from "../../infra/partition";
+import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 
-export { RulesPackageName } from "../../pipeline/rulesPackages";
+export { RulesPackageName } from "../../pipeline/run/rulesPackages";
 
 export interface InspectorClassicRegion {
     /** The Inspector service account that publishes run notifications in this region. */

@@ -3,11 +3,11 @@
 // the instances of a run that is still going on).
 import { InspectorClient, StopAssessmentRunCommand } from "@aws-sdk/client-inspector";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { errorText } from "../../pipeline/instances";
-import { withRetry } from "../../pipeline/retryable";
-import { putJson } from "../../pipeline/runState";
+import { errorText } from "../../pipeline/run/errors";
+import { withRetry } from "../../pipeline/run/retryable";
+import { putJson } from "../../pipeline/run/runState";
 
-export { startLockKey } from "../../pipeline/manifest";
+export { startLockKey } from "../../pipeline/run/manifest";
 
 export async function writeManifestWithRetries(s3: S3Client, bucket: string, key: string, manifest: unknown, sleep: (ms: number) => Promise<void>): Promise<void> {
     await withRetry(() => putJson(s3, bucket, key, manifest), { sleep });

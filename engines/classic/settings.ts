@@ -1,5 +1,5 @@
 // What the Classic handlers read beyond the shared settings: the assessment target and template.
-import { RuntimeSettings, SettingsSpec, extendSpec } from "../../pipeline/settings";
+import { RuntimeSettings, SettingsSpec, extendSpec } from "../../pipeline/run/settings";
 
 export interface ClassicOnlySettings {
     assessmentTargetArn: string;

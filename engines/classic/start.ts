@@ -2,32 +2,33 @@
 // agent, wait for the agents, start the assessment run and hand analyze a manifest.
 // Whatever happens after the first launch, nothing this run launched is left running unless the
 // run started (analyze terminates those; the reaper catches anything missed).
-import { isThrottlingError, retrying } from "../../pipeline/retryable";
+import { isThrottlingError, retrying } from "../../pipeline/run/retryable";
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { InspectorClient } from "@aws-sdk/client-inspector";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { waitForHealthyAgents } from "./agents";
 import { CLASSIC_LAUNCH_PROFILE } from "./launchProfile";
-import { launchForAmis, markUnhealthyAgents } from "../../pipeline/amiLaunches";
-import { confirmLaunches } from "../../pipeline/launchCheck";
-import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/waves";
+import { launchForAmis, markUnhealthyAgents } from "../../pipeline/launch/amiLaunches";
+import { confirmLaunches } from "../../pipeline/launch/launchCheck";
+import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/launch/waves";
 import { AgentInOtherRun, assessmentRunName, findActiveRuns, startAssessmentRun } from "./assessmentRuns";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
 import { createInspectorClient } from "./client";
-import { findGoldenAmis } from "../../pipeline/goldenAmis";
-import { errorText, terminateInstances } from "../../pipeline/instances";
+import { findGoldenAmis } from "../../pipeline/launch/goldenAmis";
+import { terminateInstances } from "../../pipeline/cleanup/instances";
+import { errorText } from "../../pipeline/run/errors";
 import { AmiRecord, ClassicRunManifest as RunManifest, runKeys } from "./manifest";
-import { publishNotice } from "../../pipeline/notify";
+import { publishNotice } from "../../pipeline/report/notify";
 import { writeOpenMarker } from "./openRuns";
-import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
-import { RunCleanup, terminateRunInstances } from "../../pipeline/runCleanup";
-import { makeRunId } from "../../pipeline/runId";
-import { claim, release } from "../../pipeline/runState";
+import { ReapResult, reapStaleInstances } from "../../pipeline/cleanup/reap";
+import { RunCleanup, terminateRunInstances } from "../../pipeline/cleanup/runCleanup";
+import { makeRunId } from "../../pipeline/run/runId";
+import { claim, release } from "../../pipeline/run/runState";
 import { StopResult, startLockKey, stopAssessmentRun, writeManifestWithRetries } from "./runControl";
-import { readSettings } from "../../pipeline/settings";
+import { readSettings } from "../../pipeline/run/settings";
 import { CLASSIC_SETTINGS_SPEC, ClassicSettings } from "./settings";
-import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, startReportNotice } from "../../pipeline/startNotices";
+import { StartOutcome, StartReportInput, failureReason, noGoldenAmisNotice, startReportNotice } from "../../pipeline/report/startNotices";
 import { runInProgressNotice } from "./notices";
 
 export const START_SETTINGS = [
@@ -73,7 +74,7 @@ export interface StartContext {
     getRemainingTimeInMillis?: () => number;
 }
 
-export type { StartOutcome } from "../../pipeline/startNotices";
+export type { StartOutcome } from "../../pipeline/report/startNotices";
 
 export interface StartResult {
     runId: string;

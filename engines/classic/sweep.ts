@@ -4,10 +4,10 @@
 // message had arrived; analyze's report claim and delivered marker keep it to one report.
 import { AssessmentRun, DescribeAssessmentRunsCommand, FailedItemDetails, InspectorClient } from "@aws-sdk/client-inspector";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { errorText } from "../../pipeline/instances";
-import { withRetry } from "../../pipeline/retryable";
+import { errorText } from "../../pipeline/run/errors";
+import { withRetry } from "../../pipeline/run/retryable";
 import { listOpenRuns } from "./openRuns";
-import { chunk } from "../../pipeline/paging";
+import { chunk } from "../../pipeline/run/paging";
 import { EndedRunNotice, SweepDecision, decideSweepRun } from "./sweepDecision";
 
 /** DescribeAssessmentRuns takes 1-10 run ARNs per call. */

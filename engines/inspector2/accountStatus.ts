@@ -2,7 +2,7 @@
 // scanned and a run would wait for nothing, so the engine checks first and says how to fix it.
 import { BatchGetAccountStatusCommand, GetConfigurationCommand } from "@aws-sdk/client-inspector2";
 import type { BatchGetAccountStatusResponse, GetConfigurationResponse, Inspector2Client } from "@aws-sdk/client-inspector2";
-import { errorText } from "../../pipeline/instances";
+import { errorText } from "../../pipeline/run/errors";
 
 export type Ec2ScanningStatus = { enabled: true; scanMode?: string } | { enabled: false; status: string; reason: string; howToEnable: string };
 

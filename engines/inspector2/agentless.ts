@@ -2,9 +2,9 @@
 // GetImageFindings): no launch, but only there if the account has Inspector scan its AMIs.
 import { GetImageFindingsCommand } from "@aws-sdk/client-ec2";
 import type { EC2Client, GetImageFindingsResult, Image, ImageFinding } from "@aws-sdk/client-ec2";
-import { mapWithConcurrency } from "../../pipeline/concurrency";
-import type { FindingSeverity, FindingSummary } from "../../pipeline/findingModel";
-import { errorText } from "../../pipeline/instances";
+import { mapWithConcurrency } from "../../pipeline/run/concurrency";
+import type { FindingSeverity, FindingSummary } from "../../pipeline/verdict/findingModel";
+import { errorText } from "../../pipeline/run/errors";
 import { nvdUrl } from "./findings";
 
 export type AmiScanState = "FRESH" | "STALE" | "NEVER_SCANNED" | "ERROR";

@@ -5,10 +5,10 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
-import { errorText } from "../../pipeline/instances";
-import { deleteKey, listKeys, readJson } from "../../pipeline/runState";
-import { readSettings } from "../../pipeline/settings";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
+import { errorText } from "../../pipeline/run/errors";
+import { deleteKey, listKeys, readJson } from "../../pipeline/run/runState";
+import { readSettings } from "../../pipeline/run/settings";
 import type { CisScanStatus } from "./cis";
 import { advanceRunCisScan, withRecordedCisScan } from "./cisScan";
 import { createInspector2Client } from "./client";
@@ -19,28 +19,8 @@ import { FinalizeResult, closeDeliveredRun, finalizeRun } from "./finalize";
 import { V2RunManifest, openRunsPrefix, v2RunKeys } from "./run";
 import { parseScanEvent } from "./scanEvent";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
-
-const ANALYZE_KEYS = [
-    "engine", "pipelineName", "severityThreshold", "resultsTopicArn", "reportBucket", "reportPrefix", "rulesPackages", "deprecateFailingAmis", "accountId",
-] as const;
-export type V2AnalyzeSettings = Pick<Inspector2Settings, (typeof ANALYZE_KEYS)[number]>;
-
-export function analyzeSettingsKeys(): (keyof Inspector2Settings)[] {
-    return [...ANALYZE_KEYS];
-}
-
-export interface V2AnalyzeDeps {
-    ec2: EC2Client;
-    inspector2: Inspector2Client;
-    s3: S3Client;
-    sns: SNSClient;
-    settings: V2AnalyzeSettings;
-    region: string;
-    now: () => Date;
-    sleep: (ms: number) => Promise<void>;
-    log?: (message: string, detail?: Record<string, unknown>) => void;
-    random?: () => number;
-}
+import { ANALYZE_KEYS, V2AnalyzeDeps, V2AnalyzeSettings, analyzeSettingsKeys } from "./analyzeContract";
+export { V2AnalyzeDeps, V2AnalyzeSettings, analyzeSettingsKeys } from "./analyzeContract";
 
 export type RunVisit =
     | { runId: string; status: "waiting"; scanned: number; total: number; cis?: CisScanStatus }

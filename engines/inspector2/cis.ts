@@ -8,9 +8,9 @@ import {
     ListCisScansCommand,
 } from "@aws-sdk/client-inspector2";
 import type { CisScan, CisScanResultDetails, CisTargetResourceAggregation, Inspector2Client } from "@aws-sdk/client-inspector2";
-import type { FindingSummary } from "../../pipeline/findingModel";
-import { errorText } from "../../pipeline/instances";
-import { pageAll } from "../../pipeline/paging";
+import type { FindingSummary } from "../../pipeline/verdict/findingModel";
+import { errorText } from "../../pipeline/run/errors";
+import { pageAll } from "../../pipeline/run/paging";
 
 export type CisScanStatus = "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
 export type CisInstanceResult = {

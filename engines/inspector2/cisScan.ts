@@ -4,13 +4,13 @@
 // delivery creates no second one), given CIS_SCAN_WAIT_SECONDS to finish, deleted by finalize.
 import { ListCisScanConfigurationsCommand } from "@aws-sdk/client-inspector2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
-import { errorText } from "../../pipeline/instances";
-import { makeRunId } from "../../pipeline/runId";
-import { pageAll } from "../../pipeline/paging";
-import { isTransientError } from "../../pipeline/retryable";
-import { claim, putIfAbsent, readJson, release } from "../../pipeline/runState";
-import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/tags";
-import type { V2AnalyzeDeps } from "./analyze";
+import { errorText } from "../../pipeline/run/errors";
+import { makeRunId } from "../../pipeline/run/runId";
+import { pageAll } from "../../pipeline/run/paging";
+import { isTransientError } from "../../pipeline/run/retryable";
+import { claim, putIfAbsent, readJson, release } from "../../pipeline/run/runState";
+import { PIPELINE_TAG, RUN_TAG } from "../../pipeline/run/tags";
+import type { V2AnalyzeDeps } from "./analyzeContract";
 import { CisScanStatus, createRunCisScan, readCisResults } from "./cis";
 import type { CoverageVerdict } from "./coverage";
 import { V2RunManifest, v2RunKeys } from "./run";

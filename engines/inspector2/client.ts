@@ -1,7 +1,7 @@
 // The Inspector v2 client the engine's handlers use; a factory of its own so a serialized handler
 // only pulls in client-inspector2 when it is the v2 engine's.
 import { Inspector2Client } from "@aws-sdk/client-inspector2";
-import { CLIENT_RETRY } from "../../pipeline/clients";
+import { CLIENT_RETRY } from "../../pipeline/run/clients";
 
 /** Adaptive retries: inspector2 publishes no TPS and throttles bursts of List* calls. */
 export function createInspector2Client(): Inspector2Client {

@@ -2,8 +2,8 @@
 // instance; a verdict separates "done", "still coming" and "will not happen this run".
 import { GetEc2DeepInspectionConfigurationCommand, ListCoverageCommand } from "@aws-sdk/client-inspector2";
 import type { CoverageFilterCriteria, CoveredResource, Inspector2Client } from "@aws-sdk/client-inspector2";
-import { RetryOptions, withRetry } from "../../pipeline/retryable";
-import { chunk, pageAll, realSleep } from "../../pipeline/paging";
+import { RetryOptions, withRetry } from "../../pipeline/run/retryable";
+import { chunk, pageAll, realSleep } from "../../pipeline/run/paging";
 
 export type CoverageVerdict = {
     instanceId: string;

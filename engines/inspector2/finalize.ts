@@ -4,26 +4,27 @@
 // the claim back; one that dies is taken over after REPORT_CLAIM_SECONDS and reuses the saved
 // evidence. Dying between publish and the delivered marker means a second, identical report:
 // at-least-once delivery, never none.
-import { withDeprecations } from "../../pipeline/amiDeprecation";
-import { tagAssessedAmis } from "../../pipeline/amiTags";
-import { findingFails } from "../../pipeline/consolidate";
-import type { FindingSummary } from "../../pipeline/findingModel";
-import type { Severity } from "../../pipeline/settings";
-import { publishReport } from "../../pipeline/publishReport";
-import type { AssessmentReport, RunOutcome } from "../../pipeline/report";
-import { errorText, findPipelineInstances } from "../../pipeline/instances";
-import { RUN_TAG } from "../../pipeline/tags";
-import { makeRunId } from "../../pipeline/runId";
-import { terminateRunInstances } from "../../pipeline/runCleanup";
-import { claim, deleteKey, putIfAbsent, readJson, release } from "../../pipeline/runState";
-import type { V2AnalyzeDeps } from "./analyze";
+import { withDeprecations } from "../../pipeline/verdict/amiDeprecation";
+import { tagAssessedAmis } from "../../pipeline/verdict/amiTags";
+import { findingFails } from "../../pipeline/verdict/consolidate";
+import type { FindingSummary } from "../../pipeline/verdict/findingModel";
+import type { Severity } from "../../pipeline/run/settings";
+import { publishReport } from "../../pipeline/report/publishReport";
+import type { AssessmentReport, RunOutcome } from "../../pipeline/report/report";
+import { findPipelineInstances } from "../../pipeline/cleanup/instances";
+import { errorText } from "../../pipeline/run/errors";
+import { RUN_TAG } from "../../pipeline/run/tags";
+import { makeRunId } from "../../pipeline/run/runId";
+import { terminateRunInstances } from "../../pipeline/cleanup/runCleanup";
+import { claim, deleteKey, putIfAbsent, readJson, release } from "../../pipeline/run/runState";
+import type { V2AnalyzeDeps } from "./analyzeContract";
 import { CisInstanceResult, CisScanStatus, deleteCisScan } from "./cis";
 import type { CoverageVerdict } from "./coverage";
 import { FindingPackage, listActiveFindings } from "./findings";
 import { v2Report } from "./report";
 import { V2RunManifest, startLockKey, v2RunKeys } from "./run";
 
-import { REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
+import { REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
 export { REPORT_CLAIM_SECONDS };
 
 export interface RunEvidence {

@@ -1,9 +1,9 @@
 // Reading the run's instances' ACTIVE Inspector v2 findings and mapping them to the neutral model.
 import { ListFindingsCommand } from "@aws-sdk/client-inspector2";
 import type { FilterCriteria, Finding, Inspector2Client } from "@aws-sdk/client-inspector2";
-import type { FindingSeverity, FindingSummary, FixAvailability } from "../../pipeline/findingModel";
-import { RetryOptions, withRetry } from "../../pipeline/retryable";
-import { chunk, pageAll } from "../../pipeline/paging";
+import type { FindingSeverity, FindingSummary, FixAvailability } from "../../pipeline/verdict/findingModel";
+import { RetryOptions, withRetry } from "../../pipeline/run/retryable";
+import { chunk, pageAll } from "../../pipeline/run/paging";
 
 /** FilterCriteria string-filter lists take 1-10 filters each (API reference, FilterCriteria). */
 export const FINDINGS_IDS_PER_CALL = 10;

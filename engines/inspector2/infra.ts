@@ -3,11 +3,11 @@
 // short sweep schedule behind them (events are best effort).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS } from "../../components/defaults";
-import { Engine, EngineInputs, pickEnvironment } from "../../components/engine";
-import { scheduleInvocation } from "../../components/schedule";
-import type { RulesPackageName } from "../../pipeline/rulesPackages";
-import { settingsToEnv } from "../../pipeline/settings";
+import { DEFAULTS } from "../../infra/defaults";
+import { Engine, EngineInputs, pickEnvironment } from "../../infra/engine";
+import { scheduleInvocation } from "../../infra/schedule";
+import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
+import { settingsToEnv } from "../../pipeline/run/settings";
 import { analyzeHandlerFactory, analyzeSettingsKeys } from "./analyze";
 import { EC2_ASSUME_ROLE_POLICY, analyzePolicy, startPolicy } from "./policies";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";

@@ -12,9 +12,9 @@ import {
     runStateStatements,
     tagGoldenAmisStatement,
     terminatePipelineInstances,
-} from "../../components/policies";
-import type { RulesPackageName } from "../../pipeline/rulesPackages";
-import { PIPELINE_TAG } from "../../pipeline/tags";
+} from "../../infra/policies";
+import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
+import { PIPELINE_TAG } from "../../pipeline/run/tags";
 import type { ScanModeSetting } from "./settings";
 
 export interface Inspector2Scope {

@@ -2,7 +2,7 @@
 // Source: AWS General Reference, "Amazon Inspector endpoints and quotas" (commercial and GovCloud
 // regions where the inspector2 endpoint exists). China regions are left out: they need their own
 // partition and credentials. CIS scans may lag in new regions; the runtime reports that, not preview.
-import type { RulesPackageName } from "../../pipeline/rulesPackages";
+import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 
 export const INSPECTOR2_REGION_NAMES: readonly string[] = [
     "us-east-1", "us-east-2", "us-west-1", "us-west-2",

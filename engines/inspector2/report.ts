@@ -1,10 +1,10 @@
 // Pure: an Inspector v2 run's report in the shape both engines share. PASS needs proof: an
 // instance whose coverage confirmed a scan after launch, or a fresh Inspector AMI scan result.
-import { consolidate } from "../../pipeline/consolidate";
-import type { FindingSummary } from "../../pipeline/findingModel";
-import type { AmiRecord } from "../../pipeline/manifest";
-import { AssessmentReport, RunOutcome, buildReport } from "../../pipeline/report";
-import type { Severity } from "../../pipeline/settings";
+import { consolidate } from "../../pipeline/verdict/consolidate";
+import type { FindingSummary } from "../../pipeline/verdict/findingModel";
+import type { AmiRecord } from "../../pipeline/run/manifest";
+import { AssessmentReport, RunOutcome, buildReport } from "../../pipeline/report/report";
+import type { Severity } from "../../pipeline/run/settings";
 import { agentlessFindings, v2RunKeys, V2RunManifest } from "./run";
 
 export interface V2ReportInput {

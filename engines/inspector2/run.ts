@@ -1,8 +1,8 @@
 // One Inspector v2 run in the report bucket: its manifest, its markers and keys. A run is open
 // from start's manifest until analyze has published its report exactly once.
-import type { FindingSummary } from "../../pipeline/findingModel";
-import { RunManifest, runFolderKeys } from "../../pipeline/manifest";
-import type { RulesPackageName } from "../../pipeline/rulesPackages";
+import type { FindingSummary } from "../../pipeline/verdict/findingModel";
+import { RunManifest, runFolderKeys } from "../../pipeline/run/manifest";
+import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 import type { AmiScanResult } from "./agentless";
 
 export interface RunInstance {
@@ -50,7 +50,7 @@ export function openRunsPrefix(reportPrefix: string): string {
     return `${reportPrefix}open/`;
 }
 
-export { startLockKey } from "../../pipeline/manifest";
+export { startLockKey } from "../../pipeline/run/manifest";
 
 /** Agentless findings that count for the report: only fresh AMI results prove anything. */
 export function agentlessFindings(manifest: Pick<V2RunManifest, "agentless">): FindingSummary[] {

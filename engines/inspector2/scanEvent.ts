@@ -1,6 +1,6 @@
 // Reading the EventBridge events that wake the v2 engine: Inspector's "Inspector2 Scan" event for
 // an instance, or the scheduled sweep. Events are best effort; the caller confirms by polling.
-import { isScheduledEvent } from "../../pipeline/scheduledEvent";
+import { isScheduledEvent } from "../../pipeline/run/scheduledEvent";
 
 export type ScanEvent =
     /** counts: the scan's finding-severity-counts; undefined when the event carries none. */

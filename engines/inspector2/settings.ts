@@ -1,6 +1,6 @@
 // What the Inspector v2 handlers read beyond the shared settings.
-import type { RulesPackageName } from "../../pipeline/rulesPackages";
-import { RuntimeSettings, SettingsSpec, extendSpec } from "../../pipeline/settings";
+import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
+import { RuntimeSettings, SettingsSpec, extendSpec } from "../../pipeline/run/settings";
 
 export type ScanModeSetting = "instance" | "agentless" | "auto";
 

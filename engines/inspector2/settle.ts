@@ -3,9 +3,9 @@
 // and the evidence is frozen once the instance is terminated. So a confirmed scan proves a PASS
 // only once ListFindings returns at least the scan event's count or, without an event, reads the
 // same finding ARNs twice FINDINGS_SETTLE_SECONDS apart after the scan.
-import { FINDINGS_SETTLE_SECONDS } from "../../pipeline/stale";
-import { listKeys, putIfAbsent, putJson, readJson } from "../../pipeline/runState";
-import type { V2AnalyzeDeps } from "./analyze";
+import { FINDINGS_SETTLE_SECONDS } from "../../pipeline/cleanup/stale";
+import { listKeys, putIfAbsent, putJson, readJson } from "../../pipeline/run/runState";
+import type { V2AnalyzeDeps } from "./analyzeContract";
 import type { CoverageVerdict } from "./coverage";
 import { FindingPackage, listActiveFindings } from "./findings";
 import { v2RunKeys } from "./run";

@@ -5,20 +5,20 @@ import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { amiRecord } from "../../pipeline/amiLaunches";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/clients";
-import { findGoldenAmis } from "../../pipeline/goldenAmis";
-import { errorText } from "../../pipeline/instances";
-import type { AmiRecord } from "../../pipeline/manifest";
-import { publishNotice } from "../../pipeline/notify";
-import { ReapResult, reapStaleInstances } from "../../pipeline/reap";
-import type { RunOutcome } from "../../pipeline/report";
-import { retrying } from "../../pipeline/retryable";
-import { makeRunId } from "../../pipeline/runId";
-import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/waves";
-import { claim } from "../../pipeline/runState";
-import { readSettings } from "../../pipeline/settings";
-import { noGoldenAmisNotice } from "../../pipeline/startNotices";
+import { amiRecord } from "../../pipeline/launch/amiLaunches";
+import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
+import { findGoldenAmis } from "../../pipeline/launch/goldenAmis";
+import { errorText } from "../../pipeline/run/errors";
+import type { AmiRecord } from "../../pipeline/run/manifest";
+import { publishNotice } from "../../pipeline/report/notify";
+import { ReapResult, reapStaleInstances } from "../../pipeline/cleanup/reap";
+import type { RunOutcome } from "../../pipeline/report/report";
+import { retrying } from "../../pipeline/run/retryable";
+import { makeRunId } from "../../pipeline/run/runId";
+import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/launch/waves";
+import { claim } from "../../pipeline/run/runState";
+import { readSettings } from "../../pipeline/run/settings";
+import { noGoldenAmisNotice } from "../../pipeline/report/startNotices";
 import { ec2ScanningStatus } from "./accountStatus";
 import { AmiScanResult, readAmiScanResults } from "./agentless";
 import { createInspector2Client } from "./client";
@@ -26,61 +26,8 @@ import { reportWithoutLaunch } from "./startReport";
 import { startLockKey } from "./run";
 import { launchRun } from "./startRun";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings, ScanModeSetting } from "./settings";
-
-const COMMON_START_KEYS = [
-    "engine", "pipelineName", "amiTags", "amiOwners", "durationSeconds", "severityThreshold", "resultsTopicArn",
-    "reportBucket", "reportPrefix", "rulesPackages", "scanMode", "amiScanMaxAgeDays",
-] as const;
-const LAUNCH_KEYS = [
-    "instanceTypes", "subnetIds", "securityGroupId", "instanceProfileArn", "agentWaitSeconds", "reapGraceSeconds", "maxConcurrentInstances", "kmsKeyArns",
-] as const;
-
-/** An agentless-only start launches nothing, so it is given nothing to launch with. */
-export function startSettingsKeys(scanMode: ScanModeSetting): (keyof Inspector2Settings)[] {
-    return scanMode === "agentless" ? [...COMMON_START_KEYS] : [...COMMON_START_KEYS, ...LAUNCH_KEYS];
-}
-
-export type V2StartSettings = Pick<Inspector2Settings, (typeof COMMON_START_KEYS)[number]> & Partial<Pick<Inspector2Settings, (typeof LAUNCH_KEYS)[number]>>;
-
-export interface V2StartDeps {
-    ec2: EC2Client;
-    inspector2: Inspector2Client;
-    sns: SNSClient;
-    s3: S3Client;
-    settings: V2StartSettings;
-    region: string;
-    now: () => Date;
-    sleep: (ms: number) => Promise<void>;
-    log?: (...args: unknown[]) => void;
-    random?: () => number;
-    /** Milliseconds left in this invocation (Lambda's context.getRemainingTimeInMillis); unbounded when absent. */
-    remainingMs?: () => number;
-}
-
-/** The part of Lambda's context start uses. */
-export interface StartContext {
-    getRemainingTimeInMillis?: () => number;
-}
-
-export type V2StartOutcome = "NO_AMIS" | "REPORTED" | "RUN_IN_PROGRESS" | "RUN_STARTED";
-
-export interface V2StartResult {
-    runId: string;
-    outcome: V2StartOutcome;
-    amis: AmiRecord[];
-    /** Set when start published the run's report itself (nothing to wait for). */
-    reportOutcome?: RunOutcome;
-    manifestKey?: string;
-    reason?: string;
-    reaped?: ReapResult | { error: string };
-}
-
-/** Which AMIs Inspector's own AMI results settle, and which need an instance. */
-export interface AssessmentPlan {
-    agentless: AmiScanResult[];
-    settled: AmiRecord[];
-    toLaunch: Image[];
-}
+import { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
+export { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
 
 export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
     const { scanMode, amiScanMaxAgeDays } = deps.settings;

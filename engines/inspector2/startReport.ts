@@ -1,14 +1,14 @@
 // The report of a run that launched nothing (agentless only, Inspector not enabled, every launch
 // failed): start publishes it at once, in the same shape analyze would, through the same claim,
 // delivered marker and verdict tags.
-import { tagAssessedAmis } from "../../pipeline/amiTags";
-import { AmiRecord, REPORT_CLAIM_SECONDS } from "../../pipeline/manifest";
-import { publishReport } from "../../pipeline/publishReport";
-import type { AssessmentReport, RunOutcome } from "../../pipeline/report";
-import { claim, putIfAbsent, readJson, release } from "../../pipeline/runState";
+import { tagAssessedAmis } from "../../pipeline/verdict/amiTags";
+import { AmiRecord, REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
+import { publishReport } from "../../pipeline/report/publishReport";
+import type { AssessmentReport, RunOutcome } from "../../pipeline/report/report";
+import { claim, putIfAbsent, readJson, release } from "../../pipeline/run/runState";
 import { v2Report } from "./report";
 import { v2RunKeys } from "./run";
-import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./start";
+import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./startContract";
 
 /** Publishes the report of a run that launched nothing (agentless only, or Inspector not enabled). */
 export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan: AssessmentPlan, outcome: RunOutcome, unlaunched: AmiRecord[]): Promise<V2StartResult> {

@@ -3,19 +3,19 @@
 // is written the run belongs to analyze; before that, any failure terminates what was launched,
 // drops the marker and frees the lock.
 import type { EC2Client, Image } from "@aws-sdk/client-ec2";
-import { LAUNCH_CONCURRENCY, amiRecord, launchForAmis } from "../../pipeline/amiLaunches";
-import { LAUNCH_CHECK_SECONDS, confirmLaunches } from "../../pipeline/launchCheck";
-import { errorText } from "../../pipeline/instances";
-import type { LaunchProfile } from "../../pipeline/launch";
-import type { AmiRecord } from "../../pipeline/manifest";
-import { publishNotice } from "../../pipeline/notify";
-import { terminateRunInstances } from "../../pipeline/runCleanup";
-import { deleteKey, putJson, release } from "../../pipeline/runState";
-import { startReportNotice } from "../../pipeline/startNotices";
-import { retrying, withRetry } from "../../pipeline/retryable";
+import { LAUNCH_CONCURRENCY, amiRecord, launchForAmis } from "../../pipeline/launch/amiLaunches";
+import { LAUNCH_CHECK_SECONDS, confirmLaunches } from "../../pipeline/launch/launchCheck";
+import { errorText } from "../../pipeline/run/errors";
+import type { LaunchProfile } from "../../pipeline/launch/launch";
+import type { AmiRecord } from "../../pipeline/run/manifest";
+import { publishNotice } from "../../pipeline/report/notify";
+import { terminateRunInstances } from "../../pipeline/cleanup/runCleanup";
+import { deleteKey, putJson, release } from "../../pipeline/run/runState";
+import { startReportNotice } from "../../pipeline/report/startNotices";
+import { retrying, withRetry } from "../../pipeline/run/retryable";
 import { reportWithoutLaunch } from "./startReport";
 import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
-import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./start";
+import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./startContract";
 
 /** Inspector v2 needs SSM on the instance: the SSM-only role, IMDSv2 (SSM is fine with it), no user data. */
 export function v2LaunchProfile(instanceProfileArn: string): LaunchProfile {

@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { spawn } from "child_process";
 import * as path from "path";
-import { bundleHandler } from "../../components/bundle/bundleHandler";
-import { inlineSchemaKeys } from "../../components/bundle/pureSchemas";
-import { packageEntry, requiredNames, vendorModule } from "../../components/bundle/namedRequires";
+import { bundleHandler } from "../../infra/bundle/bundleHandler";
+import { inlineSchemaKeys } from "../../infra/bundle/pureSchemas";
+import { packageEntry, requiredNames, vendorModule } from "../../infra/bundle/namedRequires";
 import { runUnderMocks } from "../../scripts/mockRuntime";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");

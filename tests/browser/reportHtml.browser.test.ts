@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderReportHtml } from "../../pipeline/reportHtml";
+import { renderReportHtml } from "../../pipeline/report/reportHtml";
 import { NO_CHROMIUM, hasChromium, measureInChromium } from "../support/browser";
 import { busyReport } from "../support/reportFixtures";
 

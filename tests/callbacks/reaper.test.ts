@@ -1,10 +1,10 @@
 import { DescribeInstancesCommand, EC2Client, Instance, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
-import { LIVE_STATES } from "../../pipeline/instances";
+import { LIVE_STATES } from "../../pipeline/cleanup/instances";
 import { DRAIN_WAIT_MS, REAPER_SETTINGS, ReaperResult, ReaperSettings, makeReaperHandler, reaperHandlerFactory } from "../../callbacks/reaper";
-import { settingsToEnv } from "../../pipeline/settings";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
+import { settingsToEnv } from "../../pipeline/run/settings";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/run/tags";
 import { Ec2World, liveInstanceIds, mockEc2World, newEc2World } from "../support/ec2World";
 import { NOW, PIPELINE, TOPIC_ARN, fakeClock, isolatedMock } from "../support/launchFixtures";
 import { restoreProcessEnvAfterEach } from "../support/processEnv";

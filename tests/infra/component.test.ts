@@ -1,6 +1,6 @@
 // The resource graph of a multi-region deployment (including GovCloud, one stack per partition) under Pulumi's mock runtime.
 import { expect } from "chai";
-import { PIPELINE_TAG } from "../../pipeline/tags";
+import { PIPELINE_TAG } from "../../pipeline/run/tags";
 import { MOCK_ACCOUNT, Plan, PlannedResource, planIndexPerPartition } from "../../scripts/mockRuntime";
 
 const REGIONS = ["us-east-1", "eu-west-1", "us-gov-west-1"];

@@ -1,10 +1,10 @@
 // The Inspector v2 resource graph under Pulumi's mock runtime: no Classic resources, the scan-event
 // rule and sweep behind it, an SSM-only instance profile, and exactly the grants each scan mode needs.
 import { expect } from "chai";
-import { PolicyDocument, PolicyStatement } from "../../components/policies";
-import { EGRESS_PURPOSE } from "../../components/network";
+import { PolicyDocument, PolicyStatement } from "../../infra/policies";
+import { EGRESS_PURPOSE } from "../../infra/network";
 import { SCAN_EVENT_PATTERN, START_TIMEOUT_SECONDS } from "../../engines/inspector2/infra";
-import { LAUNCH_CHECK_SECONDS } from "../../pipeline/launchCheck";
+import { LAUNCH_CHECK_SECONDS } from "../../pipeline/launch/launchCheck";
 import { Plan, PlannedResource, planIndexPerPartition } from "../../scripts/mockRuntime";
 import { regionPlans, renderSummary } from "../../scripts/planReport";
 

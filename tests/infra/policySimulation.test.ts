@@ -4,8 +4,8 @@
 // derive from it (the image's ec2:Owner, the instance's tags and type), as modelled here.
 import { expect } from "chai";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PolicyDocument } from "../../components/policies";
-import { COUNTS_TAG, LAST_ASSESSED_TAG, PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/tags";
+import { PolicyDocument } from "../../infra/policies";
+import { COUNTS_TAG, LAST_ASSESSED_TAG, PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/run/tags";
 import { MOCK_ACCOUNT, Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
 
 const REGION = "us-east-1";

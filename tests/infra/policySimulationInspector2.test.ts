@@ -4,8 +4,8 @@
 // read. Each request carries the context keys AWS would derive (aws:RequestTag, aws:ResourceTag).
 import { expect } from "chai";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PolicyDocument } from "../../components/policies";
-import { PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/tags";
+import { PolicyDocument } from "../../infra/policies";
+import { PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/run/tags";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
 
 const REGION = "us-east-1";

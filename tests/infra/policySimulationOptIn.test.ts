@@ -3,8 +3,8 @@
 // would derive from it (kms:ViaService when EC2 calls KMS for the caller, the image's ec2:Owner).
 import { expect } from "chai";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PolicyDocument } from "../../components/policies";
-import { DEPRECATED_BY_TAG, VERDICT_TAG } from "../../pipeline/tags";
+import { PolicyDocument } from "../../infra/policies";
+import { DEPRECATED_BY_TAG, VERDICT_TAG } from "../../pipeline/run/tags";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
 
 const REGION = "us-east-1";

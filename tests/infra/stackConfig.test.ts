@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { STACK_CONFIG_KEYS } from "../../components/configKeys";
-import { DEFAULTS } from "../../components/defaults";
+import { DEFAULTS } from "../../infra/defaults";
 import { readStackConfig } from "../../components/stackConfig";
 
 const VALID: Record<string, string> = { amiTags: JSON.stringify({ golden: "true" }) };

@@ -6,7 +6,7 @@
 // their names are prefixed "Classic." (ListFindings exists in Inspector v2 too).
 import * as inspectorSdk from "@aws-sdk/client-inspector";
 import { AssessmentRunAgent, Finding, InspectorClient, InspectorServiceException } from "@aws-sdk/client-inspector";
-import { PIPELINE_TAG } from "../../pipeline/tags";
+import { PIPELINE_TAG } from "../../pipeline/run/tags";
 import { FAKE_ACCOUNT, FAKE_REGION, FakeAws, Fault, FakeInstance } from "./fakeAws";
 import { isolatedMock } from "./launchFixtures";
 

@@ -2,9 +2,9 @@
 // No mocks here, so benchmarks can reuse them: plug the *Response functions into any stub.
 import type { Instance } from "@aws-sdk/client-ec2";
 import type { DescribeFindingsRequest, DescribeFindingsResponse, Finding, ListFindingsRequest, ListFindingsResponse } from "@aws-sdk/client-inspector";
-import type { AmiRecord } from "../../pipeline/manifest";
+import type { AmiRecord } from "../../pipeline/run/manifest";
 import type { ClassicRunManifest as RunManifest } from "../../engines/classic/manifest";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/tags";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../pipeline/run/tags";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "111122223333";

@@ -3,9 +3,9 @@
 // compares the README's block with this; to refresh the block after a deliberate change, print it:
 //   node -r ts-node/register/transpile-only -e 'require("./tests/support/readmeEmail").readmeEmail().then(console.log)'
 import { v2Report, V2ReportInput } from "../../engines/inspector2/report";
-import type { FindingSummary } from "../../pipeline/findingModel";
-import type { AmiRecord } from "../../pipeline/manifest";
-import { publishReport } from "../../pipeline/publishReport";
+import type { FindingSummary } from "../../pipeline/verdict/findingModel";
+import type { AmiRecord } from "../../pipeline/run/manifest";
+import { publishReport } from "../../pipeline/report/publishReport";
 import { FakeAws } from "./fakeAws";
 
 const BUCKET = "gaa-prod-us-east-1-reports-20261123";

@@ -1,8 +1,8 @@
 // Hand-built reports for the HTML, trend and index renderers (engine-neutral fields included).
-import type { AmiAssessment, Verdict } from "../../pipeline/consolidate";
-import type { FindingSeverity, FindingSummary } from "../../pipeline/findingModel";
-import type { AssessmentReport } from "../../pipeline/report";
-import { Trend, computeTrend } from "../../pipeline/trend";
+import type { AmiAssessment, Verdict } from "../../pipeline/verdict/consolidate";
+import type { FindingSeverity, FindingSummary } from "../../pipeline/verdict/findingModel";
+import type { AssessmentReport } from "../../pipeline/report/report";
+import { Trend, computeTrend } from "../../pipeline/report/trend";
 
 const SEVERITIES: FindingSeverity[] = ["Critical", "High", "Medium", "Low", "Informational", "Undefined"];
 let serial = 0;

@@ -5,15 +5,15 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey,
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import { ANALYZE_SETTINGS, AnalyzeDeps, AnalyzeResult, AnalyzeSettings, RecordResult, analyzeHandlerFactory, makeAnalyzeHandler } from "../../../engines/classic/analyze";
-import { settingsToEnv } from "../../../pipeline/settings";
+import { settingsToEnv } from "../../../pipeline/run/settings";
 import { CLASSIC_SETTINGS_SPEC } from "../../../engines/classic/settings";
-import { AssessmentReport } from "../../../pipeline/report";
+import { AssessmentReport } from "../../../pipeline/report/report";
 import { runKeys } from "../../../engines/classic/manifest";
 import { openRunKey } from "../../../engines/classic/openRuns";
 import { SWEEP_COUNT_KEY, SWEEP_GRACE_SECONDS } from "../../../engines/classic/sweepDecision";
-import { SNS_MESSAGE_MAX_BYTES } from "../../../pipeline/notify";
-import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../../pipeline/tags";
-import { htmlKeyOf, s3ConsoleUrl } from "../../../pipeline/reportText";
+import { SNS_MESSAGE_MAX_BYTES } from "../../../pipeline/report/notify";
+import { COUNTS_TAG, LAST_ASSESSED_TAG, RUN_TAG, TAG_PREFIX, VERDICT_TAG } from "../../../pipeline/run/tags";
+import { htmlKeyOf, s3ConsoleUrl } from "../../../pipeline/report/reportText";
 import {
     COMPLETED_AT,
     PIPELINE_NAME,

@@ -4,9 +4,9 @@ import { expect } from "chai";
 import { AnalyzeSettings, makeAnalyzeHandler } from "../../../engines/classic/analyze";
 import { runKeys } from "../../../engines/classic/manifest";
 import { makeStartHandler, StartSettings } from "../../../engines/classic/start";
-import { htmlKeyOf } from "../../../pipeline/publishReport";
-import type { AssessmentReport } from "../../../pipeline/report";
-import { DEPRECATED_BY_TAG } from "../../../pipeline/tags";
+import { htmlKeyOf } from "../../../pipeline/report/publishReport";
+import type { AssessmentReport } from "../../../pipeline/report/report";
+import { DEPRECATED_BY_TAG } from "../../../pipeline/run/tags";
 import { FakeAws, FAKE_ACCOUNT } from "../../support/fakeAws";
 import { CLASSIC_TARGET_ARN, CLASSIC_TEMPLATE_ARN, FakeInspectorClassic } from "../../support/fakeInspectorClassic";
 

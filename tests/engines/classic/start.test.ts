@@ -4,16 +4,16 @@ import { AgentsAlreadyRunningAssessmentException, InspectorClient } from "@aws-s
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectCommandInput, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PublishCommand, PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { expect } from "chai";
-import { FINDINGS_SETTLE_SECONDS } from "../../../pipeline/stale";
-import { VERDICT_TAG } from "../../../pipeline/tags";
+import { FINDINGS_SETTLE_SECONDS } from "../../../pipeline/cleanup/stale";
+import { VERDICT_TAG } from "../../../pipeline/run/tags";
 import { ACTIVE_RUN_STATES } from "../../../engines/classic/assessmentRuns";
-import { EC2_TAG_LIMIT } from "../../../pipeline/launch";
+import { EC2_TAG_LIMIT } from "../../../pipeline/launch/launch";
 import { ClassicRunManifest as RunManifest, runKeys } from "../../../engines/classic/manifest";
 import { openRunKey } from "../../../engines/classic/openRuns";
-import { settingsToEnv } from "../../../pipeline/settings";
+import { settingsToEnv } from "../../../pipeline/run/settings";
 import { CLASSIC_SETTINGS_SPEC } from "../../../engines/classic/settings";
 import { START_SETTINGS, StartSettings, makeStartHandler, startHandlerFactory } from "../../../engines/classic/start";
-import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../../pipeline/tags";
+import { PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG } from "../../../pipeline/run/tags";
 import { LINUX_AGENT_SCRIPT, WINDOWS_AGENT_SCRIPT } from "../../../engines/classic/userData";
 import { Ec2World, liveInstanceIds, mockEc2World, newEc2World, terminatedInstanceIds } from "../../support/ec2World";
 import {

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { planAssessment } from "../../../engines/inspector2/start";
 import { reportWithoutLaunch } from "../../../engines/inspector2/startReport";
-import { COUNTS_TAG, VERDICT_TAG } from "../../../pipeline/tags";
+import { COUNTS_TAG, VERDICT_TAG } from "../../../pipeline/run/tags";
 import { CLEAN, MEDIUM, MINUTE, START, VULN, V2World, keysOf, newV2World, reportOf, start, v2Deps, verdicts } from "../../support/cycles/inspector2/world";
 import { s3Error } from "../../support/fakeAws";
 

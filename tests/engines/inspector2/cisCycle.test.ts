@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { CIS_CREATE_CLAIM_SECONDS, CIS_SCAN_WAIT_SECONDS, cisKeys, planCisScan } from "../../../engines/inspector2/cisScan";
 import { createRunCisScan, readCisResults } from "../../../engines/inspector2/cis";
 import type { V2RunManifest } from "../../../engines/inspector2/run";
-import { RUN_TAG } from "../../../pipeline/tags";
+import { RUN_TAG } from "../../../pipeline/run/tags";
 import { CLEAN, DURATION, MEDIUM, MINUTE, PREFIX, START, VULN, V2World, analyze, keysOf, newV2World, reportOf, scanAll, settle, start, verdicts } from "../../support/cycles/inspector2/world";
 import { CIS_START_LAG_MS, FakeInspectorCis } from "../../support/fakeInspectorCis";
 

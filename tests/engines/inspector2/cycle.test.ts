@@ -2,8 +2,8 @@
 // the stateful fake of AWS (tests/support/fakeAws.ts), with the scenarios in
 // tests/support/cycles/inspector2 (also run by `npm run bench`).
 import { expect } from "chai";
-import { consolidate } from "../../../pipeline/consolidate";
-import { buildReport } from "../../../pipeline/report";
+import { consolidate } from "../../../pipeline/verdict/consolidate";
+import { buildReport } from "../../../pipeline/report/report";
 import { describeCycles } from "../../support/cycles/assertCycles";
 import { inspector2Scenarios } from "../../support/cycles/inspector2";
 import { keysOf, newV2World, scanAll, start, analyze, START, MINUTE } from "../../support/cycles/inspector2/world";

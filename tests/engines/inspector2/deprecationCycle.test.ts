@@ -2,7 +2,7 @@
 // fake, where EC2 keeps each AMI's deprecation time, tags and owner from one run to the next.
 import { expect } from "chai";
 import { REPORT_CLAIM_SECONDS } from "../../../engines/inspector2/finalize";
-import { DEPRECATED_BY_TAG } from "../../../pipeline/tags";
+import { DEPRECATED_BY_TAG } from "../../../pipeline/run/tags";
 import { crashError, FakeAws, FAKE_ACCOUNT } from "../../support/fakeAws";
 import { analyze, assessRun, deprecationCalls, MINUTE, OTHER_ACCOUNT, published, START, startAndScan, SWEEP } from "./deprecationWorld";
 

@@ -6,8 +6,8 @@ import { makeAnalyzeHandler, V2AnalyzeResult } from "../../../engines/inspector2
 import { makeStartHandler, V2StartSettings } from "../../../engines/inspector2/start";
 import { v2RunKeys } from "../../../engines/inspector2/run";
 import { FINDINGS_SETTLE_SECONDS } from "../../../engines/inspector2/settle";
-import { htmlKeyOf } from "../../../pipeline/publishReport";
-import type { AssessmentReport } from "../../../pipeline/report";
+import { htmlKeyOf } from "../../../pipeline/report/publishReport";
+import type { AssessmentReport } from "../../../pipeline/report/report";
 import { SETTINGS as CYCLE_SETTINGS, MINUTE, PREFIX, START, SWEEP } from "../../support/cycles/inspector2/world";
 import { FakeAws, FAKE_ACCOUNT, FAKE_REGION } from "../../support/fakeAws";
 

@@ -5,8 +5,8 @@ import { makeAnalyzeHandler } from "../../../engines/inspector2/analyze";
 import { v2RunKeys } from "../../../engines/inspector2/run";
 import { FINDINGS_SETTLE_SECONDS } from "../../../engines/inspector2/settle";
 import { V2StartSettings, makeStartHandler } from "../../../engines/inspector2/start";
-import type { AssessmentReport } from "../../../pipeline/report";
-import { VERDICT_TAG } from "../../../pipeline/tags";
+import type { AssessmentReport } from "../../../pipeline/report/report";
+import { VERDICT_TAG } from "../../../pipeline/run/tags";
 import { FAKE_REGION, FakeAws } from "../../support/fakeAws";
 
 const START = new Date("2026-11-23T10:00:00.000Z");

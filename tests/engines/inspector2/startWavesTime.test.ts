@@ -7,7 +7,7 @@ import { START_TIMEOUT_SECONDS } from "../../../engines/inspector2/infra";
 import { makeStartHandler } from "../../../engines/inspector2/start";
 import { START_COMMIT_RESERVE_MS } from "../../../engines/inspector2/startRun";
 import type { V2RunManifest } from "../../../engines/inspector2/run";
-import { VERDICT_TAG } from "../../../pipeline/tags";
+import { VERDICT_TAG } from "../../../pipeline/run/tags";
 import { MINUTE, PREFIX, V2World, keysOf, newV2World, reportOf, scanAll, settle, start, startLockKey, sweepUntilReported, v2Deps } from "../../support/cycles/inspector2/world";
 
 const AMIS = Array.from({ length: 50 }, (_, i) => `ami-${(0x100 + i).toString(16).padStart(17, "0")}`);

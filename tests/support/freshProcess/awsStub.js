@@ -1,7 +1,7 @@
 "use strict";
 // Preloaded with `node -r` into the fresh process that runs a Lambda archive. The archive bundles
 // its SDK clients, so nothing is loaded from outside it; the stub finds the clients as the bundle
-// defines them: keepNames (components/bundle/) gives every class its name through
+// defines them: keepNames (infra/bundle/) gives every class its name through
 // Object.defineProperty(cls, "name", ...), and each class named *Client with a `send` gets a
 // `send` that answers from a script (command name -> response, or a list used in turn, the last
 // repeated) and records each call. HTTP(S) requests fail and are recorded: nothing reaches a

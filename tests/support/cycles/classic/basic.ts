@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { startLockKey } from "../../../../engines/classic/runControl";
 import { SWEEP_GRACE_SECONDS } from "../../../../engines/classic/sweepDecision";
-import { COUNTS_TAG, VERDICT_TAG } from "../../../../pipeline/tags";
+import { COUNTS_TAG, VERDICT_TAG } from "../../../../pipeline/run/tags";
 import { CycleScenario } from "../outcome";
 import { classicOutcome, reportMessagesOf } from "./measure";
 import {

@@ -5,8 +5,8 @@ import { AnalyzeDeps, AnalyzeResult, AnalyzeSettings, makeAnalyzeHandler } from 
 import { runKeys } from "../../../../engines/classic/manifest";
 import { StartDeps, StartResult, StartSettings, makeStartHandler } from "../../../../engines/classic/start";
 import { makeReaperHandler } from "../../../../callbacks/reaper";
-import { AssessmentReport } from "../../../../pipeline/report";
-import { maxInstanceAgeSeconds } from "../../../../pipeline/stale";
+import { AssessmentReport } from "../../../../pipeline/report/report";
+import { maxInstanceAgeSeconds } from "../../../../pipeline/cleanup/stale";
 import { settle } from "../settle";
 import { FakeAws } from "../../fakeAws";
 import { CLASSIC_TARGET_ARN, CLASSIC_TEMPLATE_ARN, CompletionMessage, FakeInspectorClassic } from "../../fakeInspectorClassic";

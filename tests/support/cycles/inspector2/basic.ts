@@ -4,8 +4,8 @@
 import { expect } from "chai";
 import { visitRun } from "../../../../engines/inspector2/analyze";
 import { REPORT_CLAIM_SECONDS } from "../../../../engines/inspector2/finalize";
-import { AssessmentReport } from "../../../../pipeline/report";
-import { COUNTS_TAG, LAST_ASSESSED_TAG, VERDICT_TAG } from "../../../../pipeline/tags";
+import { AssessmentReport } from "../../../../pipeline/report/report";
+import { COUNTS_TAG, LAST_ASSESSED_TAG, VERDICT_TAG } from "../../../../pipeline/run/tags";
 import { CycleScenario } from "../outcome";
 import { reportMessagesOf, v2Outcome } from "./measure";
 import {

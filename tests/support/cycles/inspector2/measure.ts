@@ -1,8 +1,8 @@
 // The four invariants of an Inspector v2 cycle, read from the fake world's ground truth: the runs
 // the pipeline recorded, the instances EC2 holds, the scans Inspector really completed and the
 // findings it holds for each run's instances.
-import { AssessmentReport } from "../../../../pipeline/report";
-import { RUN_TAG } from "../../../../pipeline/tags";
+import { AssessmentReport } from "../../../../pipeline/report/report";
+import { RUN_TAG } from "../../../../pipeline/run/tags";
 import { FakeInstance } from "../../fakeAws";
 import { CycleOutcome, ReportException } from "../outcome";
 import { PREFIX, REAP_AFTER_SECONDS, SWEEP, V2World, analyze, reap, reportOf } from "./world";

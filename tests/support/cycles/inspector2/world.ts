@@ -5,8 +5,8 @@ import { makeReaperHandler } from "../../../../callbacks/reaper";
 import { makeAnalyzeHandler, V2AnalyzeDeps, V2AnalyzeResult } from "../../../../engines/inspector2/analyze";
 import { startLockKey, v2RunKeys } from "../../../../engines/inspector2/run";
 import { makeStartHandler, V2StartDeps, V2StartResult, V2StartSettings } from "../../../../engines/inspector2/start";
-import { AssessmentReport } from "../../../../pipeline/report";
-import { maxInstanceAgeSeconds } from "../../../../pipeline/stale";
+import { AssessmentReport } from "../../../../pipeline/report/report";
+import { maxInstanceAgeSeconds } from "../../../../pipeline/cleanup/stale";
 import { settle } from "../settle";
 import { FakeAws, FakeSeverity, FAKE_REGION } from "../../fakeAws";
 

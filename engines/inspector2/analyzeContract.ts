@@ -1,0 +1,32 @@
+// What the v2 analyze handler is given: its settings keys and dependencies. Apart from analyze.ts
+// so that its helpers (settle, cisScan, finalize) import the contract, not the handler.
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { Inspector2Client } from "@aws-sdk/client-inspector2";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { Inspector2Settings } from "./settings";
+
+export const ANALYZE_KEYS = [
+    "engine", "pipelineName", "severityThreshold", "resultsTopicArn", "reportBucket", "reportPrefix", "rulesPackages", "deprecateFailingAmis", "accountId",
+] as const;
+export type V2AnalyzeSettings = Pick<Inspector2Settings, (typeof ANALYZE_KEYS)[number]>;
+
+export function analyzeSettingsKeys(): (keyof Inspector2Settings)[] {
+    return [...ANALYZE_KEYS];
+}
+
+export interface V2AnalyzeDeps {
+    ec2: EC2Client;
+    inspector2: Inspector2Client;
+    s3: S3Client;
+    sns: SNSClient;
+    settings: V2AnalyzeSettings;
+    region: string;
+    now: () => Date;
+    sleep: (ms: number) => Promise<void>;
+    log?: (message: string, detail?: Record<string, unknown>) => void;
+    random?: () => number;
+}
+
+/** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
+export const deploymentOnlyModule = true;

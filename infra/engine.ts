@@ -1,0 +1,60 @@
+// The contract between the component and an engine: what the component hands every engine, and
+// the two handlers (start and analyze) plus the wiring each engine gives back.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RulesPackageName } from "../pipeline/run/rulesPackages";
+import type { RuntimeSettings } from "../pipeline/run/settings";
+import type { ScanMode } from "../pipeline/run/settings";
+import type { AssessmentNetwork } from "./network";
+import type { Partition } from "./partition";
+import type { PolicyDocument, PolicyScope } from "./policies";
+import type { Reporting } from "./reporting";
+
+export interface EngineInputs {
+    name: string;
+    region: string;
+    partition: Partition;
+    accountId: pulumi.Output<string>;
+    rulesPackages: pulumi.Output<RulesPackageName[]>;
+    durationSeconds: pulumi.Output<number>;
+    /** The start schedule (validated). */
+    schedule: pulumi.Output<string>;
+    /** The shortest time between two scheduled starts, where it can be told (not for irregular crons). */
+    scheduleIntervalSeconds: pulumi.Output<number | undefined>;
+    scanMode: ScanMode;
+    enableInspector: boolean;
+    /** The settings every engine's handlers share. */
+    shared: pulumi.Output<RuntimeSettings>;
+    network: AssessmentNetwork;
+    report: Reporting;
+    /** The plain values a handler's policy is scoped by, given its log group. */
+    policyScope: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyScope>;
+    parent: pulumi.Resource;
+}
+
+export interface EngineHandler {
+    description: string;
+    callbackFactory: () => (event: any, context?: any) => Promise<unknown>;
+    environment: pulumi.Output<Record<string, string>>;
+    policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
+    timeoutSeconds: number;
+    memorySizeMb: number;
+    /** Async retries: 0 where a retry could double the work (launching instances). */
+    maximumRetryAttempts: number;
+}
+
+export interface Engine {
+    start: EngineHandler;
+    analyze: EngineHandler;
+    /** Whatever invokes analyze besides nothing: a completion topic, event rules, a sweep schedule. */
+    connect: (analyze: aws.lambda.Function) => void;
+    /** What launched instances use (e.g. the instance profile): deleted only after they are terminated. */
+    launchDependencies: pulumi.Resource[];
+    /** Engine resources worth exporting, by name (e.g. templateArn, scanEventRuleArn). */
+    outputs: Record<string, pulumi.Output<string>>;
+}
+
+/** Only the keys a handler reads, as environment variables, through the engine's own spec. */
+export function pickEnvironment<S>(all: pulumi.Output<S>, keys: ReadonlyArray<keyof S>, toEnv: (settings: Partial<S>) => Record<string, string>) {
+    return all.apply((values) => toEnv(Object.fromEntries(keys.map((k) => [k, values[k]])) as Partial<S>));
+}
