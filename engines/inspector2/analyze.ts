@@ -45,7 +45,7 @@ export function makeAnalyzeHandler(deps: V2AnalyzeDeps): (event: unknown) => Pro
         // Every open run gets its turn; errors are rethrown at the end so Lambda retries (all steps are idempotent).
         for (const runId of runIds) {
             try {
-                const visit = await visitRun(deps, runId, parsed.kind === "scan" ? { instanceId: parsed.instanceId, counts: parsed.counts } : undefined);
+                const visit = await visitRun(deps, runId, parsed.kind === "scan" ? { instanceId: parsed.instanceId, counts: parsed.counts, at: parsed.at } : undefined);
                 log(`analyze: ${visit.status}`, { ...visit });
                 runs.push(visit);
             } catch (error) {

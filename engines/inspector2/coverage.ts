@@ -23,6 +23,14 @@ export type CoverageVerdict = {
     deepInspection?: string;
 };
 
+/**
+ * The scan modes of an agent-based scan (SDK CoveredResource.scanMode: EC2_SSM_AGENT_BASED |
+ * EC2_AGENTLESS | VM_INSPECTOR_AGENT_BASED, optional). Only these prove a PASS.
+ */
+export const AGENT_BASED_SCAN_MODES: readonly string[] = ["EC2_SSM_AGENT_BASED", "VM_INSPECTOR_AGENT_BASED"];
+/** The account scan mode (GetConfiguration) under which every EC2 scan is agent-based. */
+export const AGENT_ONLY_ACCOUNT_SCAN_MODE = "EC2_SSM_AGENT_BASED";
+
 /** What the report says of an instance whose language packages were never inventoried. */
 export const LANGUAGE_PACKAGES_NOT_INVENTORIED = "language packages not inventoried";
 
@@ -77,8 +85,12 @@ function scannedAfter(row: CoveredResource, launchedAt: Date): boolean {
     return row.lastScannedAt !== undefined && new Date(row.lastScannedAt).getTime() >= launchedAt.getTime();
 }
 
-/** Pure: one instance's verdict from its coverage rows (rows of other instances are ignored). */
-export function classifyCoverage(instanceId: string, rows: CoveredResource[], launchedAt: Date): CoverageVerdict {
+/**
+ * Pure: one instance's verdict from its coverage rows (rows of other instances are ignored).
+ * accountScanMode: the account's EC2 scan mode when known; a row without scanMode counts as
+ * agent-based only when it is EC2_SSM_AGENT_BASED (not hybrid).
+ */
+export function classifyCoverage(instanceId: string, rows: CoveredResource[], launchedAt: Date, accountScanMode?: string): CoverageVerdict {
     const row = packageRow(instanceId, rows);
     if (!row) return { instanceId, state: "PENDING", reason: "NOT_IN_COVERAGE", detail: "not yet in Inspector coverage (no package scan row)" };
     const reason = row.scanStatus?.reason ?? "UNKNOWN";
@@ -99,6 +111,13 @@ export function classifyCoverage(instanceId: string, rows: CoveredResource[], la
         if (!scannedAfter(row, launchedAt)) {
             return { ...base, state: "PENDING", detail: `last package scan (${lastScannedAt}) predates the launch (${launchedAt.toISOString()}); waiting for a new scan` };
         }
+        // scanMode is optional (SDK): a row without a known agent-based mode may be an agentless scan
+        // of a hybrid account. Pending until the deadline; what it found can still FAIL.
+        const agentBased = AGENT_BASED_SCAN_MODES.includes(row.scanMode ?? "") || (row.scanMode === undefined && accountScanMode === AGENT_ONLY_ACCOUNT_SCAN_MODE);
+        if (!agentBased) {
+            const mode = row.scanMode ? `scan mode ${row.scanMode}` : "no scan mode in the coverage row";
+            return { ...base, state: "PENDING", partial: true, detail: `a scan was seen (${reason}) but not known to be agent-based (${mode}; the account may scan agentlessly)` };
+        }
         if (reason === "SUCCESSFUL") return { ...base, state: "SCANNED", detail: "package scan complete" };
         // OS packages scanned, language packages not yet: deep inspection collects every 6 hours
         // (reference section 10). Pending until the deadline; resolveDeepInspection decides.
@@ -118,7 +137,10 @@ export function coverageFilter(instanceIds: string[]): CoverageFilterCriteria {
     };
 }
 
-export interface ReadCoverageOptions extends Partial<RetryOptions> {}
+export interface ReadCoverageOptions extends Partial<RetryOptions> {
+    /** The account's EC2 scan mode (GetConfiguration), when the caller knows it. */
+    accountScanMode?: string;
+}
 
 /** Every coverage row of one batch, across pages; each page gets its own throttling retries. */
 function listCoverageRows(client: Inspector2Client, instanceIds: string[], options: RetryOptions, countCall: () => void): Promise<CoveredResource[]> {
@@ -145,7 +167,7 @@ export async function readCoverage(
     const verdicts: Record<string, CoverageVerdict> = {};
     for (const batch of chunk([...launchedAt.keys()], COVERAGE_IDS_PER_CALL)) {
         const rows = await listCoverageRows(client, batch, retry, () => calls++);
-        for (const instanceId of batch) verdicts[instanceId] = classifyCoverage(instanceId, rows, launchedAt.get(instanceId)!);
+        for (const instanceId of batch) verdicts[instanceId] = classifyCoverage(instanceId, rows, launchedAt.get(instanceId)!, options.accountScanMode);
     }
     return { verdicts, calls };
 }

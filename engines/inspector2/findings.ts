@@ -1,4 +1,6 @@
-// Reading the run's instances' ACTIVE Inspector v2 findings and mapping them to the neutral model.
+// Reading the run's instances' Inspector v2 findings and mapping them to the neutral model: ACTIVE
+// and SUPPRESSED ones, since an account suppression rule would otherwise hide findings and let an
+// AMI PASS (user guide, "Suppressing Amazon Inspector findings": matching findings get status SUPPRESSED).
 import { ListFindingsCommand } from "@aws-sdk/client-inspector2";
 import type { FilterCriteria, Finding, Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { FindingSeverity, FindingSummary, FixAvailability } from "../../pipeline/verdict/findingModel";
@@ -36,6 +38,8 @@ const VENDOR_SEVERITIES: Record<string, FindingSeverity> = {
     UNIMPORTANT: "Low",
     INFORMATIONAL: "Informational",
 };
+/** The finding statuses read (API reference, Finding.status: ACTIVE | SUPPRESSED | CLOSED). CLOSED ones are gone. */
+export const REPORTABLE_FINDING_STATUSES = ["ACTIVE", "SUPPRESSED"] as const;
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
 const FIX_VALUES: readonly string[] = ["YES", "NO", "PARTIAL"];
 
@@ -87,6 +91,7 @@ export function toFindingSummary(finding: Finding): FindingSummary {
     };
     if (cveId) summary.cveId = cveId;
     if (untriaged) summary.untriaged = true;
+    if (finding.status === "SUPPRESSED") summary.suppressed = true;
     const instanceId = finding.resources?.find((resource) => resource.type === "AWS_EC2_INSTANCE")?.id;
     if (instanceId) summary.instanceId = instanceId;
     if (typeof finding.inspectorScore === "number") {
@@ -101,11 +106,11 @@ export function toFindingSummary(finding: Finding): FindingSummary {
     return summary;
 }
 
-/** Pure: the ListFindings filter for one batch: any of the IDs, ACTIVE, any of the types. */
+/** Pure: the ListFindings filter for one batch: any of the IDs, ACTIVE or SUPPRESSED, any of the types. */
 export function findingsFilter(instanceIds: string[], packages: FindingPackage[]): FilterCriteria {
     return {
         resourceId: instanceIds.map((value) => ({ comparison: "EQUALS", value })),
-        findingStatus: [{ comparison: "EQUALS", value: "ACTIVE" }],
+        findingStatus: REPORTABLE_FINDING_STATUSES.map((value) => ({ comparison: "EQUALS", value })),
         findingType: [...new Set(packages)].map((pkg) => ({ comparison: "EQUALS", value: FINDING_TYPES_BY_PACKAGE[pkg] })),
     };
 }
@@ -135,11 +140,12 @@ function listBatch(client: Inspector2Client, filterCriteria: FilterCriteria, opt
 }
 
 /**
- * ACTIVE findings of the given instances and packages, deduplicated by finding ARN, 10 instances
- * per call. Findings the service returns outside the filter (other status, other instance) are
- * dropped. `calls` counts every request sent, retries included. Throws once retries are spent.
+ * ACTIVE and SUPPRESSED findings (the latter marked `suppressed`) of the given instances and
+ * packages, deduplicated by finding ARN, 10 instances per call. Findings the service returns
+ * outside the filter (CLOSED, other instance) are dropped. `calls` counts every request sent,
+ * retries included. Throws once retries are spent.
  */
-export async function listActiveFindings(
+export async function listReportableFindings(
     client: Inspector2Client,
     instanceIds: string[],
     packages: FindingPackage[],
@@ -152,7 +158,7 @@ export async function listActiveFindings(
     for (const batch of chunk([...wanted], FINDINGS_IDS_PER_CALL)) {
         const raw = await listBatch(client, findingsFilter(batch, packages), options, () => calls++);
         for (const finding of raw) {
-            if (finding.status !== "ACTIVE" || !finding.findingArn) continue;
+            if (!REPORTABLE_FINDING_STATUSES.some((status) => status === finding.status) || !finding.findingArn) continue;
             const summary = toFindingSummary(finding);
             if (!summary.instanceId || !wanted.has(summary.instanceId)) continue;
             if (!byArn.has(summary.arn)) byArn.set(summary.arn, summary);
@@ -160,6 +166,9 @@ export async function listActiveFindings(
     }
     return { findings: [...byArn.values()], calls };
 }
+
+/** The former name, still imported by finalize.ts: it reads SUPPRESSED findings too. */
+export const listActiveFindings = listReportableFindings;
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
 export const deploymentOnlyModule = true;

@@ -3,8 +3,11 @@
 import { isScheduledEvent } from "../../pipeline/run/scheduledEvent";
 
 export type ScanEvent =
-    /** counts: the scan's finding-severity-counts; undefined when the event carries none. */
-    | { kind: "scan"; instanceId: string; scanStatus: string; counts?: Record<string, number> }
+    /**
+     * counts: the scan's finding-severity-counts; undefined when the event carries none. at: the
+     * EventBridge envelope's `time` (ISO 8601), undefined when missing or unreadable.
+     */
+    | { kind: "scan"; instanceId: string; scanStatus: string; counts?: Record<string, number>; at?: string }
     | { kind: "sweep" }
     | { kind: "other"; reason: string };
 
@@ -50,6 +53,13 @@ export function expectedFindings(counts: Record<string, number> | undefined): nu
     return Math.max(counts.TOTAL ?? 0, bySeverity);
 }
 
+/** The envelope's `time` (every EventBridge event has one, second precision) as ISO 8601; undefined if unreadable. */
+function timeOf(value: unknown): string | undefined {
+    if (typeof value !== "string") return undefined;
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
 /** Pure: classifies one EventBridge event; never throws. */
 export function parseScanEvent(event: unknown): ScanEvent {
     if (!isRecord(event)) return { kind: "other", reason: "not an object" };
@@ -65,7 +75,8 @@ export function parseScanEvent(event: unknown): ScanEvent {
     const instanceId = instanceIdOf(event, detail);
     if (!instanceId) return { kind: "other", reason: "Inspector2 Scan event names no EC2 instance" };
     const counts = countsOf(detail["finding-severity-counts"]);
-    return { kind: "scan", instanceId, scanStatus, ...(counts ? { counts } : {}) };
+    const at = timeOf(event.time);
+    return { kind: "scan", instanceId, scanStatus, ...(counts ? { counts } : {}), ...(at ? { at } : {}) };
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

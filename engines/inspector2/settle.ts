@@ -1,13 +1,15 @@
 // When have an instance's findings settled? ListFindings can lag behind coverage (reference
 // section 10): a PASS read at the first SUCCESSFUL coverage could miss findings that arrive later,
 // and the evidence is frozen once the instance is terminated. So a confirmed scan proves a PASS
-// only once ListFindings returns at least the scan event's count or, without an event, reads the
-// same finding ARNs twice FINDINGS_SETTLE_SECONDS apart after the scan.
+// only once ListFindings returns at least the scan event's count or, without an event that counts
+// this very scan, reads the same finding ARNs twice FINDINGS_SETTLE_SECONDS apart after the scan.
+// INITIAL_SCAN_COMPLETE comes for a resource's first scan only (user guide, "EventBridge events
+// sent for enhanced scanning"), which may have been OS-only (deep inspection) or agentless.
 import { FINDINGS_SETTLE_SECONDS } from "../../pipeline/cleanup/stale";
 import { listKeys, putIfAbsent, putJson, readJson } from "../../pipeline/run/runState";
 import type { V2AnalyzeDeps } from "./analyzeContract";
-import type { CoverageVerdict } from "./coverage";
-import { FindingPackage, listActiveFindings } from "./findings";
+import { AGENT_BASED_SCAN_MODES, CoverageVerdict } from "./coverage";
+import { FindingPackage, listReportableFindings } from "./findings";
 import { v2RunKeys } from "./run";
 import { expectedFindings } from "./scanEvent";
 
@@ -23,14 +25,39 @@ export interface FindingsRead {
 export interface ScannedMarker extends CoverageVerdict {
     /** The `Inspector2 Scan` event's finding-severity-counts, when an event came. */
     eventCounts?: Record<string, number>;
+    /** The event's envelope `time` (ISO 8601): its counts prove only a scan at or before it. */
+    eventAt?: string;
     /** The earliest read after the scan that every later read has matched so far. */
     lastRead?: FindingsRead;
 }
 
-/** A scan event of this visit: its instance and counts. */
+/** A scan event of this visit: its instance, counts and envelope time. */
 export interface EventCounts {
     instanceId: string;
     counts?: Record<string, number>;
+    at?: string;
+}
+
+/** What is kept of an event that came before coverage confirmed its instance's scan. */
+interface EarlyEvent {
+    counts: Record<string, number>;
+    at?: string;
+}
+
+const seconds = (iso: string | undefined) => Math.floor(new Date(iso ?? NaN).getTime() / 1000);
+
+/**
+ * Pure: the finding count the marker's event proves for the confirmed scan, or undefined when it
+ * proves nothing: no counts, no event time, an event older than the confirmed scan (an earlier,
+ * partial scan: OS-only or agentless), or a row not known to be agent-based. Compared in whole
+ * seconds, the envelope's precision.
+ */
+export function provenEventCount(marker: ScannedMarker): number | undefined {
+    const expected = expectedFindings(marker.eventCounts);
+    if (expected === undefined || !AGENT_BASED_SCAN_MODES.includes(marker.scanMode ?? "")) return undefined;
+    const eventAt = seconds(marker.eventAt);
+    const scannedAt = seconds(marker.lastScannedAt);
+    return eventAt >= scannedAt ? expected : undefined;
 }
 
 function sameArns(a: string[], b: string[]): boolean {
@@ -39,12 +66,12 @@ function sameArns(a: string[], b: string[]): boolean {
 }
 
 /**
- * Pure: has this read settled the instance's findings? With the event's count: once the read has
- * at least that many. Without: once it matches a read taken at least FINDINGS_SETTLE_SECONDS
+ * Pure: has this read settled the instance's findings? With an event count that proves this scan
+ * (provenEventCount): once the read has at least that many. Otherwise: once it matches a read taken at least FINDINGS_SETTLE_SECONDS
  * earlier and after the scan. `lastRead` is what the marker should keep for the next visit.
  */
 export function settleDecision(marker: ScannedMarker, read: FindingsRead, settleSeconds = FINDINGS_SETTLE_SECONDS): { settled: boolean; lastRead: FindingsRead } {
-    const expected = expectedFindings(marker.eventCounts);
+    const expected = provenEventCount(marker);
     if (expected !== undefined) return { settled: read.arns.length >= expected, lastRead: marker.lastRead ?? read };
     const previous = marker.lastRead;
     const scannedAt = new Date(marker.lastScannedAt ?? NaN).getTime();
@@ -54,6 +81,20 @@ export function settleDecision(marker: ScannedMarker, read: FindingsRead, settle
 }
 
 type Keys = ReturnType<typeof v2RunKeys>;
+
+/** A kept early event; one kept before events had a time (bare counts) has none, so proves nothing. */
+function earlyEventOf(value: unknown): EarlyEvent | undefined {
+    if (typeof value !== "object" || value === null) return undefined;
+    const kept = value as Partial<EarlyEvent>;
+    if (typeof kept.counts === "object" && kept.counts !== null) return { counts: kept.counts, ...(typeof kept.at === "string" ? { at: kept.at } : {}) };
+    return { counts: value as Record<string, number> };
+}
+
+/** Whether this event should replace the marker's: the marker has none, or this one is later. */
+function newerEvent(marker: ScannedMarker, event: EventCounts): boolean {
+    if (!marker.eventCounts) return true;
+    return event.at !== undefined && (marker.eventAt === undefined || Date.parse(event.at) > Date.parse(marker.eventAt));
+}
 
 /** Each unsettled instance's marker: this visit's new ones, the others from S3, with this visit's event counts. */
 async function markersOf(deps: V2AnalyzeDeps, keys: Keys, ids: string[], fresh: ReadonlyMap<string, ScannedMarker>, event?: EventCounts) {
@@ -66,10 +107,12 @@ async function markersOf(deps: V2AnalyzeDeps, keys: Keys, ids: string[], fresh: 
         let dirty = false;
         // Counts that came with an event before coverage confirmed the scan were kept aside.
         if (isNew && !marker.eventCounts && event?.instanceId !== instanceId) {
-            const early = (await readJson<Record<string, number>>(s3, settings.reportBucket, keys.scanEvent(instanceId)))?.value;
-            if (early) marker = { ...marker, eventCounts: early };
+            const early = earlyEventOf((await readJson<unknown>(s3, settings.reportBucket, keys.scanEvent(instanceId)))?.value);
+            if (early) marker = { ...marker, eventCounts: early.counts, ...(early.at ? { eventAt: early.at } : {}) };
         }
-        if (event?.instanceId === instanceId && event.counts && !marker.eventCounts) [marker, dirty] = [{ ...marker, eventCounts: event.counts }, true];
+        if (event?.instanceId === instanceId && event.counts && newerEvent(marker, event)) {
+            [marker, dirty] = [{ ...marker, eventCounts: event.counts, ...(event.at ? { eventAt: event.at } : {}) }, true];
+        }
         markers.set(instanceId, { marker, isNew, dirty });
     }
     return markers;
@@ -97,7 +140,7 @@ export async function recordAndSettle(
     const markers = await markersOf(deps, keys, unsettled, fresh, event);
     // Without package findings to wait for (CIS only), a confirmed scan is settled at once.
     const cve = packages.filter((p) => p === "cve");
-    const listed = cve.length && markers.size ? (await listActiveFindings(deps.inspector2, [...markers.keys()], cve, { sleep: deps.sleep })).findings : [];
+    const listed = cve.length && markers.size ? (await listReportableFindings(deps.inspector2, [...markers.keys()], cve, { sleep: deps.sleep })).findings : [];
     const at = deps.now().toISOString();
     for (const [instanceId, { marker, isNew, dirty }] of markers) {
         const arns = listed.filter((finding) => finding.instanceId === instanceId).map((finding) => finding.arn).sort();
@@ -115,7 +158,8 @@ export async function recordAndSettle(
 /** An event's counts for an instance coverage has not confirmed yet: kept for when it does. */
 export async function keepEarlyEventCounts(deps: V2AnalyzeDeps, runId: string, event: EventCounts | undefined, recorded: ReadonlySet<string>): Promise<void> {
     if (!event?.counts || recorded.has(event.instanceId)) return;
-    await putJson(deps.s3, deps.settings.reportBucket, v2RunKeys(deps.settings.reportPrefix, runId).scanEvent(event.instanceId), event.counts);
+    const kept: EarlyEvent = { counts: event.counts, ...(event.at ? { at: event.at } : {}) };
+    await putJson(deps.s3, deps.settings.reportBucket, v2RunKeys(deps.settings.reportPrefix, runId).scanEvent(event.instanceId), kept);
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

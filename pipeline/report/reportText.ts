@@ -59,8 +59,8 @@ function shownSeverities(counts: SeverityCounts) {
 
 /** "3 High, 1 Medium, 0 Low, 2 Informational" (Critical and Undefined only when present). */
 /** A finding's severity as shown; an UNTRIAGED finding counted at its vendor's severity says so. */
-export function severityLabel(finding: Pick<FindingSummary, "severity" | "untriaged">): string {
-    return `${finding.severity}${finding.untriaged ? " (untriaged)" : ""}`;
+export function severityLabel(finding: Pick<FindingSummary, "severity" | "untriaged" | "suppressed">): string {
+    return `${finding.severity}${finding.untriaged ? " (untriaged)" : ""}${finding.suppressed ? " (suppressed by an Inspector rule)" : ""}`;
 }
 
 export function countsText(counts: SeverityCounts): string {

@@ -40,6 +40,8 @@ export interface FindingSummary {
      * "Undefined" when the vendor gave none, which consolidation counts at the threshold (fail closed).
      */
     untriaged?: boolean;
+    /** v2: an account suppression rule suppressed it; it still counts (shown, not hidden). */
+    suppressed?: boolean;
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -418,7 +418,23 @@ export class FakeAws {
         this.setCoverage(instanceId, { statusCode, reason, at: active || options.at ? at : undefined, scanMode });
         if (!active || statusCode !== "ACTIVE") return undefined;
         for (const finding of this.findingsOf(instanceId)) if (!this.findingVisibleAt.has(finding.findingArn!)) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
-        return this.scanEvent(instanceId);
+        // INITIAL_SCAN_COMPLETE is sent "when an initial scan is completed" (user guide, "EventBridge
+        // events sent for enhanced scanning"): once per resource, for its first scan of any mode
+        // (agentless, or DEEP_INSPECTION_NO_INVENTORY with OS packages only); later scans send none.
+        if (this.initialScanSent.has(instanceId)) return undefined;
+        this.initialScanSent.add(instanceId);
+        return this.scanEvent(instanceId, at);
+    }
+
+    /** Instances whose INITIAL_SCAN_COMPLETE event was sent (their first scan). */
+    readonly initialScanSent = new Set<string>();
+
+    /**
+     * What an account suppression rule does to a finding: its status becomes SUPPRESSED (user guide,
+     * "Suppressing Amazon Inspector findings"; API reference Finding.status ACTIVE | SUPPRESSED | CLOSED).
+     */
+    suppressFinding(finding: Finding): void {
+        finding.status = "SUPPRESSED";
     }
 
     private findingsOf(instanceId: string): Finding[] {
@@ -427,17 +443,21 @@ export class FakeAws {
 
     /**
      * The `Inspector2 Scan` event for the instance's current findings (user guide, "EventBridge
-     * events": detail.scan-status, detail.instance-id, detail.finding-severity-counts with TOTAL).
+     * events": detail.scan-status, detail.instance-id, detail.finding-severity-counts with TOTAL),
+     * in the EventBridge envelope whose `time` every event carries (EventBridge user guide, "Amazon
+     * EventBridge events": time, second precision). [?] Whether the counts include SUPPRESSED
+     * findings is undocumented: they do here, so an engine comparing them with ACTIVE findings only never settles by count.
      */
-    scanEvent(instanceId: string) {
+    scanEvent(instanceId: string, at: Date = this.now()) {
         const counts: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, TOTAL: 0 };
-        for (const finding of this.findingsOf(instanceId).filter((f) => f.status === "ACTIVE")) {
+        for (const finding of this.findingsOf(instanceId).filter((f) => f.status === "ACTIVE" || f.status === "SUPPRESSED")) {
             counts[finding.severity!] = (counts[finding.severity!] ?? 0) + 1;
             counts.TOTAL++;
         }
         return {
             source: "aws.inspector2",
             "detail-type": "Inspector2 Scan",
+            time: new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z"),
             resources: [instanceId],
             detail: { "scan-status": "INITIAL_SCAN_COMPLETE", "instance-id": instanceId, version: "1.0", "finding-severity-counts": counts },
         };

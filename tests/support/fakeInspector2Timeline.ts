@@ -1,7 +1,8 @@
 // A time-based model of how Inspector v2 comes to scan a newly launched EC2 instance, driving
 // FakeAws: the SSM agent registers, SSM inventory runs on its cycle, the package scan follows, its
 // findings show in ListFindings after a lag, deep inspection collects language packages on its own
-// cycle, hybrid mode scans agentlessly every hour, and each scan sends a best-effort event.
+// cycle, hybrid mode scans agentlessly every hour, and the first scan of each
+// instance sends its best-effort INITIAL_SCAN_COMPLETE event (FakeAws.scan: later scans send none).
 // Sources per timing in INSPECTOR2_TIMINGS; docs/inspector2-timings.md summarises them.
 import type { FakeAws, FakeInstance, FakeSeverity } from "./fakeAws";
 

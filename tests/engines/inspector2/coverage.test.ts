@@ -115,6 +115,20 @@ describe("classifyCoverage", () => {
         expect(classifyCoverage(I1, [row(I1, "SUCCESSFUL", { lastScannedAt: AFTER, scanMode: "VM_INSPECTOR_AGENT_BASED" })], LAUNCH)).to.deep.include({ state: "SCANNED" });
     });
 
+    it("a row without scanMode (optional in the SDK) is not known to be agent-based: PENDING with partial evidence unless the account is EC2_SSM_AGENT_BASED", () => {
+        const noMode = { ...row(I1, "SUCCESSFUL", { lastScannedAt: AFTER }), scanMode: undefined };
+        expect(classifyCoverage(I1, [noMode], LAUNCH)).to.deep.include({ state: "PENDING", partial: true });
+        expect(classifyCoverage(I1, [noMode], LAUNCH, "EC2_HYBRID")).to.deep.include({ state: "PENDING", partial: true });
+        expect(classifyCoverage(I1, [noMode], LAUNCH).detail).to.include("no scan mode");
+        expect(classifyCoverage(I1, [noMode], LAUNCH, "EC2_SSM_AGENT_BASED")).to.deep.include({ state: "SCANNED" });
+        const deep = { ...row(I1, "DEEP_INSPECTION_NO_INVENTORY", { statusCode: "ACTIVE", lastScannedAt: AFTER }), scanMode: undefined };
+        expect(classifyCoverage(I1, [deep], LAUNCH).state).to.equal("PENDING");
+    });
+
+    it("an unknown scanMode is not agent-based either", () => {
+        expect(classifyCoverage(I1, [row(I1, "SUCCESSFUL", { lastScannedAt: AFTER, scanMode: "EC2_SOMETHING_NEW" })], LAUNCH)).to.deep.include({ state: "PENDING", partial: true });
+    });
+
     it("EXCLUDED_BY_TAG is FAILED with the tag named", () => {
         const verdict = classifyCoverage(I1, [row(I1, "EXCLUDED_BY_TAG")], LAUNCH);
         expect(verdict).to.deep.include({ state: "FAILED" });

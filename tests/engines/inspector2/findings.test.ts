@@ -143,10 +143,10 @@ describe("minimumListFindingsCalls / plannedListFindingsCalls", () => {
     });
 });
 
-describe("listActiveFindings", () => {
+describe("listReportableFindings (listActiveFindings)", () => {
     const noSleep = { sleep: async () => {} };
 
-    it("batches 23 instances into 3 calls of at most 10 IDs, ACTIVE only, the chosen types, maxResults 100", async () => {
+    it("batches 23 instances into 3 calls of at most 10 IDs, ACTIVE and SUPPRESSED, the chosen types, maxResults 100", async () => {
         const { client, mock } = setupInspector2();
         const ids = instanceIds(23);
         mock.on(ListFindingsCommand).callsFake((input) => ({ findings: input.filterCriteria.resourceId.map((f: { value: string }) => finding(f.value)) }));
@@ -158,7 +158,10 @@ describe("listActiveFindings", () => {
         for (const input of inputs) {
             expect(input.maxResults).to.equal(FINDINGS_PAGE_SIZE);
             expect(input.filterCriteria!.resourceId!.length).to.be.at.most(FINDINGS_IDS_PER_CALL);
-            expect(input.filterCriteria!.findingStatus).to.deep.equal([{ comparison: "EQUALS", value: "ACTIVE" }]);
+            expect(input.filterCriteria!.findingStatus).to.deep.equal([
+                { comparison: "EQUALS", value: "ACTIVE" },
+                { comparison: "EQUALS", value: "SUPPRESSED" },
+            ]);
             expect(input.filterCriteria!.findingType).to.deep.equal([
                 { comparison: "EQUALS", value: FINDING_TYPES_BY_PACKAGE.cve },
                 { comparison: "EQUALS", value: FINDING_TYPES_BY_PACKAGE["network-reachability"] },
@@ -167,18 +170,20 @@ describe("listActiveFindings", () => {
         expect(result.findings.map((f) => f.instanceId)).to.have.members(ids);
     });
 
-    it("pages across 3 pages, dedupes by ARN and drops non-ACTIVE and foreign-instance findings", async () => {
+    it("pages across 3 pages, dedupes by ARN, keeps SUPPRESSED (marked) and drops CLOSED and foreign-instance findings", async () => {
         const { client, mock } = setupInspector2();
         const a = finding(I1);
         const b = finding(I1);
+        const suppressed = finding(I1, { status: "SUPPRESSED" });
         mock.on(ListFindingsCommand)
             .resolvesOnce({ findings: [a], nextToken: "p2" })
             .resolvesOnce({ findings: [a, finding(I1, { status: "CLOSED" }), finding("i-0ffffffffffffffff")], nextToken: "p3" })
-            .resolvesOnce({ findings: [b, finding(I1, { status: "SUPPRESSED" })] });
+            .resolvesOnce({ findings: [b, suppressed] });
         const result = await listActiveFindings(client, [I1], ["cve"], noSleep);
         expect(result.calls).to.equal(3);
         expect(mock.commandCalls(ListFindingsCommand).map((call) => call.args[0].input.nextToken)).to.deep.equal([undefined, "p2", "p3"]);
-        expect(result.findings.map((f) => f.arn)).to.deep.equal([a.findingArn, b.findingArn]);
+        expect(result.findings.map((f) => f.arn)).to.deep.equal([a.findingArn, b.findingArn, suppressed.findingArn]);
+        expect(result.findings.map((f) => f.suppressed)).to.deep.equal([undefined, undefined, true]);
         expect(mock.commandCalls(ListFindingsCommand)[0].args[0].input.filterCriteria!.findingType).to.deep.equal([{ comparison: "EQUALS", value: "PACKAGE_VULNERABILITY" }]);
     });
 

@@ -26,6 +26,13 @@ describe("parseScanEvent", () => {
         if (parsed.kind === "scan") expect(parsed.counts).to.deep.equal({ CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFORMATIONAL: 0, UNTRIAGED: 0, TOTAL: 0 });
     });
 
+    it("keeps the envelope's time (what later decides whether the counts are of the confirmed scan); none when missing or unreadable", () => {
+        expect(parseScanEvent(DOCS_EXAMPLE)).to.deep.include({ at: "2021-12-03T18:03:16.000Z" });
+        const { time: _time, ...untimed } = DOCS_EXAMPLE;
+        expect(parseScanEvent(untimed)).to.not.have.property("at");
+        expect(parseScanEvent({ ...DOCS_EXAMPLE, time: "yesterday" })).to.not.have.property("at");
+    });
+
     it("an event without finding-severity-counts has no counts (unknown, not zero)", () => {
         const { "finding-severity-counts": _counts, ...detail } = DOCS_EXAMPLE.detail;
         const parsed = parseScanEvent({ ...DOCS_EXAMPLE, detail });

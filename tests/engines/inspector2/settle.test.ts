@@ -1,16 +1,40 @@
 import { expect } from "chai";
-import { FINDINGS_SETTLE_SECONDS, ScannedMarker, settleDecision } from "../../../engines/inspector2/settle";
+import { FINDINGS_SETTLE_SECONDS, ScannedMarker, provenEventCount, settleDecision } from "../../../engines/inspector2/settle";
 
 const SCANNED_AT = "2026-11-23T10:12:00.000Z";
 const at = (minutesAfterScan: number) => new Date(Date.parse(SCANNED_AT) + minutesAfterScan * 60_000).toISOString();
-const MARKER: ScannedMarker = { instanceId: "i-1", state: "SCANNED", reason: "SUCCESSFUL", detail: "package scan complete", lastScannedAt: SCANNED_AT };
+const MARKER: ScannedMarker = { instanceId: "i-1", state: "SCANNED", reason: "SUCCESSFUL", detail: "package scan complete", lastScannedAt: SCANNED_AT, scanMode: "EC2_SSM_AGENT_BASED" };
+/** The envelope time of an event sent at the scan (second precision, as EventBridge writes it). */
+const EVENT_AT = "2026-11-23T10:12:00Z";
 
 describe("settleDecision (findings lag behind coverage)", () => {
     it("with the scan event's counts: settled once ListFindings returns at least TOTAL", () => {
-        const marker = { ...MARKER, eventCounts: { HIGH: 1, TOTAL: 2 } };
+        const marker = { ...MARKER, eventCounts: { HIGH: 1, TOTAL: 2 }, eventAt: EVENT_AT };
         expect(settleDecision(marker, { at: at(1), arns: ["a"] }).settled).to.equal(false);
         expect(settleDecision(marker, { at: at(1), arns: ["a", "b"] }).settled).to.equal(true);
-        expect(settleDecision({ ...MARKER, eventCounts: { TOTAL: 0 } }, { at: at(0), arns: [] }).settled, "a clean scan").to.equal(true);
+        expect(settleDecision({ ...MARKER, eventCounts: { TOTAL: 0 }, eventAt: EVENT_AT }, { at: at(0), arns: [] }).settled, "a clean scan").to.equal(true);
+    });
+
+    it("an event older than the confirmed scan (the first, OS-only or agentless scan) proves nothing: two identical reads decide", () => {
+        const osOnly = { ...MARKER, eventCounts: { TOTAL: 0 }, eventAt: at(-60) };
+        expect(provenEventCount(osOnly)).to.equal(undefined);
+        const first = settleDecision(osOnly, { at: at(1), arns: [] });
+        expect(first.settled, "0 >= 0 would be a false PASS while language findings lag").to.equal(false);
+        expect(settleDecision({ ...osOnly, lastRead: first.lastRead }, { at: at(1 + FINDINGS_SETTLE_SECONDS / 60), arns: [] }).settled).to.equal(true);
+    });
+
+    it("event counts prove nothing without an event time, or for a row not known to be agent-based", () => {
+        const counts = { TOTAL: 0 };
+        expect(provenEventCount({ ...MARKER, eventCounts: counts }), "no envelope time").to.equal(undefined);
+        expect(provenEventCount({ ...MARKER, eventCounts: counts, eventAt: EVENT_AT, scanMode: undefined }), "no scanMode").to.equal(undefined);
+        expect(provenEventCount({ ...MARKER, eventCounts: counts, eventAt: EVENT_AT, scanMode: "EC2_AGENTLESS" })).to.equal(undefined);
+        expect(provenEventCount({ ...MARKER, eventCounts: counts, eventAt: EVENT_AT, scanMode: "VM_INSPECTOR_AGENT_BASED" })).to.equal(0);
+        expect(settleDecision({ ...MARKER, eventCounts: counts }, { at: at(1), arns: [] }).settled).to.equal(false);
+    });
+
+    it("an event in the scan's second counts (the envelope has no milliseconds)", () => {
+        expect(provenEventCount({ ...MARKER, lastScannedAt: "2026-11-23T10:12:00.900Z", eventCounts: { TOTAL: 1 }, eventAt: EVENT_AT })).to.equal(1);
+        expect(provenEventCount({ ...MARKER, lastScannedAt: "2026-11-23T10:12:01.000Z", eventCounts: { TOTAL: 1 }, eventAt: EVENT_AT })).to.equal(undefined);
     });
 
     it("without an event: two identical reads FINDINGS_SETTLE_SECONDS apart, after the scan", () => {

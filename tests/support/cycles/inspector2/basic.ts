@@ -57,7 +57,8 @@ const happyPath: CycleScenario = {
         for (let i = 0; i < 4; i++) aws.addFinding(vuln, "LOW");
         aws.addFinding(medium, "MEDIUM", "CVE-2026-0100");
         aws.addFinding(medium, "LOW", "CVE-2026-0101");
-        aws.addFinding(medium, "CRITICAL", "CVE-2026-0999").status = "SUPPRESSED"; // not the AMI's
+        // An account suppression rule: still read, counted and shown as suppressed (findings.ts).
+        aws.suppressFinding(aws.addFinding(medium, "LOW", "CVE-2026-0999"));
         // An event before coverage says so: not recorded, still waiting; its counts are kept.
         expect((await analyze(w, aws.scanEvent(medium))).runs[0]).to.deep.include({ status: "waiting", scanned: 0, total: 3 });
         const vulnEvent = aws.scan(vuln);
@@ -65,7 +66,7 @@ const happyPath: CycleScenario = {
         // Coverage confirms both, but ListFindings lags: fewer findings than the events counted, not settled.
         expect((await analyze(w, vulnEvent)).runs[0]).to.deep.include({ status: "waiting", scanned: 0, total: 3 });
         expect(aws.json(keysOf(runId).scanned(vuln))?.eventCounts).to.deep.include({ TOTAL: 6 });
-        expect(aws.json(keysOf(runId).scanned(medium))?.eventCounts, "the early event's counts").to.deep.include({ TOTAL: 2 });
+        expect(aws.json(keysOf(runId).scanned(medium))?.eventCounts, "the early event's counts").to.deep.include({ TOTAL: 3 });
         aws.advance(3 * MINUTE);
         expect((await analyze(w, vulnEvent)).runs[0], "duplicate event, findings now all listed").to.deep.include({ status: "waiting", scanned: 2, total: 3 });
         const cleanEvent = aws.scan(clean);
@@ -75,8 +76,10 @@ const happyPath: CycleScenario = {
         const report = expectReported(w, runId);
         expect(report.outcome).to.equal("COMPLETED");
         expect(amiOf(report, VULN).counts).to.deep.include({ Critical: 1, High: 1, Low: 4, Medium: 0 });
-        expect(amiOf(report, MEDIUM).cveIds).to.deep.equal(["CVE-2026-0100", "CVE-2026-0101"]);
-        expect(report.findings.listed).to.equal(8);
+        expect(amiOf(report, MEDIUM).cveIds).to.deep.equal(["CVE-2026-0100", "CVE-2026-0101", "CVE-2026-0999"]);
+        expect(amiOf(report, MEDIUM).findings.find((f) => f.cveId === "CVE-2026-0999")).to.deep.include({ severity: "Low", suppressed: true });
+        expect(aws.object(keysOf(runId).reportMarkdown)!.body).to.include("(suppressed by an Inspector rule)");
+        expect(report.findings.listed).to.equal(9);
         expect(report.amis.some((a) => a.imageId === UNTAGGED)).to.equal(false);
         expect(aws.imageTags(VULN)[VERDICT_TAG]).to.match(/^FAIL \d{4}-\d{2}-\d{2}T/);
         expect(aws.imageTags(VULN)[COUNTS_TAG]).to.equal("C1 H1 M0 L4 I0");

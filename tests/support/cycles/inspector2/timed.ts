@@ -117,6 +117,18 @@ const deepCollected = timedScenario(
     },
 );
 
+const deepLagging = timedScenario(
+    "deep inspection active: the first scan is OS-only with its INITIAL_SCAN_COMPLETE event; the later SUCCESSFUL scan sends none and its language-package findings lag: no PASS before they are read",
+    // Deep inspection collects at minute 23, its finding shows at 26; the sweep at 25 reads none.
+    // The OS scan's event (minute 12) counted 0 findings for CLEAN: those counts must not settle it.
+    () => timedWorld({ deepInspection: "ACTIVATED", findings: LANGUAGE_FINDINGS, timings: { deepInspectionPhaseMs: 21 * MINUTE } }),
+    (w, runId) => {
+        const report = expectReported(w, runId, { [CLEAN]: "FAIL", [VULN]: "FAIL", [MEDIUM]: "PASS" });
+        expect(amiOf(report, CLEAN).counts).to.deep.include({ High: 1 });
+        expect(w.timeline.firstScans.size, "one INITIAL_SCAN_COMPLETE per instance").to.equal(w.aws.initialScanSent.size);
+    },
+);
+
 const HYBRID = { agentlessIntervalMs: 60 * MINUTE, agentlessPhaseMs: MINUTE, agentlessScanMs: MINUTE, ssmOnlineMs: 5 * MINUTE };
 
 const hybridEarlyRow = timedScenario(
@@ -163,4 +175,4 @@ const exclusionTag = timedScenario(
     },
 );
 
-export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, hybridEarlyRow, hybridOnly, untriaged, exclusionTag];
+export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, deepLagging, hybridEarlyRow, hybridOnly, untriaged, exclusionTag];
