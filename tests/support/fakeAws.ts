@@ -369,8 +369,10 @@ export class FakeAws {
         if (instance.state === "terminated" || instance.state === "shutting-down") return;
         instance.state = "terminated";
         instance.terminatedAt = this.now();
+        // [?] Suppressed findings close with their resource too (undocumented): the pessimistic
+        // choice, as a reader after termination then finds neither.
         for (const finding of this.findings) {
-            if (finding.resources?.some((r) => r.id === instanceId) && finding.status === "ACTIVE") {
+            if (finding.resources?.some((r) => r.id === instanceId) && (finding.status === "ACTIVE" || finding.status === "SUPPRESSED")) {
                 finding.status = "CLOSED";
                 this.closedByTermination.add(finding.findingArn!);
             }

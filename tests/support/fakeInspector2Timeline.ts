@@ -57,6 +57,8 @@ export interface ModelFinding {
     vendorSeverity?: string;
     /** A language package (Java, Python, Node): found only by deep inspection. */
     language?: boolean;
+    /** An account suppression rule matches it: SUPPRESSED from the start (user guide, "Suppressing Amazon Inspector findings"). */
+    suppressed?: boolean;
 }
 
 export interface TimedEvent {
@@ -143,7 +145,10 @@ export class Inspector2Timeline {
     /** The scan at `at`: the findings it produces that the instance lacks, the coverage row, the event. */
     private scanWith(instanceId: string, at: number, findings: ModelFinding[], options: { reason?: string; scanMode?: string }): void {
         const have = this.aws.findings.filter((f) => f.resources?.[0]?.id === instanceId).length;
-        for (const finding of findings.slice(have)) this.aws.addFinding(instanceId, finding.severity, undefined, { vendorSeverity: finding.vendorSeverity, awaitNextScan: true });
+        for (const finding of findings.slice(have)) {
+            const added = this.aws.addFinding(instanceId, finding.severity, undefined, { vendorSeverity: finding.vendorSeverity, awaitNextScan: true });
+            if (finding.suppressed) this.aws.suppressFinding(added);
+        }
         const event = this.aws.scan(instanceId, { ...options, at: new Date(at) });
         if (options.scanMode === undefined && !this.firstScans.has(instanceId)) this.firstScans.set(instanceId, at);
         if (event) this.events.push({ at, instanceId, event });

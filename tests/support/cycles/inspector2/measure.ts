@@ -62,7 +62,7 @@ function unprovenPasses(w: V2World, runId: string): string[] {
 }
 
 /**
- * Every finding Inspector held for a scanned instance of a reported run (still ACTIVE, or closed
+ * Every finding Inspector held for a scanned instance of a reported run (still ACTIVE or SUPPRESSED, or closed
  * only because the pipeline terminated the instance) is in the report, on the instance's AMI. An
  * AMI reported NOT ASSESSED claims nothing; its scenario checks the reason.
  */
@@ -75,7 +75,8 @@ function lostFindings(w: V2World, runId: string): string[] {
         if (ami?.verdict === "NOT ASSESSED") continue;
         for (const finding of w.aws.findings) {
             if (finding.resources?.[0]?.id !== instance.instanceId) continue;
-            if (finding.status !== "ACTIVE" && !w.aws.closedByTermination.has(finding.findingArn!)) continue;
+            const held = finding.status === "ACTIVE" || finding.status === "SUPPRESSED" || w.aws.closedByTermination.has(finding.findingArn!);
+            if (!held) continue;
             if (!ami?.findings.some((f) => f.arn === finding.findingArn)) lost.push(finding.findingArn!);
         }
     }

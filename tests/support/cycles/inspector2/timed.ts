@@ -160,6 +160,16 @@ const untriaged = timedScenario(
     },
 );
 
+const suppressed = timedScenario(
+    "an account suppression rule suppresses the only High finding: still read, it FAILs its AMI and is shown as suppressed by an Inspector rule",
+    () => timedWorld({ findings: { ...DEFAULT_FINDINGS, [VULN]: [{ severity: "HIGH", suppressed: true }, { severity: "LOW" }] } }),
+    (w, runId) => {
+        const report = expectReported(w, runId, EXPECTED);
+        expect(amiOf(report, VULN).findings.find((f) => f.severity === "High")).to.deep.include({ suppressed: true });
+        expect(w.aws.object(v2RunKeys(PREFIX, runId).reportMarkdown)!.body).to.include("High (suppressed by an Inspector rule)");
+    },
+);
+
 const exclusionTag = timedScenario(
     "an AMI tagged InspectorEc2Exclusion: the tag is not copied to its instance, which Inspector scans",
     () => {
@@ -175,4 +185,4 @@ const exclusionTag = timedScenario(
     },
 );
 
-export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, deepLagging, hybridEarlyRow, hybridOnly, untriaged, exclusionTag];
+export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, deepLagging, hybridEarlyRow, hybridOnly, untriaged, suppressed, exclusionTag];
