@@ -168,6 +168,8 @@ export class FakeAws {
     deepInspectionStatus: "ACTIVATED" | "DEACTIVATED" | "PENDING" | "FAILED" = "ACTIVATED";
     /** GetConfiguration's EC2 scan mode. */
     scanMode = "EC2_HYBRID";
+    /** Coverage rows without scanMode: the SDK's CoveredResource.scanMode is optional. */
+    coverageOmitsScanMode = false;
     /** Called before every Inspector v2 answer: a time-based model (fakeInspector2Timeline.ts) moves the world to now. */
     beforeInspector?: () => void;
     /** Findings that were ACTIVE until their instance was terminated (Inspector closed them). */
@@ -396,7 +398,7 @@ export class FakeAws {
             scanStatus: { statusCode: fields.statusCode as any, reason: fields.reason as any },
             resourceMetadata: { ec2: { amiId: instance.imageId, platform: "LINUX" } },
             ...(fields.at ? { lastScannedAt: fields.at } : {}),
-            scanMode: (fields.scanMode ?? "EC2_SSM_AGENT_BASED") as any,
+            ...(this.coverageOmitsScanMode ? {} : { scanMode: (fields.scanMode ?? "EC2_SSM_AGENT_BASED") as any }),
         });
     }
 

@@ -149,6 +149,19 @@ const hybridOnly = timedScenario(
     },
 );
 
+const hybridOnlyNoScanMode = timedScenario(
+    "hybrid mode, SSM never registers the instances, coverage rows without scanMode (optional in the SDK): an agentless SUCCESSFUL row is not taken for an agent-based scan; no PASS",
+    () => {
+        const w = timedWorld({ timings: HYBRID, unmanaged: () => true });
+        w.aws.coverageOmitsScanMode = true;
+        return w;
+    },
+    (w, runId) => {
+        const report = expectReported(w, runId, { [CLEAN]: "NOT ASSESSED", [VULN]: "FAIL", [MEDIUM]: "NOT ASSESSED" });
+        expect(amiOf(report, MEDIUM).notAssessed?.detail).to.include("not known to be agent-based");
+    },
+);
+
 const untriaged = timedScenario(
     "UNTRIAGED findings: counted at the vendor's severity, else at the threshold, and shown untriaged",
     () => timedWorld({ findings: { [CLEAN]: [{ severity: "UNTRIAGED", vendorSeverity: "low" }], [VULN]: [{ severity: "UNTRIAGED", vendorSeverity: "Important" }], [MEDIUM]: [{ severity: "UNTRIAGED" }] } }),
@@ -185,4 +198,4 @@ const exclusionTag = timedScenario(
     },
 );
 
-export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, deepLagging, hybridEarlyRow, hybridOnly, untriaged, suppressed, exclusionTag];
+export const timedScenarios: CycleScenario[] = [allDelivered, allLost, halfLost, deepPending, deepCollected, deepLagging, hybridEarlyRow, hybridOnly, hybridOnlyNoScanMode, untriaged, suppressed, exclusionTag];
