@@ -1,5 +1,6 @@
 // A time-based model of how Inspector v2 comes to scan a newly launched EC2 instance, driving
-// FakeAws: the SSM agent registers, SSM inventory runs on its cycle, the package scan follows, its
+// FakeAws: the SSM agent registers, SSM inventory runs when State Manager detects the new node
+// and then on its schedule, the package scan follows, its
 // findings show in ListFindings after a lag, deep inspection collects language packages on its own
 // cycle, hybrid mode scans agentlessly every hour, and the first scan of each
 // instance sends its best-effort INITIAL_SCAN_COMPLETE event (FakeAws.scan: later scans send none).
@@ -12,10 +13,10 @@ const HOUR = 60 * MINUTE;
 export interface Inspector2Timings {
     /** Launch to the SSM agent registering the instance (managed instances only). */
     ssmOnlineMs: number;
-    /** SSM inventory (Inspector's association) runs on this cycle, account-wide. */
+    /** SSM registration to State Manager running the inventory association on the new node. */
+    inventoryOnDetectionMs: number;
+    /** Then the association runs on its schedule, every this often (from its first run on the node). */
     inventoryIntervalMs: number;
-    /** Where in its cycle inventory runs: cycle k runs at origin + phase + k * interval. */
-    inventoryPhaseMs: number;
     /** Inventory to the package scan's coverage row saying so. */
     scanAfterInventoryMs: number;
     /** Deep inspection (language packages) collects on this cycle. */
@@ -36,12 +37,19 @@ export interface Inspector2Timings {
 export const INSPECTOR2_TIMINGS: Inspector2Timings = {
     // [?] SSM agent starts at boot and registers within minutes (SSM user guide, "Working with SSM Agent").
     ssmOnlineMs: 3 * MINUTE,
+    // A State Manager association runs "immediately after it is created and then according to the
+    // schedule you specified and when target changes are detected" (SSM API reference,
+    // CreateAssociation ApplyOnlyAtCronInterval; not supported for rate expressions): a new managed
+    // node is inventoried on detection. [?] How soon after registration: no source gives a number.
+    inventoryOnDetectionMs: 10 * MINUTE,
     // Reference section 10: SSM inventory is evaluated every 30 minutes (Inspector user guide, EC2 scanning).
     inventoryIntervalMs: 30 * MINUTE,
-    inventoryPhaseMs: 10 * MINUTE,
     // [?] The scan follows inventory within minutes.
     scanAfterInventoryMs: 2 * MINUTE,
     // Reference section 10: the Inspector SSM plugin collects language packages every 6 hours.
+    // [?] Whether its association also runs when a new node is detected is not documented: its
+    // first run is modelled on the account-wide 6-hour cycle (the later, pessimistic case);
+    // scenarios place that cycle inside or outside the run with the phase.
     deepInspectionIntervalMs: 6 * HOUR,
     deepInspectionPhaseMs: 5 * HOUR,
     // Reference section 10: hybrid mode scans newly eligible instances agentlessly every hour.
@@ -124,7 +132,8 @@ export class Inspector2Timeline {
         const stages: Stage[] = [{ at: launch + MINUTE, apply: () => alive() && this.aws.scan(id, { reason: "UNMANAGED_EC2_INSTANCE" }) }];
         const managed = !this.unmanaged(instance);
         const ssm = launch + t.ssmOnlineMs;
-        const scan = managed ? nextCycle(this.origin, t.inventoryPhaseMs, t.inventoryIntervalMs, ssm) + t.scanAfterInventoryMs : Infinity;
+        // Only the first inventory matters here: the scan it triggers; later runs every inventoryIntervalMs rescan.
+        const scan = managed ? ssm + t.inventoryOnDetectionMs + t.scanAfterInventoryMs : Infinity;
         if (t.agentlessIntervalMs !== undefined) {
             // Hybrid mode: an agentless scan of an instance SSM does not (yet) manage.
             const agentless = nextCycle(this.origin, t.agentlessPhaseMs, t.agentlessIntervalMs, launch + MINUTE) + t.agentlessScanMs;

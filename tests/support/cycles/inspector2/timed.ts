@@ -83,14 +83,14 @@ const allDelivered = timedScenario(
 const allLost = timedScenario(
     "modelled timings, every scan event lost, a sweep inside the findings lag: two identical reads FINDINGS_SETTLE_SECONDS apart, no PASS from the early empty read",
     // Inventory at minute 12, the scan at 14, its findings listed at 17: the sweep at 15 reads none.
-    () => timedWorld({ timings: { inventoryPhaseMs: 12 * MINUTE } }),
+    () => timedWorld({ timings: { inventoryOnDetectionMs: 9 * MINUTE } }),
     (w, runId) => expectReported(w, runId, EXPECTED),
     () => false,
 );
 
 const halfLost = timedScenario(
     "modelled timings, every other scan event lost: delivered counts settle some instances, two identical reads the rest",
-    () => timedWorld({ timings: { inventoryPhaseMs: 12 * MINUTE } }),
+    () => timedWorld({ timings: { inventoryOnDetectionMs: 9 * MINUTE } }),
     (w, runId) => expectReported(w, runId, EXPECTED),
     (index) => index % 2 === 0,
 );
@@ -120,7 +120,7 @@ const deepCollected = timedScenario(
 const deepLagging = timedScenario(
     "deep inspection active: the first scan is OS-only with its INITIAL_SCAN_COMPLETE event; the later SUCCESSFUL scan sends none and its language-package findings lag: no PASS before they are read",
     // Deep inspection collects at minute 23, its finding shows at 26; the sweep at 25 reads none.
-    // The OS scan's event (minute 12) counted 0 findings for CLEAN: those counts must not settle it.
+    // The OS scan's event (minute 15) counted 0 findings for CLEAN: those counts must not settle it.
     () => timedWorld({ deepInspection: "ACTIVATED", findings: LANGUAGE_FINDINGS, timings: { deepInspectionPhaseMs: 21 * MINUTE } }),
     (w, runId) => {
         const report = expectReported(w, runId, { [CLEAN]: "FAIL", [VULN]: "FAIL", [MEDIUM]: "PASS" });
