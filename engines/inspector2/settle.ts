@@ -15,10 +15,11 @@ import { expectedFindings } from "./scanEvent";
 
 export { FINDINGS_SETTLE_SECONDS };
 
-/** One findings read of one instance: when, and which finding ARNs. */
+/** One findings read of one instance: when, which finding ARNs, and which of them are SUPPRESSED. */
 export interface FindingsRead {
     at: string;
     arns: string[];
+    suppressed?: string[];
 }
 
 /** The scanned marker: the coverage verdict that confirmed the scan, and what settling needs. */
@@ -72,7 +73,12 @@ function sameArns(a: string[], b: string[]): boolean {
  */
 export function settleDecision(marker: ScannedMarker, read: FindingsRead, settleSeconds = FINDINGS_SETTLE_SECONDS): { settled: boolean; lastRead: FindingsRead } {
     const expected = provenEventCount(marker);
-    if (expected !== undefined) return { settled: read.arns.length >= expected, lastRead: marker.lastRead ?? read };
+    if (expected !== undefined) {
+        const active = read.arns.length - (read.suppressed?.length ?? 0);
+        if (active >= expected) return { settled: true, lastRead: marker.lastRead ?? read };
+        if (read.arns.length < expected) return { settled: false, lastRead: marker.lastRead ?? read };
+        // Reached only by counting SUPPRESSED ones: whether the event counts them is undocumented, so two identical reads decide.
+    }
     const previous = marker.lastRead;
     const scannedAt = new Date(marker.lastScannedAt ?? NaN).getTime();
     const valid = previous !== undefined && new Date(previous.at).getTime() >= scannedAt && sameArns(previous.arns, read.arns);
@@ -143,8 +149,11 @@ export async function recordAndSettle(
     const listed = cve.length && markers.size ? (await listReportableFindings(deps.inspector2, [...markers.keys()], cve, { sleep: deps.sleep })).findings : [];
     const at = deps.now().toISOString();
     for (const [instanceId, { marker, isNew, dirty }] of markers) {
-        const arns = listed.filter((finding) => finding.instanceId === instanceId).map((finding) => finding.arn).sort();
-        const decision = cve.length ? settleDecision(marker, { at, arns }) : { settled: true, lastRead: { at, arns } };
+        const mine = listed.filter((finding) => finding.instanceId === instanceId);
+        const arns = mine.map((finding) => finding.arn).sort();
+        const suppressed = mine.filter((finding) => finding.suppressed).map((finding) => finding.arn).sort();
+        const read: FindingsRead = { at, arns, ...(suppressed.length ? { suppressed } : {}) };
+        const decision = cve.length ? settleDecision(marker, read) : { settled: true, lastRead: read };
         const next: ScannedMarker = { ...marker, lastRead: decision.lastRead };
         if (isNew) await putIfAbsent(s3, settings.reportBucket, keys.scanned(instanceId), JSON.stringify(next));
         else if (dirty || marker.lastRead?.at !== decision.lastRead.at) await putJson(s3, settings.reportBucket, keys.scanned(instanceId), next);

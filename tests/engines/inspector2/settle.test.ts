@@ -32,6 +32,15 @@ describe("settleDecision (findings lag behind coverage)", () => {
         expect(settleDecision({ ...MARKER, eventCounts: counts }, { at: at(1), arns: [] }).settled).to.equal(false);
     });
 
+    it("SUPPRESSED findings: counts reached with ACTIVE ones settle; reached only by counting SUPPRESSED ones (undocumented whether events count them), two identical reads decide", () => {
+        const marker = { ...MARKER, eventCounts: { TOTAL: 2 }, eventAt: EVENT_AT };
+        expect(settleDecision(marker, { at: at(1), arns: ["a", "b", "s"], suppressed: ["s"] }).settled, "2 ACTIVE").to.equal(true);
+        const ambiguous = settleDecision(marker, { at: at(1), arns: ["a", "s"], suppressed: ["s"] });
+        expect(ambiguous.settled, "1 ACTIVE + 1 SUPPRESSED: an ACTIVE one may still lag").to.equal(false);
+        expect(settleDecision({ ...marker, lastRead: ambiguous.lastRead }, { at: at(1 + FINDINGS_SETTLE_SECONDS / 60), arns: ["a", "s"], suppressed: ["s"] }).settled).to.equal(true);
+        expect(settleDecision(marker, { at: at(1), arns: ["s"], suppressed: ["s"] }).settled, "fewer than counted").to.equal(false);
+    });
+
     it("an event in the scan's second counts (the envelope has no milliseconds)", () => {
         expect(provenEventCount({ ...MARKER, lastScannedAt: "2026-11-23T10:12:00.900Z", eventCounts: { TOTAL: 1 }, eventAt: EVENT_AT })).to.equal(1);
         expect(provenEventCount({ ...MARKER, lastScannedAt: "2026-11-23T10:12:01.000Z", eventCounts: { TOTAL: 1 }, eventAt: EVENT_AT })).to.equal(undefined);
