@@ -8,6 +8,7 @@ import { makeAnalyzeHandler } from "../engines/inspector2/analyze";
 import { COVERAGE_IDS_PER_CALL, COVERAGE_PAGE_SIZE } from "../engines/inspector2/coverage";
 import { FINDINGS_PAGE_SIZE, minimumListFindingsCalls } from "../engines/inspector2/findings";
 import { makeStartHandler, V2StartSettings } from "../engines/inspector2/start";
+import { FINDINGS_SETTLE_SECONDS } from "../engines/inspector2/settle";
 import { FAKE_REGION, FakeAws } from "../tests/support/fakeAws";
 
 export interface AnalyzeV2Options {
@@ -58,6 +59,14 @@ export async function benchAnalyzeV2(options: AnalyzeV2Options) {
         world.scan(instance.instanceId, { at: world.now() });
         for (let f = 0; f < perInstance[i]; f++) world.addFinding(instance.instanceId, SEVERITIES[f % SEVERITIES.length], `CVE-2026-${i * 100_000 + f}`);
     });
+    world.advance(world.findingsLagMs);
+    // The first sweep confirms the scans and reads the findings once; they settle when a second read,
+    // FINDINGS_SETTLE_SECONDS later, finds the same (no scan event is delivered here). That second
+    // sweep, which reads, settles and reports, is the one measured.
+    world.calls.length = 0;
+    await makeAnalyzeHandler(deps)({ source: "aws.events", "detail-type": "Scheduled Event", detail: {} });
+    const firstSweep = { ListCoverage: world.callCount("ListCoverage"), ListFindings: world.callCount("ListFindings") };
+    world.advanceSeconds(FINDINGS_SETTLE_SECONDS);
     world.calls.length = 0;
     world.latencyMs = options.latencyMs;
     const inCalls = timeInCalls([world.ec2, world.inspector2, world.s3, world.sns] as any[]);
@@ -66,8 +75,11 @@ export async function benchAnalyzeV2(options: AnalyzeV2Options) {
     const wallMs = performance.now() - started;
     const visit = result.runs[0];
     if (!visit || visit.status !== "reported") throw new Error(`the run was not reported: ${JSON.stringify(visit)}`);
-    const made = { ListCoverage: world.callCount("ListCoverage"), ListFindings: world.callCount("ListFindings") };
-    const minimum = { ListCoverage: Math.ceil(options.instances / COVERAGE_IDS_PER_CALL), ListFindings: minimumListFindingsCalls(perInstance) };
+    // Over both sweeps. Without a scan event the settle rule needs two reads of every instance's
+    // findings, so the least is two full reads; the reporting sweep reads a third time for the
+    // evidence it saves before terminating (shown, not hidden: see docs/benchmarks.md).
+    const made = { ListCoverage: firstSweep.ListCoverage + world.callCount("ListCoverage"), ListFindings: firstSweep.ListFindings + world.callCount("ListFindings") };
+    const minimum = { ListCoverage: Math.ceil(options.instances / COVERAGE_IDS_PER_CALL), ListFindings: 2 * minimumListFindingsCalls(perInstance) };
     const totalCalls = world.calls.length;
     return {
         options,
