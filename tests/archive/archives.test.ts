@@ -36,7 +36,7 @@ const HANDLER_MARKERS: Record<HandlerKey, string[]> = {
     "classic:start": ["__startHandlerFactory", "__waitForHealthyAgents", "__launchInstance"],
     "classic:analyze": ["__analyzeHandlerFactory", "__listFindingArns", "__describeFindings", "__consolidate"],
     "inspector2:start": ["__startHandlerFactory", "__ec2ScanningStatus", "__launchRun", "__launchInstance"],
-    "inspector2:analyze": ["__analyzeHandlerFactory", "__readCoverage", "__listActiveFindings", "__finalizeRun", "__consolidate"],
+    "inspector2:analyze": ["__analyzeHandlerFactory", "__readCoverage", "__listReportableFindings", "__finalizeRun", "__consolidate"],
     reaper: ["__reaperHandlerFactory", "__reapStaleInstances"],
 };
 /** Optional SDK signers, required inside try/catch only for SigV4a (multi-region) requests, which no handler makes. */
