@@ -12,6 +12,7 @@ import { errorText } from "../../pipeline/run/errors";
 import type { AmiRecord } from "../../pipeline/run/manifest";
 import { publishNotice } from "../../pipeline/report/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/cleanup/reap";
+import { maxRunSeconds } from "../../pipeline/cleanup/stale";
 import type { RunOutcome } from "../../pipeline/report/report";
 import { retrying } from "../../pipeline/run/retryable";
 import { makeRunId } from "../../pipeline/run/runId";
@@ -77,9 +78,10 @@ export function makeStartHandler(baseDeps: V2StartDeps): (event?: unknown, conte
             return { ...(await reportWithoutLaunch(deps, runId, plan, "INSPECTOR_NOT_ENABLED", unlaunched)), reason, reaped };
         }
 
-        const maxAgeSeconds = settings.durationSeconds + (settings.agentWaitSeconds ?? 0) + (settings.reapGraceSeconds ?? 0);
+        // The lock outlives the whole run (start, duration, settle, sweep, grace: maxRunSeconds), as the reaper does.
+        const lockSeconds = maxRunSeconds({ durationSeconds: settings.durationSeconds, reapGraceSeconds: settings.reapGraceSeconds ?? 0 });
         // Claiming again as the same holder succeeds, so a retried claim is safe.
-        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + maxAgeSeconds * 1000).toISOString() }, deps.now());
+        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
         if (lock.status === "held") {
             const reason = `run ${lock.by.holder} is still open (until ${lock.by.expiresAt}); one fleet at a time`;
             await publishNotice(deps.sns, settings.resultsTopicArn, `[${settings.pipelineName}] previous assessment still running; this one skipped`, `${reason}. The next scheduled start tries again.`);

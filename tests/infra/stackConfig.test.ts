@@ -160,8 +160,8 @@ describe("stack config", () => {
     });
 
     describe("schedule", () => {
-        // The shortest run is 15m + 600 s agent wait + 3600 s grace = 5100 s: shorter schedules are refused (safetyConfig.test.ts).
-        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(2 hours)", "rate(90 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
+        // The shortest run is 900 s start + 15m + 600 s settle + 300 s sweep + 3600 s grace = 6300 s: shorter schedules are refused (safetyConfig.test.ts).
+        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(2 hours)", "rate(105 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
             it(`accepts ${ok}`, () => expect(read({ engine: "classic", schedule: ok, duration: "15m" }).schedule).to.equal(ok));
         }
         for (const bad of ["rate(1 days)", "rate(7 day)", "rate(0 minutes)", "rate(1 week)", "cron(0 6 * * *)", "every monday", "cron(0 6 ? * MON * 2026)"]) {
