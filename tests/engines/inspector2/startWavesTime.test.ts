@@ -6,6 +6,9 @@ import { expect } from "chai";
 import { START_TIMEOUT_SECONDS } from "../../../engines/inspector2/infra";
 import { makeStartHandler } from "../../../engines/inspector2/start";
 import { RUN_INSTANCES_CALL_WORST_MS, START_COMMIT_RESERVE_MS, launchMayRetry, launchReserveMs } from "../../../engines/inspector2/startRun";
+import { FINDINGS_SETTLE_SECONDS } from "../../../pipeline/cleanup/stale";
+import { scheduleIntervalSeconds } from "../../../components/config";
+import { DEFAULTS } from "../../../infra/defaults";
 import { LAUNCH_CONCURRENCY } from "../../../pipeline/launch/amiLaunches";
 import { ec2ThrottlingError } from "../../support/fakeAws";
 import type { V2RunManifest } from "../../../engines/inspector2/run";
@@ -96,6 +99,17 @@ describe("Inspector v2 start under its Lambda timeout", () => {
         expect(launchMayRetry(launchReserveMs(2) + 30_000, launchReserveMs(2))).to.equal(true);
         expect(launchMayRetry(launchReserveMs(2) + 29_999, launchReserveMs(2))).to.equal(false);
         expect(launchMayRetry(undefined, launchReserveMs(2)), "without a known timeout (tests, local runs) retries as before").to.equal(true);
+    });
+
+    it("holds the start lock, at the minimum agent wait and grace, past start + duration + findings settle + one sweep", async () => {
+        const w = newV2World({ agentWaitSeconds: 60, reapGraceSeconds: 300 }, false);
+        w.aws.addImage(AMIS[0]);
+        const t0 = w.aws.now().getTime();
+        const result = await start(w);
+        expect(result.outcome).to.equal("RUN_STARTED");
+        const lock = w.aws.json<{ holder: string; expiresAt: string }>(startLockKey(PREFIX))!;
+        const wholeRunSeconds = START_TIMEOUT_SECONDS + w.settings.durationSeconds + FINDINGS_SETTLE_SECONDS + scheduleIntervalSeconds(DEFAULTS.sweepSchedule)!;
+        expect(new Date(lock.expiresAt).getTime() - t0).to.be.at.least(wholeRunSeconds * 1000);
     });
 
     it("keeps the reserve for the launch check and the commit", () => {
