@@ -255,6 +255,19 @@ export function validateDurationForEngine(key: string, value: unknown, seconds: 
     return seconds;
 }
 
+/**
+ * Packages an engine cannot judge an AMI without. On v2 only ListFindings' package-vulnerability
+ * findings (cve) can FAIL an AMI on a known vulnerability: cis adds CIS benchmark checks, which
+ * Inspector gives no severity (reported as Medium, engines/inspector2/cis.ts), so a cis-only run
+ * would PASS every AMI at the default High threshold.
+ */
+const REQUIRED_RULES_PACKAGES: Partial<Record<EngineName, { name: RulesPackageName; reason: string }>> = {
+    inspector2: {
+        name: "cve",
+        reason: 'only cve (package vulnerability) findings say whether an AMI has known vulnerabilities; cis adds benchmark checks, which cannot FAIL an AMI at the default High threshold, so a cis-only run would PASS every AMI. Use ["cve"] or ["cve","cis"]',
+    },
+};
+
 export function validateRulesPackages(key: string, value: unknown, engine: EngineFacts): RulesPackageName[] {
     const offered = engine.rulesPackages.filter((name) => !engine.refusedRulesPackages[name]);
     const allowed = `must be a non-empty list of ${offered.join(", ")} with engine ${engine.name}`;
@@ -266,6 +279,10 @@ export function validateRulesPackages(key: string, value: unknown, engine: Engin
         }
         const refusal = engine.refusedRulesPackages[name as RulesPackageName];
         if (refusal) throw new ConfigError(key, value, `rules package ${show(name)} is refused with engine ${engine.name}: ${refusal}`);
+    }
+    const required = REQUIRED_RULES_PACKAGES[engine.name];
+    if (required && !value.includes(required.name)) {
+        throw new ConfigError(key, value, `must include ${show(required.name)} with engine ${engine.name}: ${required.reason}`);
     }
     return [...new Set(value as RulesPackageName[])];
 }

@@ -132,6 +132,8 @@ describe("stack config", () => {
     });
 
     describe("rulesPackages", () => {
+        it("refuses a v2 list without cve (cis only would PASS every AMI), naming the key, the value and why", () =>
+            expectError({ rulesPackages: '["cis"]' }, "golden-ami-assessment:rulesPackages", '["cis"]', 'must include "cve" with engine inspector2', "cis-only run would PASS every AMI"));
         it("rejects an unknown package", () =>
             expectError({ rulesPackages: '["cve","runtime-behavior-analysis"]' }, "golden-ami-assessment:rulesPackages", '"runtime-behavior-analysis"', "cve, cis with engine inspector2"));
         it("rejects a package the region lacks, naming the region", () =>
