@@ -21,7 +21,7 @@ import { claim } from "../../pipeline/run/runState";
 import { readSettings } from "../../pipeline/run/settings";
 import { noGoldenAmisNotice } from "../../pipeline/report/startNotices";
 import { ec2ScanningStatus } from "./accountStatus";
-import { AmiScanResult, readAmiScanResults } from "./agentless";
+import { AmiScanResult, agentlessShortfall, readAmiScanResults } from "./agentless";
 import { createInspector2Client } from "./client";
 import { reportWithoutLaunch } from "./startReport";
 import { startLockKey } from "./run";
@@ -31,7 +31,7 @@ import { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResul
 export { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
 
 export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
-    const { scanMode, amiScanMaxAgeDays } = deps.settings;
+    const { scanMode, amiScanMaxAgeDays, severityThreshold } = deps.settings;
     if (scanMode === "instance") return inWaves(deps, { agentless: [], settled: [], toLaunch: images });
     const agentless = await readAmiScanResults(deps.ec2, images, deps.now(), amiScanMaxAgeDays);
     const byId = new Map(agentless.map((result) => [result.imageId, result]));
@@ -39,7 +39,11 @@ export async function planAssessment(deps: V2StartDeps, images: Image[]): Promis
     const toLaunch: Image[] = [];
     for (const image of images) {
         const result = byId.get(image.ImageId!);
-        if (result?.state === "FRESH") settled.push({ ...amiRecord(image), status: "ASSESSING", reason: `Inspector AMI scan of ${result.scanDate}` });
+        // A summary that outranks every finding read: the AMI result proves no PASS; launch (auto) or say so.
+        const shortfall = result && agentlessShortfall(result, severityThreshold);
+        if (shortfall && scanMode === "auto") toLaunch.push(image);
+        else if (shortfall) settled.push({ ...amiRecord(image), status: "NOT_SCANNED", reason: shortfall });
+        else if (result?.state === "FRESH") settled.push({ ...amiRecord(image), status: "ASSESSING", reason: `Inspector AMI scan of ${result.scanDate}` });
         else if (scanMode === "auto") toLaunch.push(image);
         else settled.push({ ...amiRecord(image), status: "NOT_SCANNED", reason: result?.detail ?? "no Inspector AMI scan result" });
     }
