@@ -119,7 +119,7 @@ describe("agentlessShortfall (pure)", () => {
         imageId: "ami-1",
         state: "FRESH" as const,
         highestSeverity,
-        findings: severities.map((label, i) => imageFindingToSummary("ami-1", imageFinding(`CVE-2026-000${i}`, { SeverityLabel: label }))),
+        findings: severities.map((label, i) => imageFindingToSummary("ami-1", imageFinding(`CVE-2026-000${i}`, { SeverityLabel: label as ImageFinding["SeverityLabel"] }))),
         detail: "",
     });
 
