@@ -6,6 +6,7 @@ import { ENGINE_NAMES, EngineFacts, RULES_PACKAGE_NAMES, RulesPackageName } from
 
 export { ConfigError, ConfigErrors, VALUE_NOT_SHOWN } from "../infra/configError";
 import { ConfigError, ConfigErrors, VALUE_NOT_SHOWN, show } from "../infra/configError";
+import { FINDINGS_SETTLE_SECONDS, START_HANDLER_MAX_SECONDS, SWEEP_INTERVAL_SECONDS, maxRunSeconds } from "../pipeline/cleanup/stale";
 
 export const DURATIONS: Readonly<Record<string, number>> = { "15m": 900, "1h": 3600, "8h": 28800, "12h": 43200, "24h": 86400 };
 const DURATION_ALLOWED = `allowed values are ${Object.keys(DURATIONS).join(", ")} or the same in seconds (${Object.values(DURATIONS).join(", ")})`;
@@ -139,16 +140,20 @@ export interface RunLength {
     reapGraceSeconds: number;
 }
 
-/** A run lasts duration + agent wait + grace (the reaper's max age); a schedule firing sooner would overlap runs. */
+/**
+ * A run holds its lock for maxRunSeconds (start's own time + duration + findings settle + one
+ * sweep + grace; the reaper's max age too); a schedule firing sooner would find the last run open.
+ */
 export function validateScheduleCoversRun(key: string, schedule: string, run: RunLength): string {
     const interval = scheduleIntervalSeconds(schedule);
-    const total = run.durationSeconds + run.agentWaitSeconds + run.reapGraceSeconds;
+    const total = maxRunSeconds(run);
     if (interval !== undefined && interval < total) {
         throw new ConfigError(
             key,
             schedule,
             `schedule ${schedule} runs every ${interval} s, shorter than one run ` +
-                `(duration ${run.durationSeconds} s + agent wait ${run.agentWaitSeconds} s + grace ${run.reapGraceSeconds} s = ${total} s); ` +
+                `(start ${START_HANDLER_MAX_SECONDS} s + duration ${run.durationSeconds} s + findings settle ${FINDINGS_SETTLE_SECONDS} s + ` +
+                `sweep ${SWEEP_INTERVAL_SECONDS} s + grace ${run.reapGraceSeconds} s = ${total} s); ` +
                 "use a longer schedule or a shorter duration",
         );
     }
@@ -178,7 +183,7 @@ export function validateAgentWaitSeconds(key: string, value: unknown): number {
 }
 
 export function validateReapGraceSeconds(key: string, value: unknown): number {
-    return validateWholeSeconds(key, value, REAP_GRACE_BOUNDS, " (the reaper terminates instances older than duration + agent wait + this grace)");
+    return validateWholeSeconds(key, value, REAP_GRACE_BOUNDS, " (the reaper terminates instances older than one run: start + duration + findings settle + sweep + this grace)");
 }
 
 export const SEVERITIES: readonly Severity[] = ["Critical", "High", "Medium", "Low", "Informational"];
@@ -250,6 +255,19 @@ export function validateDurationForEngine(key: string, value: unknown, seconds: 
     return seconds;
 }
 
+/**
+ * Packages an engine cannot judge an AMI without. On v2 only ListFindings' package-vulnerability
+ * findings (cve) can FAIL an AMI on a known vulnerability: cis adds CIS benchmark checks, which
+ * Inspector gives no severity (reported as Medium, engines/inspector2/cis.ts), so a cis-only run
+ * would PASS every AMI at the default High threshold.
+ */
+const REQUIRED_RULES_PACKAGES: Partial<Record<EngineName, { name: RulesPackageName; reason: string }>> = {
+    inspector2: {
+        name: "cve",
+        reason: 'only cve (package vulnerability) findings say whether an AMI has known vulnerabilities; cis adds benchmark checks, which cannot FAIL an AMI at the default High threshold, so a cis-only run would PASS every AMI. Use ["cve"] or ["cve","cis"]',
+    },
+};
+
 export function validateRulesPackages(key: string, value: unknown, engine: EngineFacts): RulesPackageName[] {
     const offered = engine.rulesPackages.filter((name) => !engine.refusedRulesPackages[name]);
     const allowed = `must be a non-empty list of ${offered.join(", ")} with engine ${engine.name}`;
@@ -261,6 +279,10 @@ export function validateRulesPackages(key: string, value: unknown, engine: Engin
         }
         const refusal = engine.refusedRulesPackages[name as RulesPackageName];
         if (refusal) throw new ConfigError(key, value, `rules package ${show(name)} is refused with engine ${engine.name}: ${refusal}`);
+    }
+    const required = REQUIRED_RULES_PACKAGES[engine.name];
+    if (required && !value.includes(required.name)) {
+        throw new ConfigError(key, value, `must include ${show(required.name)} with engine ${engine.name}: ${required.reason}`);
     }
     return [...new Set(value as RulesPackageName[])];
 }

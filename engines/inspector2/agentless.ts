@@ -3,12 +3,22 @@
 import { GetImageFindingsCommand } from "@aws-sdk/client-ec2";
 import type { EC2Client, GetImageFindingsResult, Image, ImageFinding } from "@aws-sdk/client-ec2";
 import { mapWithConcurrency } from "../../pipeline/run/concurrency";
+import { findingFails } from "../../pipeline/verdict/consolidate";
+import type { Severity } from "../../pipeline/run/settings";
 import type { FindingSeverity, FindingSummary } from "../../pipeline/verdict/findingModel";
 import { errorText } from "../../pipeline/run/errors";
 import { nvdUrl } from "./findings";
 
 export type AmiScanState = "FRESH" | "STALE" | "NEVER_SCANNED" | "ERROR";
-export type AmiScanResult = { imageId: string; state: AmiScanState; scanDate?: string; findings: FindingSummary[]; detail: string };
+export type AmiScanResult = {
+    imageId: string;
+    state: AmiScanState;
+    scanDate?: string;
+    /** ScanResults.HighestFindingSeverityLabel as EC2 gives it (client-ec2 ScanResults: "present only if the AMI has at least one finding"). */
+    highestSeverity?: string;
+    findings: FindingSummary[];
+    detail: string;
+};
 
 /** GetImageFindings MaxResults is 1-1000 (client-ec2 3.1169 docs / EC2 API reference). */
 export const IMAGE_FINDINGS_PAGE_SIZE = 1000;
@@ -54,10 +64,11 @@ export function imageFindingToSummary(imageId: string, finding: ImageFinding): F
     ]
         .filter((part) => part)
         .join(" ");
+    const severity = SEVERITIES[(finding.SeverityLabel ?? "").toLowerCase()];
     const summary: FindingSummary = {
         // EC2 gives image findings no ID; the title and snapshot identify one within the AMI.
         arn: `${imageId}/${title}/${finding.SnapshotId ?? ""}`,
-        severity: SEVERITIES[(finding.SeverityLabel ?? "").toLowerCase()] ?? "Undefined",
+        severity: severity ?? "Undefined",
         title,
         recommendation,
         rulesPackageArn: "cve",
@@ -72,7 +83,27 @@ export function imageFindingToSummary(imageId: string, finding: ImageFinding): F
         summary.numericSeverity = finding.Score;
     }
     if (typeof finding.FixAvailable === "boolean") summary.fixAvailable = finding.FixAvailable ? "YES" : "NO";
+    // ImageFinding.SeverityLabel is optional in client-ec2: a finding Inspector has not rated counts at the threshold.
+    if (!severity) summary.untriaged = true;
     return summary;
+}
+
+/**
+ * Pure: why a FRESH AMI result cannot PASS, if it cannot. EC2's scan summary
+ * (ScanResults.HighestFindingSeverityLabel, client-ec2 ScanResults) names the AMI's highest
+ * finding; when that reaches the threshold but no finding GetImageFindings returned does, the
+ * findings read are incomplete. An unknown label counts at the threshold (fail closed).
+ */
+export function agentlessShortfall(result: Pick<AmiScanResult, "state" | "highestSeverity" | "findings">, threshold: Severity): string | undefined {
+    if (result.state !== "FRESH" || !result.highestSeverity) return undefined;
+    const severity = SEVERITIES[result.highestSeverity.toLowerCase()];
+    const summary: Pick<FindingSummary, "severity" | "untriaged"> = severity ? { severity } : { severity: "Undefined", untriaged: true };
+    if (!findingFails(summary as FindingSummary, threshold)) return undefined;
+    if (result.findings.some((finding) => findingFails(finding, threshold))) return undefined;
+    return (
+        `Inspector's AMI scan summary gives HighestFindingSeverityLabel ${result.highestSeverity}, at or above the ${threshold} threshold, ` +
+        "but GetImageFindings returned no finding that high: the findings read are incomplete, so a PASS cannot be confirmed"
+    );
 }
 
 /** Every finding of one AMI, across pages, deduplicated by the stable id. */
@@ -101,7 +132,8 @@ export async function readAmiScanResults(ec2: EC2Client, images: Image[], now: D
     return mapWithConcurrency(images, IMAGE_FINDINGS_CONCURRENCY, async (image): Promise<AmiScanResult> => {
         const imageId = image.ImageId ?? "";
         const scan = amiScanState(image, now, maxAgeDays);
-        const base = { imageId, ...(scan.scanDate ? { scanDate: scan.scanDate } : {}) };
+        const highest = image.ScanResults?.HighestFindingSeverityLabel;
+        const base = { imageId, ...(scan.scanDate ? { scanDate: scan.scanDate } : {}), ...(highest ? { highestSeverity: String(highest) } : {}) };
         if (scan.state === "NEVER_SCANNED") return { ...base, state: scan.state, findings: [], detail: scan.detail };
         try {
             return { ...base, state: scan.state, findings: await imageFindings(ec2, imageId), detail: scan.detail };

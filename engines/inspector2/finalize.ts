@@ -56,6 +56,32 @@ function cisEvidence(manifest: V2RunManifest, cis: RunEvidence["cis"]): { findin
 }
 
 /**
+ * Pure: why each instance cannot PASS on this run's CIS evidence. A run without cve has no
+ * vulnerability evidence at all (config refuses it at preview; an older deployment may still run
+ * one). With cis asked for, PASS needs that instance's CIS scan COMPLETED: a scan never created,
+ * timed out, or ended SSM_UNMANAGED proves nothing (reference §5, §10).
+ */
+export function cisShortfalls(manifest: Pick<V2RunManifest, "rulesPackages" | "instances" | "cisScanConfigurationArn">, cis: RunEvidence["cis"]): Record<string, string> {
+    const shortfalls: Record<string, string> = {};
+    for (const { instanceId } of manifest.instances) {
+        if (!manifest.rulesPackages.includes("cve")) {
+            shortfalls[instanceId] = "the run's rules packages lack cve, so no vulnerability finding was read; a PASS cannot be confirmed";
+            continue;
+        }
+        if (!manifest.rulesPackages.includes("cis")) continue;
+        const result = cis?.instances[instanceId];
+        if (result?.status === "COMPLETED") continue;
+        const why = !manifest.cisScanConfigurationArn
+            ? "no CIS scan was created for this run (see the notes)"
+            : !result
+              ? `the CIS scan (${cis?.scanStatus ?? "not read"}) has no result for it`
+              : `its CIS scan ${result.status}${result.reason ? `: ${result.reason}` : ""}`;
+        shortfalls[instanceId] = `CIS was asked for, but ${why}; a PASS needs a COMPLETED CIS result`;
+    }
+    return shortfalls;
+}
+
+/**
  * What the report is built from, saved before the instances are terminated: Inspector closes a
  * terminated instance's findings, so a reporter that died after terminating could not read them
  * again. The first snapshot wins (If-None-Match), so every retry reports the same evidence.
@@ -92,8 +118,12 @@ async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, eviden
         notScannedReasons[instanceId] = "scanned, but the instance was terminated before its findings were read (Inspector closes a terminated instance's findings), so its result cannot be confirmed";
         return true;
     };
-    const scanned = [...evidence.recorded].filter((instanceId) => !gone(instanceId));
-    const partialIds = [...(evidence.unsettled ?? []), ...Object.values(evidence.verdicts).filter((v) => v.partial).map((v) => v.instanceId)];
+    // Scanned but without the CIS result asked for: what was found can still FAIL it, never PASS.
+    const cisShort = cisShortfalls(manifest, evidence.cis);
+    for (const [instanceId, reason] of Object.entries(cisShort)) if (evidence.recorded.has(instanceId)) notScannedReasons[instanceId] = reason;
+    const scanned = [...evidence.recorded].filter((instanceId) => !gone(instanceId) && !cisShort[instanceId]);
+    const cisPartial = [...evidence.recorded].filter((instanceId) => cisShort[instanceId]);
+    const partialIds = [...(evidence.unsettled ?? []), ...Object.values(evidence.verdicts).filter((v) => v.partial).map((v) => v.instanceId), ...cisPartial];
     const partial = partialIds.filter((instanceId) => !gone(instanceId));
     const packages = manifest.rulesPackages.filter((p): p is FindingPackage => p === "cve" || p === "network-reachability");
     const listed = await listActiveFindings(deps.inspector2, instanceIds, packages, { sleep: deps.sleep });

@@ -12,6 +12,7 @@ import { errorText } from "../../pipeline/run/errors";
 import type { AmiRecord } from "../../pipeline/run/manifest";
 import { publishNotice } from "../../pipeline/report/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/cleanup/reap";
+import { maxRunSeconds } from "../../pipeline/cleanup/stale";
 import type { RunOutcome } from "../../pipeline/report/report";
 import { retrying } from "../../pipeline/run/retryable";
 import { makeRunId } from "../../pipeline/run/runId";
@@ -20,7 +21,7 @@ import { claim } from "../../pipeline/run/runState";
 import { readSettings } from "../../pipeline/run/settings";
 import { noGoldenAmisNotice } from "../../pipeline/report/startNotices";
 import { ec2ScanningStatus } from "./accountStatus";
-import { AmiScanResult, readAmiScanResults } from "./agentless";
+import { AmiScanResult, agentlessShortfall, readAmiScanResults } from "./agentless";
 import { createInspector2Client } from "./client";
 import { reportWithoutLaunch } from "./startReport";
 import { startLockKey } from "./run";
@@ -30,7 +31,7 @@ import { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResul
 export { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
 
 export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
-    const { scanMode, amiScanMaxAgeDays } = deps.settings;
+    const { scanMode, amiScanMaxAgeDays, severityThreshold } = deps.settings;
     if (scanMode === "instance") return inWaves(deps, { agentless: [], settled: [], toLaunch: images });
     const agentless = await readAmiScanResults(deps.ec2, images, deps.now(), amiScanMaxAgeDays);
     const byId = new Map(agentless.map((result) => [result.imageId, result]));
@@ -38,7 +39,11 @@ export async function planAssessment(deps: V2StartDeps, images: Image[]): Promis
     const toLaunch: Image[] = [];
     for (const image of images) {
         const result = byId.get(image.ImageId!);
-        if (result?.state === "FRESH") settled.push({ ...amiRecord(image), status: "ASSESSING", reason: `Inspector AMI scan of ${result.scanDate}` });
+        // A summary that outranks every finding read: the AMI result proves no PASS; launch (auto) or say so.
+        const shortfall = result && agentlessShortfall(result, severityThreshold);
+        if (shortfall && scanMode === "auto") toLaunch.push(image);
+        else if (shortfall) settled.push({ ...amiRecord(image), status: "NOT_SCANNED", reason: shortfall });
+        else if (result?.state === "FRESH") settled.push({ ...amiRecord(image), status: "ASSESSING", reason: `Inspector AMI scan of ${result.scanDate}` });
         else if (scanMode === "auto") toLaunch.push(image);
         else settled.push({ ...amiRecord(image), status: "NOT_SCANNED", reason: result?.detail ?? "no Inspector AMI scan result" });
     }
@@ -77,9 +82,10 @@ export function makeStartHandler(baseDeps: V2StartDeps): (event?: unknown, conte
             return { ...(await reportWithoutLaunch(deps, runId, plan, "INSPECTOR_NOT_ENABLED", unlaunched)), reason, reaped };
         }
 
-        const maxAgeSeconds = settings.durationSeconds + (settings.agentWaitSeconds ?? 0) + (settings.reapGraceSeconds ?? 0);
+        // The lock outlives the whole run (start, duration, settle, sweep, grace: maxRunSeconds), as the reaper does.
+        const lockSeconds = maxRunSeconds({ durationSeconds: settings.durationSeconds, reapGraceSeconds: settings.reapGraceSeconds ?? 0 });
         // Claiming again as the same holder succeeds, so a retried claim is safe.
-        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + maxAgeSeconds * 1000).toISOString() }, deps.now());
+        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
         if (lock.status === "held") {
             const reason = `run ${lock.by.holder} is still open (until ${lock.by.expiresAt}); one fleet at a time`;
             await publishNotice(deps.sns, settings.resultsTopicArn, `[${settings.pipelineName}] previous assessment still running; this one skipped`, `${reason}. The next scheduled start tries again.`);

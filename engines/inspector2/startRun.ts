@@ -12,7 +12,7 @@ import { publishNotice } from "../../pipeline/report/notify";
 import { terminateRunInstances } from "../../pipeline/cleanup/runCleanup";
 import { deleteKey, putJson, release } from "../../pipeline/run/runState";
 import { startReportNotice } from "../../pipeline/report/startNotices";
-import { retrying, withRetry } from "../../pipeline/run/retryable";
+import { DEFAULT_MAX_DELAY_MS, isTransientError, retrying, withRetry } from "../../pipeline/run/retryable";
 import { reportWithoutLaunch } from "./startReport";
 import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./startContract";
@@ -27,6 +27,28 @@ export function v2LaunchProfile(instanceProfileArn: string): LaunchProfile {
  * commit (markers, manifest, notice), or the cleanup if something fails. Launching stops below it.
  */
 export const START_COMMIT_RESERVE_MS = (LAUNCH_CHECK_SECONDS + 60) * 1000;
+
+/**
+ * The longest one RunInstances call can take to answer, the SDK's own retries included (standard
+ * retry mode: 3 attempts, backoff capped at 20 s; AWS SDKs and Tools Reference Guide, "Retry
+ * behavior"). An assumption [?]: EC2 documents no latency bound.
+ */
+export const RUN_INSTANCES_CALL_WORST_MS = 60_000;
+
+/**
+ * What start keeps before each batch of launches: the commit reserve and the batch's own worst
+ * case. An AMI's launch tries each subnet in turn (launchInstance.ts), one call each, and our retry
+ * waits (up to DEFAULT_MAX_DELAY_MS) are only taken while this reserve stays whole after them, so a
+ * batch that starts with the reserve in hand ends with at least START_COMMIT_RESERVE_MS left.
+ */
+export function launchReserveMs(subnetCount: number): number {
+    return START_COMMIT_RESERVE_MS + Math.max(1, subnetCount) * RUN_INSTANCES_CALL_WORST_MS;
+}
+
+/** Pure: may a launch wait (at most maxDelayMs) and call again with remainingMs left? Only if the reserve survives the wait. */
+export function launchMayRetry(remainingMs: number | undefined, reserveMs: number, maxDelayMs = DEFAULT_MAX_DELAY_MS): boolean {
+    return remainingMs === undefined || remainingMs - maxDelayMs >= reserveMs;
+}
 
 /** Pure: the AMIs start ran out of time for wait for the next run, as a wave's rest does. */
 export function outOfTimeRecords(images: Image[], launchedCount: number): AmiRecord[] {
@@ -82,8 +104,11 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
         throw new Error("scan mode launches instances, but the instance profile, subnets, security group or instance types are not configured");
     }
     // RunInstances is retried on throttling with the same ClientToken (idempotent): one throttled
-    // call must not cost an AMI its assessment. Other errors are recorded as LAUNCH_FAILED at once.
-    const ec2 = retrying(deps.ec2, { sleep: deps.sleep });
+    // call must not cost an AMI its assessment, unless the wait would eat start's reserve (a Lambda
+    // timeout never reaches the catch below). Other errors are recorded as LAUNCH_FAILED at once.
+    const reserveMs = launchReserveMs(settings.subnetIds.length);
+    const remainingMs = deps.remainingMs;
+    const ec2 = retrying(deps.ec2, { sleep: deps.sleep, retryable: (error) => isTransientError(error) && launchMayRetry(remainingMs?.(), reserveMs) });
     const options = {
         pipelineName: settings.pipelineName,
         runId,
@@ -96,7 +121,7 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
     // One batch at a time, so that start stops launching while it still has time to commit.
     const launched: AmiRecord[] = [];
     for (let next = 0; next < images.length; next += LAUNCH_CONCURRENCY) {
-        if (deps.remainingMs && deps.remainingMs() < START_COMMIT_RESERVE_MS) {
+        if (remainingMs && remainingMs() < reserveMs) {
             launched.push(...outOfTimeRecords(images.slice(next), next));
             break;
         }

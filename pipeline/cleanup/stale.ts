@@ -25,11 +25,31 @@ export interface StaleInstance {
 export const FINDINGS_SETTLE_SECONDS = 600;
 
 /**
- * No run keeps an instance longer than agent wait + assessment duration + the findings settle
- * time; the grace covers analyze.
+ * The longest a start handler can run: Lambda's maximum function timeout is 900 s (Lambda
+ * Developer Guide, "Lambda quotas": "Function timeout 900 seconds (15 minutes)"). Both engines'
+ * start handlers launch inside it (Classic also waits agentWaitSeconds there).
  */
-export function maxInstanceAgeSeconds(settings: Pick<RuntimeSettings, "durationSeconds" | "agentWaitSeconds" | "reapGraceSeconds">): number {
-    return settings.durationSeconds + settings.agentWaitSeconds + FINDINGS_SETTLE_SECONDS + settings.reapGraceSeconds;
+export const START_HANDLER_MAX_SECONDS = 900;
+
+/**
+ * The analyze sweep's interval (infra/defaults.ts DEFAULTS.sweepSchedule, "rate(5 minutes)"; a test
+ * keeps the two equal): a run's last step can wait up to one sweep after its findings settle.
+ */
+export const SWEEP_INTERVAL_SECONDS = 300;
+
+/**
+ * The longest one run can hold its lock and its instances: start's own time (launches happen
+ * anywhere inside it) + the assessment duration + the findings settle time past the deadline +
+ * one sweep to notice it + the grace for analyze/finalize. The start lock, the preview check that
+ * the schedule covers a run, and the reaper's max instance age all use this one number.
+ */
+export function maxRunSeconds(settings: Pick<RuntimeSettings, "durationSeconds" | "reapGraceSeconds">): number {
+    return START_HANDLER_MAX_SECONDS + settings.durationSeconds + FINDINGS_SETTLE_SECONDS + SWEEP_INTERVAL_SECONDS + settings.reapGraceSeconds;
+}
+
+/** The reaper terminates instances older than one whole run (maxRunSeconds). */
+export function maxInstanceAgeSeconds(settings: Pick<RuntimeSettings, "durationSeconds" | "reapGraceSeconds">): number {
+    return maxRunSeconds(settings);
 }
 
 /**

@@ -16,8 +16,8 @@ const SETTINGS: ReaperSettings = {
     agentWaitSeconds: 600,
     reapGraceSeconds: 3600,
 };
-/** 3600 + 600 + 600 (findings settle) + 3600. */
-const MAX_AGE_SECONDS = 8400;
+/** 900 (start) + 3600 (duration) + 600 (findings settle) + 300 (sweep) + 3600 (grace): maxRunSeconds. */
+const MAX_AGE_SECONDS = 9000;
 
 function assessmentInstance(instanceId: string, ageSeconds: number, options: { imageId?: string; pipeline?: string; state?: string } = {}): Instance {
     return {
@@ -59,7 +59,7 @@ describe("reaper handler", () => {
         ]);
     });
 
-    it("terminates instances older than duration + agent wait + settle time + grace, leaves younger ones, and reports each", async () => {
+    it("terminates instances older than one run (start + duration + settle time + sweep + grace), leaves younger ones, and reports each", async () => {
         world.instances.push(
             assessmentInstance("i-stale", MAX_AGE_SECONDS + 1, { imageId: "ami-a" }),
             assessmentInstance("i-stopped", 26 * 3600, { imageId: "ami-b", state: "stopped" }),
@@ -78,14 +78,14 @@ describe("reaper handler", () => {
         expect(notices).to.have.length(1);
         expect(notices[0].TopicArn).to.equal(TOPIC_ARN);
         expect(notices[0].Subject).to.equal(`[${PIPELINE}] terminated 2 leftover assessment instances`);
-        expect(notices[0].Message).to.include("older than 2h 20m");
+        expect(notices[0].Message).to.include("older than 2h 30m");
         expect(notices[0].Message).to.include("- i-stopped from ami-b (run 2026-11-23T06-00-00Z-abc123), stopped").and.include("age 26h 00m: terminated");
-        expect(notices[0].Message).to.include("- i-stale from ami-a").and.include("age 2h 20m: terminated");
+        expect(notices[0].Message).to.include("- i-stale from ami-a").and.include("age 2h 30m: terminated");
         expect(result.notified).to.equal(true);
     });
 
     it("reports instances it could not terminate, by ID and error, and still terminates the rest", async () => {
-        world.instances.push(assessmentInstance("i-1", 9000, { imageId: "ami-a" }), assessmentInstance("i-2", 9000, { imageId: "ami-b" }));
+        world.instances.push(assessmentInstance("i-1", MAX_AGE_SECONDS + 600, { imageId: "ami-a" }), assessmentInstance("i-2", MAX_AGE_SECONDS + 600, { imageId: "ami-b" }));
         world.unterminatable.add("i-2");
         const result = (await reaper()({})) as ReaperResult;
 

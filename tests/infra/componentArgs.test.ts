@@ -114,6 +114,10 @@ describe("GoldenAmiAssessment arguments", () => {
     it("refuses 15m and network-reachability on inspector2, keeps them on classic (issue 17)", async () => {
         expect(await errorOf({ duration: "15m" })).to.contain('argument duration = "15m"').and.contain("3600 s minimum with engine inspector2");
         expect(await errorOf({ rulesPackages: ["network-reachability"] })).to.contain("argument rulesPackages").and.contain("refused with engine inspector2");
+        // cis alone proves nothing about vulnerabilities on v2: refused at preview, as in stack config.
+        expect(await errorOf({ rulesPackages: ["cis"] })).to.contain("argument rulesPackages").and.contain('must include "cve" with engine inspector2');
+        expect(await errorOf({ rulesPackages: ["cve", "cis"] })).to.equal("");
+        expect(await errorOf({ engine: "classic", duration: "15m", rulesPackages: ["cis"] }), "Classic judges CIS findings by their own severity").to.equal("");
         expect(await errorOf({ engine: "classic", duration: "15m", rulesPackages: ["network-reachability"] })).to.equal("");
     });
 });

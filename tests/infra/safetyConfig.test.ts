@@ -67,12 +67,12 @@ describe("component argument validation", () => {
     it("refuses a schedule shorter than one run, naming both figures", async () => {
         const message = await componentError({ schedule: "rate(1 hour)", duration: "1h" });
         expect(message).to.contain("argument schedule").and.contain(
-            "schedule rate(1 hour) runs every 3600 s, shorter than one run (duration 3600 s + agent wait 600 s + grace 3600 s = 7800 s)",
+            "schedule rate(1 hour) runs every 3600 s, shorter than one run (start 900 s + duration 3600 s + findings settle 600 s + sweep 300 s + grace 3600 s = 9000 s)",
         );
-        // The run length includes the configured agent wait and grace.
-        const custom = await componentError({ engine: "classic", schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 7200 });
-        expect(custom).to.contain("runs every 7200 s").and.contain("(duration 900 s + agent wait 60 s + grace 7200 s = 8160 s)");
+        // The run length includes start's own time, the settle time, one sweep and the configured grace.
         expect(await componentError({ engine: "classic", schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 300 })).to.equal("");
+        const custom = await componentError({ engine: "classic", schedule: "rate(2 hours)", duration: "15m", agentWaitSeconds: 60, reapGraceSeconds: 7200 });
+        expect(custom).to.contain("runs every 7200 s").and.contain("(start 900 s + duration 900 s + findings settle 600 s + sweep 300 s + grace 7200 s = 9900 s)");
     });
 });
 
@@ -107,12 +107,12 @@ describe("schedule interval", () => {
         expect(scheduleIntervalSeconds("cron(0 6 ? * 2#1 *)")).to.equal(undefined);
     });
 
-    it("refuses a stack schedule shorter than one run with the component's default wait and grace", () => {
+    it("refuses a stack schedule shorter than one run with the component's default grace", () => {
         expect(stackError({ schedule: "rate(1 hour)", duration: "1h" })).to.contain("golden-ami-assessment:schedule").and.contain(
-            "schedule rate(1 hour) runs every 3600 s, shorter than one run (duration 3600 s + agent wait 600 s + grace 3600 s = 7800 s)",
+            "schedule rate(1 hour) runs every 3600 s, shorter than one run (start 900 s + duration 3600 s + findings settle 600 s + sweep 300 s + grace 3600 s = 9000 s)",
         );
         expect(stackError({ schedule: "cron(0 */2 * * ? *)", duration: "1h" })).to.contain("runs every 7200 s");
-        expect(stackError({ schedule: "cron(0 6 * * ? *)", duration: "24h" })).to.contain("runs every 86400 s").and.contain("= 90600 s");
+        expect(stackError({ schedule: "cron(0 6 * * ? *)", duration: "24h" })).to.contain("runs every 86400 s").and.contain("= 91800 s");
         expect(stackError({ schedule: "cron(0 6 * * ? *)", duration: "12h" })).to.equal("");
         expect(stackError({ schedule: "cron(0 6 L * ? *)", duration: "24h" }), "undetermined intervals are accepted").to.equal("");
     });

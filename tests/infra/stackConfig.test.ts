@@ -132,6 +132,8 @@ describe("stack config", () => {
     });
 
     describe("rulesPackages", () => {
+        it("refuses a v2 list without cve (cis only would PASS every AMI), naming the key, the value and why", () =>
+            expectError({ rulesPackages: '["cis"]' }, "golden-ami-assessment:rulesPackages", '["cis"]', 'must include "cve" with engine inspector2', "cis-only run would PASS every AMI"));
         it("rejects an unknown package", () =>
             expectError({ rulesPackages: '["cve","runtime-behavior-analysis"]' }, "golden-ami-assessment:rulesPackages", '"runtime-behavior-analysis"', "cve, cis with engine inspector2"));
         it("rejects a package the region lacks, naming the region", () =>
@@ -160,8 +162,8 @@ describe("stack config", () => {
     });
 
     describe("schedule", () => {
-        // The shortest run is 15m + 600 s agent wait + 3600 s grace = 5100 s: shorter schedules are refused (safetyConfig.test.ts).
-        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(2 hours)", "rate(90 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
+        // The shortest run is 900 s start + 15m + 600 s settle + 300 s sweep + 3600 s grace = 6300 s: shorter schedules are refused (safetyConfig.test.ts).
+        for (const ok of ["rate(1 day)", "rate(7 days)", "rate(2 hours)", "rate(105 minutes)", "cron(0 6 ? * MON *)", "cron(15 10 1 * ? *)"]) {
             it(`accepts ${ok}`, () => expect(read({ engine: "classic", schedule: ok, duration: "15m" }).schedule).to.equal(ok));
         }
         for (const bad of ["rate(1 days)", "rate(7 day)", "rate(0 minutes)", "rate(1 week)", "cron(0 6 * * *)", "every monday", "cron(0 6 ? * MON * 2026)"]) {

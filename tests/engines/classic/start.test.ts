@@ -705,7 +705,7 @@ describe("start handler", () => {
             const result = await handler()();
             expect(world.events[0]).to.equal("DescribeInstances");
             expect(world.events[1]).to.equal("TerminateInstances i-stale");
-            expect(result.reaped).to.deep.include({ maxAgeSeconds: 7800 + FINDINGS_SETTLE_SECONDS });
+            expect(result.reaped).to.deep.include({ maxAgeSeconds: 900 + 3600 + FINDINGS_SETTLE_SECONDS + 300 + 3600 });
             expect((result.reaped as { stale: { instanceId: string }[] }).stale.map((s) => s.instanceId)).to.deep.equal(["i-stale"]);
             expect(liveInstanceIds(world)).to.deep.equal(["i-recent", "i-1"]);
             const [notice] = published();

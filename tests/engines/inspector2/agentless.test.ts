@@ -1,7 +1,7 @@
 import { EC2Client, GetImageFindingsCommand } from "@aws-sdk/client-ec2";
 import type { Image, ImageFinding } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { IMAGE_FINDINGS_PAGE_SIZE, NEVER_SCANNED_DETAIL, amiScanState, imageFindingToSummary, readAmiScanResults } from "../../../engines/inspector2/agentless";
+import { IMAGE_FINDINGS_PAGE_SIZE, NEVER_SCANNED_DETAIL, agentlessShortfall, amiScanState, imageFindingToSummary, readAmiScanResults } from "../../../engines/inspector2/agentless";
 import { ec2Error, fakeImage, isolatedMock } from "../../support/launchFixtures";
 
 const NOW = new Date("2026-11-23T10:00:00.000Z");
@@ -111,5 +111,35 @@ describe("readAmiScanResults", () => {
         const [result] = await readAmiScanResults(ec2, [scanned("ami-loop", daysAgo(1))], NOW, 7);
         expect(result.state).to.equal("ERROR");
         expect(result.detail).to.include("same NextToken twice");
+    });
+});
+
+describe("agentlessShortfall (pure)", () => {
+    const result = (highestSeverity: string | undefined, severities: (string | undefined)[]) => ({
+        imageId: "ami-1",
+        state: "FRESH" as const,
+        highestSeverity,
+        findings: severities.map((label, i) => imageFindingToSummary("ami-1", imageFinding(`CVE-2026-000${i}`, { SeverityLabel: label as ImageFinding["SeverityLabel"] }))),
+        detail: "",
+    });
+
+    it("says the findings are incomplete when the summary reaches the threshold and no finding read does", () => {
+        expect(agentlessShortfall(result("critical", ["medium"]), "High")).to.include("HighestFindingSeverityLabel critical").and.include("incomplete");
+        expect(agentlessShortfall(result("high", []), "High")).to.include("incomplete");
+    });
+
+    it("has nothing to say when a finding read reaches the threshold, the summary is below it, or there is no summary label", () => {
+        expect(agentlessShortfall(result("critical", ["high"]), "High")).to.equal(undefined);
+        expect(agentlessShortfall(result("medium", ["medium"]), "High")).to.equal(undefined);
+        expect(agentlessShortfall(result(undefined, []), "High")).to.equal(undefined);
+        expect(agentlessShortfall(result("critical", [undefined]), "High"), "an unlabelled finding counts at the threshold").to.equal(undefined);
+    });
+
+    it("an unknown summary label counts at the threshold (fail closed)", () => {
+        expect(agentlessShortfall(result("severe", ["low"]), "Critical")).to.include("incomplete");
+    });
+
+    it("an image finding without a SeverityLabel is untriaged, so it counts at the threshold", () => {
+        expect(imageFindingToSummary("ami-1", imageFinding("CVE-2026-0001", { SeverityLabel: undefined }))).to.deep.include({ severity: "Undefined", untriaged: true });
     });
 });

@@ -64,3 +64,37 @@ describe("agentless results, delivered as launched runs are", () => {
         expect(detail).to.include("activate Amazon Inspector machine image scanning").and.include("only AMIs this account owns").and.include("no StartOnDemandScan");
     });
 });
+
+describe("an agentless AMI whose scan summary outranks the findings read", () => {
+    function summaryWorld(scanMode: "agentless" | "auto", findings: unknown[], label = "high"): V2World {
+        const w = newV2World({ scanMode }, false);
+        const fresh = new Date(START.getTime() - 2 * 24 * 60 * MINUTE).toISOString();
+        // client-ec2 ScanResults.HighestFindingSeverityLabel: the AMI's highest finding, present when it has one.
+        w.aws.addImage(VULN, { scanResults: { FindingScanDate: fresh, HighestFindingSeverityLabel: label } as any });
+        w.aws.imageFindings[VULN] = findings as any;
+        return w;
+    }
+
+    it("is NOT ASSESSED, not PASS, when the summary says high and GetImageFindings returns nothing at the threshold", async () => {
+        const w = summaryWorld("agentless", [{ Title: "CVE-2026-1111 - zlib", SeverityLabel: "low", Score: 2.1 }]);
+        const result = await start(w);
+        const report = reportOf(w, result.runId)!;
+        expect(verdicts(report)).to.deep.equal({ [VULN]: "NOT ASSESSED" });
+        expect(report.amis[0].notAssessed?.detail).to.include("HighestFindingSeverityLabel high").and.include("incomplete");
+        expect(w.aws.imageTags(VULN)[VERDICT_TAG]).to.equal(undefined);
+    });
+
+    it("FAILs when the findings read reach the summary's severity, and counts a finding with no severity label at the threshold", async () => {
+        const reached = summaryWorld("agentless", [{ Title: "CVE-2026-2222 - openssl", SeverityLabel: "high", Score: 7.5 }]);
+        expect(verdicts(reportOf(reached, (await start(reached)).runId))).to.deep.equal({ [VULN]: "FAIL" });
+        const unlabelled = summaryWorld("agentless", [{ Title: "CVE-2026-4444 - curl" }]);
+        expect(verdicts(reportOf(unlabelled, (await start(unlabelled)).runId)), "a missing SeverityLabel is untriaged, at the threshold").to.deep.equal({ [VULN]: "FAIL" });
+    });
+
+    it("in auto mode launches an instance for it instead of trusting the incomplete AMI result", async () => {
+        const w = summaryWorld("auto", []);
+        const result = await start(w);
+        expect(result.outcome).to.equal("RUN_STARTED");
+        expect(w.aws.liveInstances().map((i) => i.imageId)).to.deep.equal([VULN]);
+    });
+});

@@ -21,6 +21,7 @@ async function startedRun(w: V2World): Promise<string> {
 }
 
 const ALL_PASS = { [CLEAN]: "PASS", [VULN]: "PASS", [MEDIUM]: "PASS" };
+const NONE_ASSESSED = { [CLEAN]: "NOT ASSESSED", [VULN]: "NOT ASSESSED", [MEDIUM]: "NOT ASSESSED" };
 
 describe("FakeInspectorCis (the model)", () => {
     it("a configuration created before SSM manages the instances scans none of them: SSM_UNMANAGED, no checks", async () => {
@@ -177,8 +178,12 @@ describe("the run's CIS scan, whole cycle", () => {
         await analyze(w);
         w.aws.advance(35 * MINUTE);
         expect((await analyze(w)).runs[0]).to.deep.include({ status: "reported" });
-        const problems = reportOf(w, runId)!.notes.join("\n");
+        const report = reportOf(w, runId)!;
+        const problems = report.notes.join("\n");
         expect(problems).to.include("TIMED_OUT");
+        // CIS was asked for and gave no result: no AMI may PASS on the CVE scan alone.
+        expect(verdicts(report)).to.deep.equal(NONE_ASSESSED);
+        for (const ami of report.amis) expect(ami.notAssessed?.detail, ami.imageId).to.include("CIS").and.include("TIMED_OUT");
         expect(cis.live()).to.deep.equal([]);
     });
 
@@ -196,6 +201,8 @@ describe("the run's CIS scan, whole cycle", () => {
         const report = reportOf(w, runId)!;
         expect(new Date(report.generatedAt).getTime()).to.be.lessThan(START.getTime() + DURATION * 1000);
         expect(report.notes.join("\n")).to.include(`did not finish within ${CIS_SCAN_WAIT_SECONDS / 60} minutes`);
+        expect(verdicts(report), "a CIS scan that never completed for an instance: NOT ASSESSED, not PASS").to.deep.equal(NONE_ASSESSED);
+        for (const ami of report.amis) expect(ami.notAssessed?.detail, ami.imageId).to.include("CIS");
         expect(w.aws.object(keysOf(runId).deliveredMarker)).to.not.equal(undefined);
         expect(cis.live()).to.deep.equal([]);
     });

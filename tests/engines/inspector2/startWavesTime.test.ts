@@ -5,7 +5,12 @@
 import { expect } from "chai";
 import { START_TIMEOUT_SECONDS } from "../../../engines/inspector2/infra";
 import { makeStartHandler } from "../../../engines/inspector2/start";
-import { START_COMMIT_RESERVE_MS } from "../../../engines/inspector2/startRun";
+import { RUN_INSTANCES_CALL_WORST_MS, START_COMMIT_RESERVE_MS, launchMayRetry, launchReserveMs } from "../../../engines/inspector2/startRun";
+import { FINDINGS_SETTLE_SECONDS } from "../../../pipeline/cleanup/stale";
+import { scheduleIntervalSeconds } from "../../../components/config";
+import { DEFAULTS } from "../../../infra/defaults";
+import { LAUNCH_CONCURRENCY } from "../../../pipeline/launch/amiLaunches";
+import { ec2ThrottlingError } from "../../support/fakeAws";
 import type { V2RunManifest } from "../../../engines/inspector2/run";
 import { VERDICT_TAG } from "../../../pipeline/run/tags";
 import { MINUTE, PREFIX, V2World, keysOf, newV2World, reportOf, scanAll, settle, start, startLockKey, sweepUntilReported, v2Deps } from "../../support/cycles/inspector2/world";
@@ -65,6 +70,46 @@ describe("Inspector v2 start under its Lambda timeout", () => {
         expect(w.aws.keys(`${PREFIX}runs/`).filter((key) => key.endsWith("manifest.json"))).to.deep.equal([]);
         expect(w.aws.liveInstances().length).to.be.greaterThan(0);
         expect(w.aws.object(startLockKey(PREFIX))).to.not.equal(undefined);
+    });
+
+    it("a batch throttled near the reserve (EC2 asking 30 s between retries) still leaves start the time to commit", async () => {
+        const w = newV2World({ maxConcurrentInstances: 500 }, false);
+        for (const imageId of AMIS) w.aws.addImage(imageId);
+        const t0 = w.aws.now().getTime();
+        // A batch's calls run side by side: each costs one call's worst wall time shared by the batch.
+        const callCostMs = RUN_INSTANCES_CALL_WORST_MS / LAUNCH_CONCURRENCY;
+        const remainingMs = () => START_TIMEOUT_SECONDS * 1000 - w.aws.callCount("RunInstances") * callCostMs - (w.aws.now().getTime() - t0);
+        for (const command of ["RunInstances", "DescribeInstances", "PutObject", "Publish", "TerminateInstances", "DeleteObject"]) {
+            w.aws.hangAt(command, () => remainingMs() <= 0);
+        }
+        // Late in the invocation EC2 throttles every launch and asks for 30 s between calls.
+        const throttled = () => Object.assign(ec2ThrottlingError(), { retryAfterSeconds: 30 });
+        w.aws.failNext("RunInstances", 10_000, throttled, () => remainingMs() < 400_000);
+        const result = await makeStartHandler({ ...v2Deps(w), remainingMs })({});
+        expect(result.outcome).to.equal("RUN_STARTED");
+        expect(remainingMs(), "time left at the end").to.be.greaterThan(0);
+        const manifest = w.aws.json<V2RunManifest>(keysOf(result.runId).manifest)!;
+        expect(manifest.instances.map((i) => i.instanceId).sort(), "every launched instance is in the manifest").to.deep.equal(w.aws.liveInstances().map((i) => i.instanceId).sort());
+        expect(w.aws.json(startLockKey(PREFIX))?.holder).to.equal(result.runId);
+    });
+
+    it("reserves one batch's worst case on top of the commit, and waits to retry only while that reserve stays whole", () => {
+        expect(launchReserveMs(3)).to.equal(START_COMMIT_RESERVE_MS + 3 * RUN_INSTANCES_CALL_WORST_MS);
+        expect(launchReserveMs(6), "six default subnets still leave start time to launch").to.be.below(START_TIMEOUT_SECONDS * 1000 - 300_000);
+        expect(launchMayRetry(launchReserveMs(2) + 30_000, launchReserveMs(2))).to.equal(true);
+        expect(launchMayRetry(launchReserveMs(2) + 29_999, launchReserveMs(2))).to.equal(false);
+        expect(launchMayRetry(undefined, launchReserveMs(2)), "without a known timeout (tests, local runs) retries as before").to.equal(true);
+    });
+
+    it("holds the start lock, at the minimum agent wait and grace, past start + duration + findings settle + one sweep", async () => {
+        const w = newV2World({ agentWaitSeconds: 60, reapGraceSeconds: 300 }, false);
+        w.aws.addImage(AMIS[0]);
+        const t0 = w.aws.now().getTime();
+        const result = await start(w);
+        expect(result.outcome).to.equal("RUN_STARTED");
+        const lock = w.aws.json<{ holder: string; expiresAt: string }>(startLockKey(PREFIX))!;
+        const wholeRunSeconds = START_TIMEOUT_SECONDS + w.settings.durationSeconds + FINDINGS_SETTLE_SECONDS + scheduleIntervalSeconds(DEFAULTS.sweepSchedule)!;
+        expect(new Date(lock.expiresAt).getTime() - t0).to.be.at.least(wholeRunSeconds * 1000);
     });
 
     it("keeps the reserve for the launch check and the commit", () => {

@@ -1,6 +1,9 @@
 import { Instance } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, FINDINGS_SETTLE_SECONDS, findStaleAmis, findStaleInstances, formatAge, maxInstanceAgeSeconds, reapNotice } from "../../../pipeline/cleanup/stale";
+import { DEFAULT_SCHEDULE_INTERVAL_SECONDS, FINDINGS_SETTLE_SECONDS, findStaleAmis, findStaleInstances, formatAge, maxInstanceAgeSeconds, maxRunSeconds, reapNotice, START_HANDLER_MAX_SECONDS, SWEEP_INTERVAL_SECONDS } from "../../../pipeline/cleanup/stale";
+import { scheduleIntervalSeconds } from "../../../components/config";
+import { DEFAULTS } from "../../../infra/defaults";
+import { START_TIMEOUT_SECONDS } from "../../../engines/inspector2/infra";
 import { LAST_ASSESSED_TAG, PIPELINE_TAG, RUN_TAG, SOURCE_AMI_TAG, VERDICT_TAG } from "../../../pipeline/run/tags";
 import { NOW } from "../../support/launchFixtures";
 
@@ -17,9 +20,27 @@ function instance(instanceId: string, ageSeconds: number | undefined, imageId = 
     };
 }
 
-describe("maxInstanceAgeSeconds", () => {
-    it("is duration + agent wait + findings settle time + grace", () => {
-        expect(maxInstanceAgeSeconds({ durationSeconds: 3600, agentWaitSeconds: 600, reapGraceSeconds: 3600 })).to.equal(7800 + FINDINGS_SETTLE_SECONDS);
+describe("maxInstanceAgeSeconds / maxRunSeconds", () => {
+    it("is start's own time + duration + findings settle time + one sweep + grace", () => {
+        expect(maxRunSeconds({ durationSeconds: 3600, reapGraceSeconds: 3600 })).to.equal(900 + 3600 + FINDINGS_SETTLE_SECONDS + 300 + 3600);
+        expect(maxInstanceAgeSeconds({ durationSeconds: 3600, reapGraceSeconds: 3600 })).to.equal(maxRunSeconds({ durationSeconds: 3600, reapGraceSeconds: 3600 }));
+    });
+
+    it("still covers a whole run at the minimum agent wait and grace (an instance launched at the end of start lives to finalize)", () => {
+        const durationSeconds = 3600;
+        // The latest an instance of a run can still be needed, counted from start's invocation:
+        // start launches up to its timeout, the deadline is duration after the commit, analyze waits
+        // FINDINGS_SETTLE_SECONDS for unsettled findings, and the sweep that finalizes comes up to one interval later.
+        const sweepSeconds = scheduleIntervalSeconds(DEFAULTS.sweepSchedule)!;
+        const lastNeeded = START_TIMEOUT_SECONDS + durationSeconds + FINDINGS_SETTLE_SECONDS + sweepSeconds;
+        const minimum = { durationSeconds, agentWaitSeconds: 60, reapGraceSeconds: 300 };
+        expect(maxRunSeconds(minimum)).to.be.at.least(lastNeeded + minimum.reapGraceSeconds);
+        expect(maxInstanceAgeSeconds(minimum)).to.be.at.least(lastNeeded);
+    });
+
+    it("its constants match the deployed start timeout and sweep schedule", () => {
+        expect(START_TIMEOUT_SECONDS).to.be.at.most(START_HANDLER_MAX_SECONDS);
+        expect(scheduleIntervalSeconds(DEFAULTS.sweepSchedule)).to.equal(SWEEP_INTERVAL_SECONDS);
     });
 });
 

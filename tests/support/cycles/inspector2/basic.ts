@@ -9,7 +9,7 @@ import { COUNTS_TAG, LAST_ASSESSED_TAG, VERDICT_TAG } from "../../../../pipeline
 import { CycleScenario } from "../outcome";
 import { reportMessagesOf, v2Outcome } from "./measure";
 import {
-    CLEAN, DURATION, EXPECTED, MEDIUM, MINUTE, NONE_ASSESSED, PREFIX, START, SETTINGS, UNTAGGED, VULN,
+    CLEAN, DURATION, EXPECTED, MEDIUM, MINUTE, NONE_ASSESSED, PREFIX, REAP_AFTER_SECONDS, START, SETTINGS, UNTAGGED, VULN,
     V2World, analyze, drain, keysOf, newV2World, reap, reportOf, scanAll, scanEvent, start, startLockKey, sweepUntilReported, v2Deps, verdicts,
 } from "./world";
 import { FINDINGS_SETTLE_SECONDS } from "../../../../engines/inspector2/settle";
@@ -334,7 +334,7 @@ const reapedBeforeRead: CycleScenario = {
         w.aws.addFinding(w.aws.instanceFor(VULN).instanceId, "CRITICAL");
         expect((await analyze(w)).runs[0], "confirmed, findings not settled yet").to.deep.include({ status: "waiting", scanned: 0 });
         // analyze is broken for hours; the reaper meanwhile terminates the fleet.
-        w.aws.advanceSeconds(DURATION + 600 + 1800 + 60);
+        w.aws.advanceSeconds(REAP_AFTER_SECONDS + 60);
         expect(await reap(w)).to.have.nested.property("stale.length", 3);
         await analyze(w);
         const report = expectReported(w, runId, NONE_ASSESSED);
