@@ -6,29 +6,15 @@ import { CONFIG_NAMESPACE, readStackConfig } from "../components/stackConfig";
 import { exitCodeOf, renderJson, renderText } from "../doctor/render";
 import { runDoctor } from "../doctor/runDoctor";
 import { DoctorCannotRun } from "../doctor/types";
+import { parseStackArgs } from "./stackArgs";
 import { plannableConfig, readConfigFile, readStackFile } from "./stackFile";
 
 const USAGE = "usage: npm run doctor -- [--stack <name>] [--config-file <Pulumi.<stack>.yaml>] [--json]";
 
 export function parseDoctorArgs(argv: string[]): { stack: string; configFile?: string; json: boolean } {
-    let stack: string | undefined;
-    let configFile: string | undefined;
-    let json = false;
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-        const value = () => {
-            const v = inline ?? argv[++i];
-            if (v === undefined) throw new DoctorCannotRun(`${flag} needs a value; ${USAGE}`);
-            return v;
-        };
-        if (flag === "--json") json = true;
-        else if (flag === "--stack") stack = value();
-        else if (flag === "--config-file") configFile = value();
-        else throw new DoctorCannotRun(`unknown argument ${argv[i]}; ${USAGE}`);
-    }
-    // A config file named Pulumi.<stack>.yaml names its stack (whose deployed topic the doctor looks for).
-    const fromFile = configFile?.match(/Pulumi\.([^/\\]+)\.ya?ml$/)?.[1];
-    return { stack: stack ?? fromFile ?? "dev", configFile, json };
+    // The stack names the deployed topic the doctor looks for.
+    const { stack, configFile, flags } = parseStackArgs(argv, ["--json"], (message) => new DoctorCannotRun(`${message}; ${USAGE}`));
+    return { stack, configFile, json: flags.has("--json") };
 }
 
 /** The stack's config validated by the same functions the plan and the program use. */

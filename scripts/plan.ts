@@ -1,10 +1,10 @@
 // `npm run plan [-- --stack <name>] [--config-file <file>] [--details] [--json]`: what `pulumi up`
 // would create, computed offline under Pulumi's mock runtime with the stack's Pulumi.<stack>.yaml.
 // No credentials, no CLI. A summary by default; --details prints everything in full.
-import * as path from "path";
 import { CONFIG_NAMESPACE } from "../components/stackConfig";
 import { planIndex } from "./mockRuntime";
 import { regionPlans, renderDetails, renderSummary } from "./planReport";
+import { StackArgs, parseStackArgs } from "./stackArgs";
 import { maskSecretStandIns, plannableConfig, readConfigFile, readStackFile } from "./stackFile";
 
 const USAGE = [
@@ -16,39 +16,15 @@ const USAGE = [
     "  --help                this text",
 ].join("\n");
 
-export interface PlanArgs {
-    stack: string;
-    /** Where the stack name came from, said in the output when it is not obvious. */
-    stackSource: "default" | "--stack" | "file name";
-    configFile?: string;
+export interface PlanArgs extends Omit<StackArgs, "flags"> {
     json: boolean;
     details: boolean;
     help: boolean;
 }
 
 export function parseArgs(argv: string[]): PlanArgs {
-    let stack: string | undefined;
-    let configFile: string | undefined;
-    let json = false;
-    let details = false;
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-        const value = () => {
-            const v = inline ?? argv[++i];
-            if (v === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
-            return v;
-        };
-        if (flag === "--json") json = true;
-        else if (flag === "--details") details = true;
-        else if (flag === "--help" || flag === "-h") help = true;
-        else if (flag === "--stack") stack = value();
-        else if (flag === "--config-file") configFile = value();
-        else throw new Error(`unknown argument ${argv[i]}; ${USAGE}`);
-    }
-    const fromFile = configFile ? /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(configFile))?.[1] : undefined;
-    const stackSource = stack ? "--stack" : fromFile ? "file name" : "default";
-    return { stack: stack ?? fromFile ?? "dev", stackSource, configFile, json, details, help };
+    const { flags, ...stackArgs } = parseStackArgs(argv, ["--json", "--details", "--help"], (message) => new Error(`${message}; ${USAGE}`), { "-h": "--help" });
+    return { ...stackArgs, json: flags.has("--json"), details: flags.has("--details"), help: flags.has("--help") };
 }
 
 /** The subnet configured per region, read leniently (the program validates it). */
