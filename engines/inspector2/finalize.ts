@@ -20,7 +20,7 @@ import { claim, deleteKey, putIfAbsent, readJson, release } from "../../pipeline
 import type { V2AnalyzeDeps } from "./analyzeContract";
 import { CisInstanceResult, CisScanStatus, deleteCisScan } from "./cis";
 import type { CoverageVerdict } from "./coverage";
-import { FindingPackage, listActiveFindings } from "./findings";
+import { FindingPackage, listReportableFindings } from "./findings";
 import { v2Report } from "./report";
 import { V2RunManifest, startLockKey, v2RunKeys } from "./run";
 
@@ -126,7 +126,7 @@ async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, eviden
     const partialIds = [...(evidence.unsettled ?? []), ...Object.values(evidence.verdicts).filter((v) => v.partial).map((v) => v.instanceId), ...cisPartial];
     const partial = partialIds.filter((instanceId) => !gone(instanceId));
     const packages = manifest.rulesPackages.filter((p): p is FindingPackage => p === "cve" || p === "network-reachability");
-    const listed = await listActiveFindings(deps.inspector2, instanceIds, packages, { sleep: deps.sleep });
+    const listed = await listReportableFindings(deps.inspector2, instanceIds, packages, { sleep: deps.sleep });
     const cis = cisEvidence(manifest, evidence.cis);
     const snapshot: EvidenceSnapshot = {
         runId: manifest.runId,

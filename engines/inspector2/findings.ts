@@ -118,7 +118,7 @@ export function findingsFilter(instanceIds: string[], packages: FindingPackage[]
 /**
  * Pure: the fewest ListFindings calls any batching could make for these per-instance finding
  * counts: at least one call per 10 instances (filter limit) and one per 100 findings (page size).
- * A lower bound for benchmarks; see plannedListFindingsCalls for what listActiveFindings sends.
+ * A lower bound for benchmarks; see plannedListFindingsCalls for what listReportableFindings sends.
  */
 export function minimumListFindingsCalls(findingsPerInstance: number[], pageSize = FINDINGS_PAGE_SIZE, idsPerCall = FINDINGS_IDS_PER_CALL): number {
     if (findingsPerInstance.length === 0) return 0;
@@ -126,7 +126,7 @@ export function minimumListFindingsCalls(findingsPerInstance: number[], pageSize
     return Math.max(Math.ceil(findingsPerInstance.length / idsPerCall), Math.ceil(total / pageSize));
 }
 
-/** Pure: the calls listActiveFindings makes without throttling: consecutive batches of 10, each paged. */
+/** Pure: the calls listReportableFindings makes without throttling: consecutive batches of 10, each paged. */
 export function plannedListFindingsCalls(findingsPerInstance: number[], pageSize = FINDINGS_PAGE_SIZE, idsPerCall = FINDINGS_IDS_PER_CALL): number {
     return chunk(findingsPerInstance, idsPerCall).reduce((calls, batch) => calls + Math.max(1, Math.ceil(batch.reduce((a, b) => a + b, 0) / pageSize)), 0);
 }
@@ -167,8 +167,6 @@ export async function listReportableFindings(
     return { findings: [...byArn.values()], calls };
 }
 
-/** The former name, still imported by finalize.ts: it reads SUPPRESSED findings too. */
-export const listActiveFindings = listReportableFindings;
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
 export const deploymentOnlyModule = true;

@@ -5,7 +5,7 @@ import {
     FINDINGS_IDS_PER_CALL,
     FINDINGS_PAGE_SIZE,
     FINDING_TYPES_BY_PACKAGE,
-    listActiveFindings,
+    listReportableFindings,
     minimumListFindingsCalls,
     plannedListFindingsCalls,
     toFindingSummary,
@@ -143,14 +143,14 @@ describe("minimumListFindingsCalls / plannedListFindingsCalls", () => {
     });
 });
 
-describe("listReportableFindings (listActiveFindings)", () => {
+describe("listReportableFindings", () => {
     const noSleep = { sleep: async () => {} };
 
     it("batches 23 instances into 3 calls of at most 10 IDs, ACTIVE and SUPPRESSED, the chosen types, maxResults 100", async () => {
         const { client, mock } = setupInspector2();
         const ids = instanceIds(23);
         mock.on(ListFindingsCommand).callsFake((input) => ({ findings: input.filterCriteria.resourceId.map((f: { value: string }) => finding(f.value)) }));
-        const result = await listActiveFindings(client, ids, ["cve", "network-reachability"], noSleep);
+        const result = await listReportableFindings(client, ids, ["cve", "network-reachability"], noSleep);
         const inputs = mock.commandCalls(ListFindingsCommand).map((call) => call.args[0].input);
         expect(result.calls).to.equal(3);
         expect(result.calls).to.equal(plannedListFindingsCalls(new Array(23).fill(1)));
@@ -179,7 +179,7 @@ describe("listReportableFindings (listActiveFindings)", () => {
             .resolvesOnce({ findings: [a], nextToken: "p2" })
             .resolvesOnce({ findings: [a, finding(I1, { status: "CLOSED" }), finding("i-0ffffffffffffffff")], nextToken: "p3" })
             .resolvesOnce({ findings: [b, suppressed] });
-        const result = await listActiveFindings(client, [I1], ["cve"], noSleep);
+        const result = await listReportableFindings(client, [I1], ["cve"], noSleep);
         expect(result.calls).to.equal(3);
         expect(mock.commandCalls(ListFindingsCommand).map((call) => call.args[0].input.nextToken)).to.deep.equal([undefined, "p2", "p3"]);
         expect(result.findings.map((f) => f.arn)).to.deep.equal([a.findingArn, b.findingArn, suppressed.findingArn]);
@@ -190,13 +190,13 @@ describe("listReportableFindings (listActiveFindings)", () => {
     it("a clean instance is 0 findings in 1 call", async () => {
         const { client, mock } = setupInspector2();
         mock.on(ListFindingsCommand).resolves({ findings: [] });
-        expect(await listActiveFindings(client, [I1], ["cve"], noSleep)).to.deep.equal({ findings: [], calls: 1 });
+        expect(await listReportableFindings(client, [I1], ["cve"], noSleep)).to.deep.equal({ findings: [], calls: 1 });
     });
 
     it("makes no call without instances or packages", async () => {
         const { client, mock } = setupInspector2();
-        expect(await listActiveFindings(client, [], ["cve"], noSleep)).to.deep.equal({ findings: [], calls: 0 });
-        expect(await listActiveFindings(client, [I1], [], noSleep)).to.deep.equal({ findings: [], calls: 0 });
+        expect(await listReportableFindings(client, [], ["cve"], noSleep)).to.deep.equal({ findings: [], calls: 0 });
+        expect(await listReportableFindings(client, [I1], [], noSleep)).to.deep.equal({ findings: [], calls: 0 });
         expect(mock.commandCalls(ListFindingsCommand)).to.have.length(0);
     });
 
@@ -206,7 +206,7 @@ describe("listReportableFindings (listActiveFindings)", () => {
         const a = finding(I1);
         const b = finding(I1);
         mock.on(ListFindingsCommand).resolvesOnce({ findings: [a], nextToken: "p2" }).rejectsOnce(throttle()).resolvesOnce({ findings: [b] });
-        const result = await listActiveFindings(client, [I1], ["cve"], { sleep: clock.sleep, baseDelayMs: 500 });
+        const result = await listReportableFindings(client, [I1], ["cve"], { sleep: clock.sleep, baseDelayMs: 500 });
         expect(result.findings.map((f) => f.arn)).to.deep.equal([a.findingArn, b.findingArn]);
         expect(result.calls).to.equal(3);
         expect(clock.sleeps).to.deep.equal([500]);
@@ -217,7 +217,7 @@ describe("listReportableFindings (listActiveFindings)", () => {
         const { client, mock } = setupInspector2();
         const clock = recordingSleep();
         mock.on(ListFindingsCommand).rejectsOnce(inspector2Error("ThrottlingException", "slow down", 429, { retryAfterSeconds: 7 })).resolves({ findings: [] });
-        await listActiveFindings(client, [I1], ["cve"], { sleep: clock.sleep, baseDelayMs: 500 });
+        await listReportableFindings(client, [I1], ["cve"], { sleep: clock.sleep, baseDelayMs: 500 });
         expect(clock.sleeps).to.deep.equal([7000]);
     });
 
@@ -225,7 +225,7 @@ describe("listReportableFindings (listActiveFindings)", () => {
         const { client, mock } = setupInspector2();
         const clock = recordingSleep();
         mock.on(ListFindingsCommand).rejects(throttle());
-        await listActiveFindings(client, [I1], ["cve"], { sleep: clock.sleep, attempts: 4, baseDelayMs: 250 }).then(
+        await listReportableFindings(client, [I1], ["cve"], { sleep: clock.sleep, attempts: 4, baseDelayMs: 250 }).then(
             () => expect.fail("should throw"),
             (e: Error) => expect(e.name).to.equal("ThrottlingException"),
         );
@@ -236,10 +236,10 @@ describe("listReportableFindings (listActiveFindings)", () => {
     it("retries a 500 and not an AccessDenied", async () => {
         const { client, mock } = setupInspector2();
         mock.on(ListFindingsCommand).rejectsOnce(inspector2Error("InternalServerException", "oops", 500)).resolves({ findings: [] });
-        expect((await listActiveFindings(client, [I1], ["cve"], noSleep)).calls).to.equal(2);
+        expect((await listReportableFindings(client, [I1], ["cve"], noSleep)).calls).to.equal(2);
         mock.reset();
         mock.on(ListFindingsCommand).rejects(inspector2Error("AccessDeniedException", "denied", 403));
-        await listActiveFindings(client, [I1], ["cve"], noSleep).then(
+        await listReportableFindings(client, [I1], ["cve"], noSleep).then(
             () => expect.fail("should throw"),
             (e: Error) => expect(e.name).to.equal("AccessDeniedException"),
         );
@@ -249,7 +249,7 @@ describe("listReportableFindings (listActiveFindings)", () => {
     it("throws on a repeated nextToken", async () => {
         const { client, mock } = setupInspector2();
         mock.on(ListFindingsCommand).resolvesOnce({ findings: [], nextToken: "t" }).resolves({ findings: [], nextToken: "t" });
-        await listActiveFindings(client, [I1], ["cve"], noSleep).then(
+        await listReportableFindings(client, [I1], ["cve"], noSleep).then(
             () => expect.fail("should throw"),
             (e: Error) => expect(e.message).to.include("same nextToken twice"),
         );
