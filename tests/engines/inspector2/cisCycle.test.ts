@@ -20,6 +20,18 @@ async function startedRun(w: V2World): Promise<string> {
     return result.runId;
 }
 
+/** The instances are scanned, and the analyze that creates the CIS scan dies before recording it. */
+async function creatorDiedUnrecorded(): Promise<{ w: V2World; cis: FakeInspectorCis; runId: string }> {
+    const { w, cis } = cisWorld();
+    const runId = await startedRun(w);
+    w.aws.advance(5 * MINUTE);
+    scanAll(w, {});
+    w.aws.hangAt("PutObject", (input) => input.Key === cisKeys(PREFIX, runId).marker);
+    analyze(w).catch(() => undefined);
+    await settle();
+    return { w, cis, runId };
+}
+
 const ALL_PASS = { [CLEAN]: "PASS", [VULN]: "PASS", [MEDIUM]: "PASS" };
 const NONE_ASSESSED = { [CLEAN]: "NOT ASSESSED", [VULN]: "NOT ASSESSED", [MEDIUM]: "NOT ASSESSED" };
 
@@ -132,13 +144,7 @@ describe("the run's CIS scan, whole cycle", () => {
     });
 
     it("is created once when the creator dies before recording it: the next takes over and finds it by name", async () => {
-        const { w, cis } = cisWorld();
-        const runId = await startedRun(w);
-        w.aws.advance(5 * MINUTE);
-        scanAll(w, {});
-        w.aws.hangAt("PutObject", (input) => input.Key === cisKeys(PREFIX, runId).marker);
-        analyze(w).catch(() => undefined);
-        await settle();
+        const { w, cis, runId } = await creatorDiedUnrecorded();
         expect(w.aws.callCount("CreateCisScanConfiguration")).to.equal(1);
         // Within the claim the others wait; after it, one takes over and adopts the configuration.
         expect((await analyze(w)).runs[0]).to.deep.include({ status: "waiting" });
@@ -153,13 +159,7 @@ describe("the run's CIS scan, whole cycle", () => {
     });
 
     it("a creator that died unrecorded and no visit until the deadline: the scan it made is found and deleted, not left behind", async () => {
-        const { w, cis } = cisWorld();
-        const runId = await startedRun(w);
-        w.aws.advance(5 * MINUTE);
-        scanAll(w, {});
-        w.aws.hangAt("PutObject", (input) => input.Key === cisKeys(PREFIX, runId).marker);
-        analyze(w).catch(() => undefined);
-        await settle();
+        const { w, cis, runId } = await creatorDiedUnrecorded();
         expect(cis.live()).to.have.length(1);
         w.aws.advanceSeconds(DURATION);
         const reads = w.aws.callCount("ListCisScanResultsAggregatedByTargetResource");
