@@ -140,10 +140,10 @@ export class Inspector2Timeline {
         const scan = managed ? ssm + t.inventoryOnDetectionMs + t.scanAfterInventoryMs : Infinity;
         if (t.agentlessIntervalMs !== undefined) {
             // Hybrid mode: an agentless scan of an instance SSM does not (yet) manage (reference section 10, "Hybrid
-            // scan mode"; SDK scanMode EC2_AGENTLESS). [?] Its hourly cycle is phased from the model's origin, and it
-            // reports OS-package findings only (language packages modelled as deep inspection's alone).
+            // scan mode"; SDK scanMode EC2_AGENTLESS). [?] Its hourly cycle is phased from the model's origin. [?] Whether it
+            // finds language packages is not in the reference: it reports every finding here, the more severe answer.
             const agentless = nextCycle(this.origin, t.agentlessPhaseMs, t.agentlessIntervalMs, launch + MINUTE) + t.agentlessScanMs;
-            if (agentless < scan && (!managed || agentless < ssm)) stages.push({ at: agentless, apply: () => alive() && this.scanWith(id, agentless, findings.filter((f) => !f.language), { scanMode: "EC2_AGENTLESS" }) });
+            if (agentless < scan && (!managed || agentless < ssm)) stages.push({ at: agentless, apply: () => alive() && this.scanWith(id, agentless, findings, { scanMode: "EC2_AGENTLESS" }) });
         }
         // [?] Once SSM registers the instance, its row reads PENDING_INITIAL_SCAN (SDK ScanStatusReason) until the scan;
         // an agentless row already there is left as is (reference section 10: it is not the verdict).
