@@ -167,6 +167,7 @@ export class FakeAccount {
         const image = region.world.addImage(imageId, { name: options.name, architecture: options.architecture, tags: options.tags, ownerId: options.ownerId, scanResults: options.scanResults });
         const snapshotId = `snap-${imageId.slice(4)}`;
         image.BlockDeviceMappings = [{ DeviceName: "/dev/xvda", Ebs: { SnapshotId: snapshotId, Encrypted: !!options.kmsKeyId, VolumeSize: 8 } }];
+        // Shapes: SDK EbsBlockDevice (SnapshotId, Encrypted, VolumeSize) and Snapshot (OwnerId, Encrypted, KmsKeyId, State).
         region.snapshots.push({ SnapshotId: snapshotId, OwnerId: options.ownerId ?? FAKE_ACCOUNT, Encrypted: !!options.kmsKeyId, ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}), State: "completed" });
         return image;
     }
@@ -242,6 +243,7 @@ export class FakeAccount {
             .on(GetCallerIdentityCommand)
             .callsFake(async (input) => {
                 await this.enter(region, "sts:GetCallerIdentity", input);
+                // Shape: SDK GetCallerIdentityResponse (Account, Arn, UserId).
                 return { Account: FAKE_ACCOUNT, Arn: `arn:aws:iam::${FAKE_ACCOUNT}:user/doctor`, UserId: "AIDADOCTOR" };
             });
         return sts;
@@ -263,6 +265,7 @@ export class FakeAccount {
         });
         mock.on(DescribeVpcsCommand).callsFake(async (input) => {
             await this.enter(region, "ec2:DescribeVpcs", input);
+            // Filter is-default (EC2 API reference, DescribeVpcs filters).
             return { Vpcs: region.vpcs.filter((v) => matches(input.Filters, { "is-default": String(!!v.IsDefault) })).map((v) => structuredClone(v)) };
         });
         mock.on(DescribeSubnetsCommand).callsFake(async (input) => {
@@ -306,10 +309,12 @@ export class FakeAccount {
         });
         mock.on(GetConfigurationCommand).callsFake(async (input) => {
             await this.enter(region, "inspector2:GetConfiguration", input);
+            // Shape: SDK GetConfigurationResponse.ec2Configuration.scanModeState (Ec2ScanModeState: scanMode, scanModeStatus SUCCESS | PENDING).
             return { ec2Configuration: { scanModeState: { scanMode: region.scanMode, scanModeStatus: "SUCCESS" } } } as never;
         });
         mock.on(GetEc2DeepInspectionConfigurationCommand).callsFake(async (input) => {
             await this.enter(region, "inspector2:GetEc2DeepInspectionConfiguration", input);
+            // Shape: SDK GetEc2DeepInspectionConfigurationResponse (status ACTIVATED | DEACTIVATED | PENDING | FAILED; reference section 10).
             return { status: region.deepInspection, packagePaths: [], orgPackagePaths: [] } as never;
         });
         return client;
@@ -322,6 +327,8 @@ export class FakeAccount {
             .on(ListRulesPackagesCommand as any)
             .callsFake(async (input: unknown) => {
                 await this.enter(region, "inspector:ListRulesPackages", input);
+                // Shape: SDK ListRulesPackagesResponse.rulesPackageArns; 316112463485 is us-east-1's rules-package owner in the
+                // Inspector Classic user guide's ARN tables [?: the fake uses it in every region].
                 return { rulesPackageArns: Array.from({ length: region.classicRulesPackages }, (_, i) => `arn:aws:inspector:${region.name}:316112463485:rulespackage/0-fake${i}`) };
             });
         return client;
@@ -338,6 +345,7 @@ export class FakeAccount {
         mock.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
             await this.enter(region, "sns:ListSubscriptionsByTopic", input);
             const topic = region.topics.find((t) => t.arn === input.TopicArn);
+            // SDK ListSubscriptionsByTopicCommand @throws NotFoundException.
             if (!topic) throw Object.assign(new Error("Topic does not exist"), { name: "NotFoundException" });
             return { Subscriptions: structuredClone(topic.subscriptions) };
         });
@@ -354,6 +362,7 @@ export class FakeAccount {
                     // Service Quotas API reference, GetServiceQuota errors: NoSuchResourceException.
                     throw new ServiceQuotasServiceException({ name: "NoSuchResourceException", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "The request failed because the specified resource does not exist." });
                 }
+                // Shape: SDK GetServiceQuotaResponse.Quota (ServiceQuota); L-1216C47A is the vCPU-based On-Demand Standard quota (EC2 user guide, "On-Demand Instance quotas").
                 return { Quota: { ServiceCode: "ec2", QuotaCode: "L-1216C47A", QuotaName: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", Value: region.vcpuQuota, Unit: "None" } };
             });
         return client;
@@ -368,6 +377,7 @@ export class FakeAccount {
                 const manager = region.kmsKeys.get(input.KeyId ?? "");
                 // KMS API reference, DescribeKey errors: NotFoundException for a key that does not exist.
                 if (!manager) throw new KMSServiceException({ name: "NotFoundException", $fault: "client", $metadata: { httpStatusCode: 400 }, message: `Key '${input.KeyId}' does not exist` });
+                // Shape: SDK DescribeKeyResponse.KeyMetadata (KeyManager AWS | CUSTOMER).
                 return { KeyMetadata: { KeyId: input.KeyId!.split("/").pop()!, Arn: input.KeyId, KeyManager: manager } };
             });
         return client;

@@ -166,7 +166,7 @@ export class FakeAws {
     findingsLagMs = FINDINGS_LAG_MS;
     /** GetEc2DeepInspectionConfiguration status: on by default for accounts activated after 2023-04-17 (reference section 10). */
     deepInspectionStatus: "ACTIVATED" | "DEACTIVATED" | "PENDING" | "FAILED" = "ACTIVATED";
-    /** GetConfiguration's EC2 scan mode. */
+    /** GetConfiguration's EC2 scan mode (SDK Ec2ScanModeState.scanMode: EC2_SSM_AGENT_BASED | EC2_HYBRID; reference section 10, "Hybrid scan mode"). */
     scanMode = "EC2_HYBRID";
     /** Coverage rows without scanMode: the SDK's CoveredResource.scanMode is optional. */
     coverageOmitsScanMode = false;
@@ -317,7 +317,9 @@ export class FakeAws {
             const instanceId = `i-${(this.instanceCounter++).toString(16).padStart(17, "0")}`;
             const tags = input.TagSpecifications?.find((spec) => spec.ResourceType === "instance")?.Tags ?? [];
             this.instances.push({ instanceId, imageId: input.ImageId!, state: "running", launchTime: this.now(), tags: [...tags], clientToken: input.ClientToken, input });
-            // Inspector never scans an instance with the exclusion tag key (user guide, "Excluding instances from scans").
+            // Inspector never scans an instance with the exclusion tag key (user guide, "Excluding instances from scans";
+            // reference section 10; SDK ScanStatusReason EXCLUDED_BY_TAG). [?] The row is shown from launch: when it
+            // first appears is undocumented; either way the instance is never SUCCESSFUL, so no PASS.
             if (this.excluded(instanceId)) this.setCoverage(instanceId, { statusCode: "INACTIVE", reason: "EXCLUDED_BY_TAG" });
             return { Instances: [{ InstanceId: instanceId, ImageId: input.ImageId }] };
         });
@@ -414,17 +416,23 @@ export class FakeAws {
         if (!instance) throw new Error(`fake: scan of unknown instance ${instanceId}`);
         if (this.excluded(instanceId)) return undefined;
         const at = options.at ?? this.now();
+        // ACTIVE + DEEP_INSPECTION_* = OS packages scanned, language packages not (reference section 3 and 10);
+        // every other reason of a scan that did not happen is INACTIVE (SDK ScanStatus.statusCode ACTIVE | INACTIVE).
         const active = reason === "SUCCESSFUL" || reason.startsWith("DEEP_INSPECTION_");
         const statusCode = options.statusCode ?? (active ? "ACTIVE" : "INACTIVE");
         const scanMode = options.scanMode ?? "EC2_SSM_AGENT_BASED";
         // Ground truth for PASS: a complete agent-based scan (not agentless, not deep inspection pending).
         if (reason === "SUCCESSFUL" && statusCode === "ACTIVE" && scanMode !== "EC2_AGENTLESS") this.successfulScans.set(instanceId, at);
+        // lastScannedAt is optional (SDK CoveredResource); [?] a row of no scan carries none here (no scan time without a scan).
         this.setCoverage(instanceId, { statusCode, reason, at: active || options.at ? at : undefined, scanMode });
         if (!active || statusCode !== "ACTIVE") return undefined;
+        // Findings show FINDINGS_LAG_MS after the scan: [?] (reference section 10, undocumented for EC2).
         for (const finding of this.findingsOf(instanceId)) if (!this.findingVisibleAt.has(finding.findingArn!)) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
         // INITIAL_SCAN_COMPLETE is sent "when an initial scan is completed" (user guide, "EventBridge
         // events sent for enhanced scanning"): once per resource, for its first scan of any mode
         // (agentless, or DEEP_INSPECTION_NO_INVENTORY with OS packages only); later scans send none.
+        // [?] Which scan counts as "initial" is our reading: an event on a partial first scan wakes the
+        // engine before the full results exist (the pessimistic case), and none later (delivery is best effort, reference section 3).
         if (this.initialScanSent.has(instanceId)) return undefined;
         this.initialScanSent.add(instanceId);
         return this.scanEvent(instanceId, at);
@@ -451,6 +459,8 @@ export class FakeAws {
      * in the EventBridge envelope whose `time` every event carries (EventBridge user guide, "Amazon
      * EventBridge events": time, second precision). [?] Whether the counts include SUPPRESSED
      * findings is undocumented: they do here, so an engine comparing them with ACTIVE findings only never settles by count.
+     * [?] The docs example has only CRITICAL, HIGH, MEDIUM and TOTAL (reference section 3); LOW, INFORMATIONAL and
+     * UNTRIAGED are counted in TOTAL (and under their own key) here: a larger count to wait for, never a smaller one.
      */
     scanEvent(instanceId: string, at: Date = this.now()) {
         const counts: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, TOTAL: 0 };
@@ -500,6 +510,7 @@ export class FakeAws {
         };
         this.findings.push(finding);
         const row = this.coverage.get(instanceId);
+        // [?] A finding added to an instance already scanned shows after the same lag (reference section 10 [?]), as if rescanned.
         if (!options.awaitNextScan && row?.scanStatus?.statusCode === "ACTIVE" && row.lastScannedAt) this.findingVisibleAt.set(finding.findingArn!, at.getTime() + this.findingsLagMs);
         return finding;
     }
@@ -527,10 +538,12 @@ export class FakeAws {
         });
         mock.on(GetConfigurationCommand).callsFake(async (input) => {
             await this.enter("GetConfiguration", input);
+            // Shape: SDK GetConfigurationResponse.ec2Configuration.scanModeState (Ec2ScanModeState: scanMode, scanModeStatus SUCCESS | PENDING).
             return { ec2Configuration: { scanModeState: { scanMode: this.scanMode, scanModeStatus: "SUCCESS" } } } as any;
         });
         mock.on(GetEc2DeepInspectionConfigurationCommand).callsFake(async (input) => {
             await this.enter("GetEc2DeepInspectionConfiguration", input);
+            // Shape: SDK GetEc2DeepInspectionConfigurationResponse (status ACTIVATED | DEACTIVATED | PENDING | FAILED; reference section 10).
             return { status: this.deepInspectionStatus, packagePaths: [], orgPackagePaths: [] };
         });
         mock.on(ListCoverageCommand).callsFake(async (input) => {
@@ -553,6 +566,7 @@ export class FakeAws {
             const criteria = input.filterCriteria ?? {};
             const matching = this.findings.filter(
                 (finding) =>
+                    // Not before its scan's findings lag has passed (FINDINGS_LAG_MS [?], reference section 10).
                     this.findingVisible(finding) &&
                     stringFilterMatches(criteria.resourceId, finding.resources?.[0]?.id, "resourceId") &&
                     stringFilterMatches(criteria.findingStatus, finding.status, "findingStatus") &&

@@ -128,20 +128,30 @@ export class Inspector2Timeline {
         // OS-package findings first: the first scan adds those, deep inspection the rest.
         const all = this.findingsByAmi[instance.imageId] ?? [];
         const findings = [...all.filter((f) => !f.language), ...all.filter((f) => f.language)];
+        // [?] With deep inspection not ACTIVATED the fake still reports the language findings in the first
+        // scan (reality would miss them): more findings, never fewer, so no PASS comes easier.
         const deepActive = this.aws.deepInspectionStatus === "ACTIVATED";
+        // [?] A minute after launch Inspector shows the instance as UNMANAGED_EC2_INSTANCE (SDK ScanStatusReason) until
+        // SSM registers it; the docs only say a new instance may be missing from coverage for minutes (reference section 3).
         const stages: Stage[] = [{ at: launch + MINUTE, apply: () => alive() && this.aws.scan(id, { reason: "UNMANAGED_EC2_INSTANCE" }) }];
         const managed = !this.unmanaged(instance);
         const ssm = launch + t.ssmOnlineMs;
         // Only the first inventory matters here: the scan it triggers; later runs every inventoryIntervalMs rescan.
         const scan = managed ? ssm + t.inventoryOnDetectionMs + t.scanAfterInventoryMs : Infinity;
         if (t.agentlessIntervalMs !== undefined) {
-            // Hybrid mode: an agentless scan of an instance SSM does not (yet) manage.
+            // Hybrid mode: an agentless scan of an instance SSM does not (yet) manage (reference section 10, "Hybrid
+            // scan mode"; SDK scanMode EC2_AGENTLESS). [?] Its hourly cycle is phased from the model's origin. [?] Whether it
+            // finds language packages is not in the reference: it reports every finding here, the more severe answer.
             const agentless = nextCycle(this.origin, t.agentlessPhaseMs, t.agentlessIntervalMs, launch + MINUTE) + t.agentlessScanMs;
-            if (agentless < scan && (!managed || agentless < ssm)) stages.push({ at: agentless, apply: () => alive() && this.scanWith(id, agentless, findings.filter((f) => !f.language), { scanMode: "EC2_AGENTLESS" }) });
+            if (agentless < scan && (!managed || agentless < ssm)) stages.push({ at: agentless, apply: () => alive() && this.scanWith(id, agentless, findings, { scanMode: "EC2_AGENTLESS" }) });
         }
+        // [?] Once SSM registers the instance, its row reads PENDING_INITIAL_SCAN (SDK ScanStatusReason) until the scan;
+        // an agentless row already there is left as is (reference section 10: it is not the verdict).
         if (managed) stages.push({ at: ssm, apply: () => alive() && this.aws.coverage.get(id)?.scanMode !== "EC2_AGENTLESS" && this.aws.scan(id, { reason: "PENDING_INITIAL_SCAN" }) });
         if (!managed) return stages.sort((a, b) => a.at - b.at);
         const deep = nextCycle(this.origin, t.deepInspectionPhaseMs, t.deepInspectionIntervalMs, ssm) + t.scanAfterInventoryMs;
+        // Before deep inspection's first collection the scan reads ACTIVE + DEEP_INSPECTION_NO_INVENTORY (reference
+        // section 10; API reference: "usually a pending scan"), then SUCCESSFUL with the language findings.
         const deepInFirstScan = !deepActive || deep <= scan;
         stages.push({
             at: scan,

@@ -67,6 +67,7 @@ export class FakeInspectorCis {
         mock.on(CreateCisScanConfigurationCommand).callsFake(async (input) => {
             await aws.enter("CreateCisScanConfiguration", input, input.scanName);
             if (!input.schedule?.oneTime) throw new Error("fake: only oneTime CIS schedules are modelled");
+            // Shape: SDK CreateCisScanConfigurationResponse { scanConfigurationArn }; the ARN's form follows the SDK docs' example [?].
             const arn = `arn:aws:inspector2:${FAKE_REGION}:${FAKE_ACCOUNT}:owner/${FAKE_ACCOUNT}/cis-configuration/cfg-${++this.counter}`;
             const configuration = { arn, scanName: input.scanName, targetTags: input.targets?.targetResourceTags ?? {}, tags: input.tags ?? {}, createdAt: aws.now().getTime(), deleted: false };
             this.configurations.push(configuration);
@@ -75,6 +76,7 @@ export class FakeInspectorCis {
         });
         mock.on(ListCisScanConfigurationsCommand).callsFake(async (input) => {
             await aws.enter("ListCisScanConfigurations", input);
+            // SDK ListCisScanConfigurationsFilterCriteria.scanNameFilters (CisStringFilter); [?] the fake treats every comparison as EQUALS.
             const names: string[] = (input.filterCriteria?.scanNameFilters ?? []).map((f: { value: string }) => f.value);
             const live = this.configurations.filter((c) => !c.deleted && (names.length === 0 || names.includes(c.scanName)));
             return { scanConfigurations: live.map((c) => ({ scanConfigurationArn: c.arn, scanName: c.scanName, ownerId: FAKE_ACCOUNT, tags: c.tags })) };
@@ -82,12 +84,14 @@ export class FakeInspectorCis {
         mock.on(DeleteCisScanConfigurationCommand).callsFake(async (input) => {
             await aws.enter("DeleteCisScanConfiguration", input);
             const configuration = this.configurations.find((c) => c.arn === input.scanConfigurationArn && !c.deleted);
+            // SDK DeleteCisScanConfigurationCommand @throws ResourceNotFoundException.
             if (!configuration) throw notFound(`scan configuration ${input.scanConfigurationArn} not found`);
             configuration.deleted = true;
             return { scanConfigurationArn: configuration.arn };
         });
         mock.on(ListCisScansCommand).callsFake(async (input) => {
             await aws.enter("ListCisScans", input);
+            // SDK ListCisScansFilterCriteria.scanConfigurationArnFilters; scans[] shape: SDK CisScan (reference section 5).
             const arns: string[] = (input.filterCriteria?.scanConfigurationArnFilters ?? []).map((f: { value: string }) => f.value);
             const scans = this.configurations.filter((c) => arns.length === 0 || arns.includes(c.arn)).flatMap((c) => this.scanOf(c));
             return { scans };
@@ -95,6 +99,8 @@ export class FakeInspectorCis {
         mock.on(ListCisScanResultsAggregatedByTargetResourceCommand).callsFake(async (input) => {
             await aws.enter("ListCisScanResultsAggregatedByTargetResource", input);
             const configuration = this.configurations.find((c) => `${c.arn}/scan` === input.scanArn);
+            // [?] The SDK lists no ResourceNotFoundException for this call (AccessDenied, InternalServer, Throttling,
+            // Validation): an unknown scan fails here either way, which fails closed.
             if (!configuration) throw notFound(`scan ${input.scanArn} not found`);
             return { targetResourceAggregations: (this.targets.get(configuration.arn) ?? []).map((t) => this.aggregation(configuration, t)) };
         });
@@ -102,6 +108,9 @@ export class FakeInspectorCis {
             await aws.enter("GetCisScanResultDetails", input, input.targetResourceId);
             const configuration = this.configurations.find((c) => `${c.arn}/scan` === input.scanArn);
             const target = configuration && this.targets.get(configuration.arn)?.find((t) => t.instanceId === input.targetResourceId);
+            // [?] What an unknown or unfinished target answers is undocumented: an empty list here (no FAILED check), so a
+            // PASS must rest on the target's COMPLETED status, never on this list. Only FAILED checks are listed (SDK
+            // CisScanResultDetails.status PASSED | FAILED | SKIPPED; passed ones are counted in statusCounts only).
             if (!configuration || !target || this.targetState(configuration, target).targetStatus !== "COMPLETED") return { scanResultDetails: [] };
             const imageId = aws.instances.find((i) => i.instanceId === target.instanceId)?.imageId ?? "";
             const details = (this.failedChecksByImage[imageId] ?? []).map((checkId) => ({ scanArn: input.scanArn, checkId, title: `check ${checkId}`, status: "FAILED", level: "LEVEL_1" }));
@@ -128,6 +137,8 @@ export class FakeInspectorCis {
         const startedAt = configuration.createdAt + CIS_START_LAG_MS;
         if (this.aws.now().getTime() < startedAt) return [];
         const states = this.targets.get(configuration.arn)!.map((t) => this.targetState(configuration, t));
+        // [?] The scan reads COMPLETED once no target is SCAN_IN_PROGRESS (SDK CisScanStatus IN_PROGRESS | COMPLETED | ...):
+        // a completed scan says nothing of an SSM_UNMANAGED target, whose own targetStatus stays absent (no PASS from it).
         const done = states.every((s) => s.targetStatus !== undefined || s.targetStatusReason !== "SCAN_IN_PROGRESS");
         return [{ scanArn: `${configuration.arn}/scan`, scanConfigurationArn: configuration.arn, status: done ? "COMPLETED" : "IN_PROGRESS", scanDate: new Date(startedAt), securityLevel: "LEVEL_1" }];
     }
@@ -143,6 +154,8 @@ export class FakeInspectorCis {
 
     private aggregation(configuration: FakeCisConfiguration, target: FakeCisTarget) {
         const state = this.targetState(configuration, target);
+        // Shape: SDK CisTargetResourceAggregation (reference section 5); platform from the SDK docs' example (AMAZON_LINUX_2).
+        // [?] skipped is always 0 and a target's counts are 0 until it is COMPLETED.
         return {
             scanArn: `${configuration.arn}/scan`,
             targetResourceId: target.instanceId,

@@ -52,7 +52,10 @@ export const REAP_AFTER_SECONDS = maxInstanceAgeSeconds(SETTINGS);
 
 export const SWEEP = { source: "aws.events", "detail-type": "Scheduled Event", detail: {} };
 
-/** An `Inspector2 Scan` event; without `counts`, one that carries no finding-severity-counts. */
+/**
+ * An `Inspector2 Scan` event (reference section 3, the docs' example shape); without `counts`, one that carries
+ * no finding-severity-counts (reference section 3: "Count keys may be missing").
+ */
 export function scanEvent(instanceId: string, counts?: Record<string, number>) {
     return {
         source: "aws.inspector2",
