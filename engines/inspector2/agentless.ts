@@ -1,7 +1,7 @@
 // Inspector's scan results for an AMI as EC2 serves them (DescribeImages ScanResults and
 // GetImageFindings): no launch, but only there if the account has Inspector scan its AMIs.
 import { GetImageFindingsCommand } from "@aws-sdk/client-ec2";
-import type { EC2Client, GetImageFindingsResult, Image, ImageFinding } from "@aws-sdk/client-ec2";
+import type { EC2Client, GetImageFindingsResult, Image, ImageFinding, ScanResults } from "@aws-sdk/client-ec2";
 import { mapWithConcurrency } from "../../pipeline/run/concurrency";
 import { findingFails } from "../../pipeline/verdict/consolidate";
 import type { Severity } from "../../pipeline/run/settings";
@@ -53,8 +53,27 @@ export function amiScanState(image: Image, now: Date, maxAgeDays: number): { sta
     return { state: "FRESH", scanDate: iso, detail: `scanned by Inspector ${iso}` };
 }
 
+/**
+ * Pure: since when a fix has been available for a finding of this severity on the AMI. EC2 gives
+ * only the earliest per severity (client-ec2 ScanResults.<Level>FixAvailableSince), so every
+ * finding of that severity with a fix gets that oldest date: the fix-age rule may then count a
+ * newer fix as older than it is (fail closed), never younger.
+ */
+export function fixAvailableSinceOf(severity: FindingSeverity, scanResults: ScanResults | undefined): string | undefined {
+    const byLevel: Partial<Record<FindingSeverity, Date | undefined>> = {
+        Critical: scanResults?.CriticalFixAvailableSince,
+        High: scanResults?.HighFixAvailableSince,
+        Medium: scanResults?.MediumFixAvailableSince,
+        Low: scanResults?.LowFixAvailableSince,
+        Informational: scanResults?.InformationalFixAvailableSince,
+    };
+    const since = byLevel[severity];
+    const time = since ? new Date(since).getTime() : NaN;
+    return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
 /** Pure: one EC2 image finding in the neutral model; the title is all that names the CVE. */
-export function imageFindingToSummary(imageId: string, finding: ImageFinding): FindingSummary {
+export function imageFindingToSummary(imageId: string, finding: ImageFinding, scanResults?: ScanResults): FindingSummary {
     const title = finding.Title ?? "untitled image finding";
     const cveId = CVE_IN_TITLE.exec(title)?.[0]?.toUpperCase();
     const paths = finding.Paths ?? [];
@@ -83,6 +102,8 @@ export function imageFindingToSummary(imageId: string, finding: ImageFinding): F
         summary.numericSeverity = finding.Score;
     }
     if (typeof finding.FixAvailable === "boolean") summary.fixAvailable = finding.FixAvailable ? "YES" : "NO";
+    const fixSince = finding.FixAvailable === true && severity ? fixAvailableSinceOf(severity, scanResults) : undefined;
+    if (fixSince) summary.fixAvailableSince = fixSince;
     // ImageFinding.SeverityLabel is optional in client-ec2: a finding Inspector has not rated counts at the threshold.
     if (!severity) summary.untriaged = true;
     return summary;
@@ -107,14 +128,14 @@ export function agentlessShortfall(result: Pick<AmiScanResult, "state" | "highes
 }
 
 /** Every finding of one AMI, across pages, deduplicated by the stable id. */
-async function imageFindings(ec2: EC2Client, imageId: string): Promise<FindingSummary[]> {
+async function imageFindings(ec2: EC2Client, imageId: string, scanResults?: ScanResults): Promise<FindingSummary[]> {
     const byArn = new Map<string, FindingSummary>();
     let nextToken: string | undefined;
     do {
         const token = nextToken;
         const page: GetImageFindingsResult = await ec2.send(new GetImageFindingsCommand({ ImageId: imageId, MaxResults: IMAGE_FINDINGS_PAGE_SIZE, NextToken: token }));
         for (const finding of page.ImageFindings ?? []) {
-            const summary = imageFindingToSummary(imageId, finding);
+            const summary = imageFindingToSummary(imageId, finding, scanResults);
             if (!byArn.has(summary.arn)) byArn.set(summary.arn, summary);
         }
         // A repeated token would page forever.
@@ -136,7 +157,7 @@ export async function readAmiScanResults(ec2: EC2Client, images: Image[], now: D
         const base = { imageId, ...(scan.scanDate ? { scanDate: scan.scanDate } : {}), ...(highest ? { highestSeverity: String(highest) } : {}) };
         if (scan.state === "NEVER_SCANNED") return { ...base, state: scan.state, findings: [], detail: scan.detail };
         try {
-            return { ...base, state: scan.state, findings: await imageFindings(ec2, imageId), detail: scan.detail };
+            return { ...base, state: scan.state, findings: await imageFindings(ec2, imageId, image.ScanResults), detail: scan.detail };
         } catch (error) {
             return { ...base, state: "ERROR", findings: [], detail: `GetImageFindings failed (${scan.state} scan): ${errorText(error)}` };
         }

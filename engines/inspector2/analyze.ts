@@ -12,6 +12,8 @@ import { readSettings } from "../../pipeline/run/settings";
 import type { CisScanStatus } from "./cis";
 import { advanceRunCisScan, withRecordedCisScan } from "./cisScan";
 import { createInspector2Client } from "./client";
+import { createEventBridgeClient } from "../../pipeline/report/verdictEvents";
+import { createSecurityHubClient } from "../../pipeline/report/securityHub";
 import { CoverageVerdict, readCoverage, withDeepInspection } from "./coverage";
 import { FindingPackage } from "./findings";
 import { EventCounts, FINDINGS_SETTLE_SECONDS, ScannedMarker, keepEarlyEventCounts, recordAndSettle } from "./settle";
@@ -129,6 +131,8 @@ export function analyzeHandlerFactory(): (event: unknown) => Promise<V2AnalyzeRe
         inspector2: createInspector2Client(),
         s3: createS3Client(),
         sns: createSnsClient(),
+        events: createEventBridgeClient(),
+        securityHub: settings.securityHub ? createSecurityHubClient() : undefined,
         settings,
         region: process.env.AWS_REGION ?? "unknown region",
         now: () => new Date(),

@@ -4,10 +4,13 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { Inspector2Settings } from "./settings";
 
 export const ANALYZE_KEYS = [
     "engine", "pipelineName", "severityThreshold", "resultsTopicArn", "reportBucket", "reportPrefix", "rulesPackages", "deprecateFailingAmis", "accountId",
+    "acceptedRisks", "failWhen", "securityHub",
 ] as const;
 export type V2AnalyzeSettings = Pick<Inspector2Settings, (typeof ANALYZE_KEYS)[number]>;
 
@@ -20,6 +23,10 @@ export interface V2AnalyzeDeps {
     inspector2: Inspector2Client;
     s3: S3Client;
     sns: SNSClient;
+    /** Verdict events (default bus); absent, none are sent. */
+    events?: EventBridgeClient;
+    /** Present only with securityHub: true. */
+    securityHub?: SecurityHubClient;
     settings: V2AnalyzeSettings;
     region: string;
     now: () => Date;

@@ -82,6 +82,7 @@ export function cisCheckToSummary(scanArn: string, instanceId: string, check: Ci
         recommendation: check.remediation ?? check.statusReason ?? "",
         rulesPackageArn: "cis",
         instanceId,
+        ...(check.checkId ? { checkId: check.checkId } : {}),
     };
 }
 

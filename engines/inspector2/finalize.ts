@@ -6,7 +6,9 @@
 // at-least-once delivery, never none.
 import { withDeprecations } from "../../pipeline/verdict/amiDeprecation";
 import { tagAssessedAmis } from "../../pipeline/verdict/amiTags";
-import { findingFails } from "../../pipeline/verdict/consolidate";
+import { findingFails, withEffectiveSeverity } from "../../pipeline/verdict/consolidate";
+import { VerdictPolicy, failsUnderPolicy, policyFromSettings } from "../../pipeline/verdict/policy";
+import { sendRunVerdicts } from "./verdictSinks";
 import type { FindingSummary } from "../../pipeline/verdict/findingModel";
 import type { Severity } from "../../pipeline/run/settings";
 import { publishReport } from "../../pipeline/report/publishReport";
@@ -144,6 +146,16 @@ async function takeEvidence(deps: V2AnalyzeDeps, manifest: V2RunManifest, eviden
     return (await readJson<EvidenceSnapshot>(s3, settings.reportBucket, key))?.value ?? snapshot;
 }
 
+/** Pure: whether a finding fails its AMI under the run's policy (accepted risks and failWhen), as consolidation judges it. */
+export function failsUnderRunPolicy(manifest: Pick<V2RunManifest, "instances" | "amis">, policy: VerdictPolicy): (finding: FindingSummary) => boolean {
+    const amiOf = new Map(manifest.instances.map((instance) => [instance.instanceId, instance.imageId]));
+    return (finding) => {
+        const imageId = finding.imageId ?? amiOf.get(finding.instanceId ?? "") ?? "";
+        const name = manifest.amis.find((ami) => ami.imageId === imageId)?.name;
+        return failsUnderPolicy(withEffectiveSeverity(finding, policy.failWhen.severity), { imageId, name }, policy);
+    };
+}
+
 /** What the report says of a confirmed scan whose findings never settled. */
 export const FINDINGS_NOT_SETTLED =
     "scanned, but its findings had not settled by the deadline (ListFindings lags behind coverage; it never returned the scan event's count, or two identical reads apart), so a PASS cannot be confirmed";
@@ -152,8 +164,12 @@ export const FINDINGS_NOT_SETTLED =
  * Pure: the instances whose evidence gives a verdict: every fully proven one, and a partial one
  * only when what was found already FAILs it (a FAIL stands on what was found; a PASS needs it all).
  */
-export function provingInstances(snapshot: Pick<EvidenceSnapshot, "scanned" | "partial" | "findings">, threshold: Severity): Set<string> {
-    const failing = new Set(snapshot.findings.filter((finding) => finding.instanceId && findingFails(finding, threshold)).map((finding) => finding.instanceId!));
+export function provingInstances(
+    snapshot: Pick<EvidenceSnapshot, "scanned" | "partial" | "findings">,
+    threshold: Severity,
+    fails: (finding: FindingSummary) => boolean = (finding) => findingFails(finding, threshold),
+): Set<string> {
+    const failing = new Set(snapshot.findings.filter((finding) => finding.instanceId && fails(finding)).map((finding) => finding.instanceId!));
     return new Set([...snapshot.scanned, ...(snapshot.partial ?? []).filter((instanceId) => failing.has(instanceId))]);
 }
 
@@ -180,15 +196,18 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
         termination = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, instanceIds);
         problems.push(...snapshot.cisNotes);
         if (termination.lookupError) problems.push(`Looking up this run's instances by tag failed (${termination.lookupError}); the hourly reaper will catch any missed.`);
+        const generatedAt = deps.now();
+        const policy = policyFromSettings(settings, generatedAt);
         report = v2Report({
             ...settings,
             region: deps.region,
             manifest,
-            scanned: provingInstances(snapshot, settings.severityThreshold),
+            policy,
+            scanned: provingInstances(snapshot, policy.failWhen.severity, failsUnderRunPolicy(manifest, policy)),
             notScannedReasons: snapshot.notScannedReasons,
             findings: [...snapshot.findings, ...snapshot.cisFindings],
             outcome: snapshot.outcome,
-            generatedAt: deps.now(),
+            generatedAt,
             terminated: termination.terminated,
             terminationFailed: termination.failed,
             problems,
@@ -223,7 +242,7 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
  * After delivery: tag the assessed AMIs, delete the CIS scan, free the start lock and, last,
  * close the run. Repeatable; an open marker left behind means these have not all happened.
  */
-async function closeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, report: Pick<AssessmentReport, "amis" | "generatedAt"> | undefined): Promise<{ tagged: string[]; problems: string[] }> {
+async function closeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, report: AssessmentReport | undefined): Promise<{ tagged: string[]; problems: string[] }> {
     const { s3, settings } = deps;
     const keys = v2RunKeys(settings.reportPrefix, manifest.runId);
     const problems: string[] = [];
@@ -233,11 +252,14 @@ async function closeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, report: Pi
         for (const failed of tagging.failed) problems.push(`could not tag ${failed.imageId}: ${failed.error}`);
         tagged = tagging.tagged;
     }
+    // Verdicts to EventBridge and Security Hub, once per run; missing ones keep the run open for the next sweep.
+    const sinks = report ? await sendRunVerdicts(deps, manifest, report as AssessmentReport) : undefined;
+    problems.push(...(sinks?.problems ?? []));
     if (manifest.cisScanConfigurationArn) {
         await deleteCisScan(deps.inspector2, manifest.cisScanConfigurationArn).catch((error) => problems.push(`could not delete the CIS scan configuration: ${errorText(error)}`));
     }
     await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), manifest.runId);
-    await deleteKey(s3, settings.reportBucket, keys.openMarker);
+    if (sinks?.status !== "incomplete") await deleteKey(s3, settings.reportBucket, keys.openMarker);
     return { tagged, problems };
 }
 

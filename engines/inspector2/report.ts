@@ -5,6 +5,7 @@ import type { FindingSummary } from "../../pipeline/verdict/findingModel";
 import type { AmiRecord } from "../../pipeline/run/manifest";
 import { AssessmentReport, RunOutcome, buildReport } from "../../pipeline/report/report";
 import type { Severity } from "../../pipeline/run/settings";
+import { VerdictPolicy, risksWithStatus } from "../../pipeline/verdict/policy";
 import { agentlessFindings, v2RunKeys, V2RunManifest } from "./run";
 
 export interface V2ReportInput {
@@ -24,6 +25,8 @@ export interface V2ReportInput {
     terminated: string[];
     terminationFailed: { instanceId: string; error: string }[];
     problems: string[];
+    /** Accepted risks and failWhen; absent: severityThreshold alone decides. */
+    policy?: VerdictPolicy;
 }
 
 /** The manifest's AMI records with the proof applied: launched but unconfirmed means NOT_SCANNED. */
@@ -43,8 +46,9 @@ export function v2Report(input: V2ReportInput): AssessmentReport {
         findings: [...input.findings, ...agentlessFindings(manifest)],
         amiByInstance,
         manifest: { amis },
-        severityThreshold: input.severityThreshold,
+        severityThreshold: input.policy?.failWhen.severity ?? input.severityThreshold,
         unreadFindings: 0,
+        policy: input.policy,
     });
     return buildReport({
         engine: "inspector2",
@@ -65,6 +69,7 @@ export function v2Report(input: V2ReportInput): AssessmentReport {
         terminationFailed: input.terminationFailed,
         problems: [...manifest.notes, ...input.problems],
         location: { bucket: input.reportBucket, jsonKey: keys.reportJson, markdownKey: keys.reportMarkdown },
+        policy: input.policy ? { failWhen: input.policy.failWhen, acceptedRisks: risksWithStatus(input.policy.acceptedRisks, input.policy.now) } : undefined,
     });
 }
 

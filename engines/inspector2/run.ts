@@ -40,6 +40,8 @@ export function v2RunKeys(reportPrefix: string, runId: string) {
         scanEvent: (instanceId: string) => `${folder.base}scan-events/${instanceId}.json`,
         /** What the report is built from, saved before the instances go (their findings close with them). */
         evidence: `${folder.base}evidence.json`,
+        /** What went to EventBridge and Security Hub (pipeline/report/verdictDelivery.ts). */
+        verdictSinks: `${folder.base}verdict-sinks.json`,
         /** Present while the run is open: the sweep visits these. */
         openMarker: `${reportPrefix}open/${runId}`,
     };

@@ -1,6 +1,7 @@
 // What the Inspector v2 handlers read beyond the shared settings.
 import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 import { RuntimeSettings, SettingsSpec, extendSpec } from "../../pipeline/run/settings";
+import type { AcceptedRisk, FailWhen } from "../../pipeline/verdict/policy";
 
 export type ScanModeSetting = "instance" | "agentless" | "auto";
 
@@ -11,6 +12,11 @@ export interface Inspector2OnlySettings {
     instanceProfileArn: string;
     /** AMI scan results older than this are stale (agentless and auto). */
     amiScanMaxAgeDays: number;
+    /** Verdict policy (docs/policy.md); absent: none accepted, severityThreshold alone decides. */
+    acceptedRisks?: AcceptedRisk[];
+    failWhen?: FailWhen;
+    /** Send each AMI's verdict to Security Hub as an ASFF finding. */
+    securityHub?: boolean;
 }
 
 export type Inspector2Settings = RuntimeSettings & Inspector2OnlySettings;
@@ -21,8 +27,11 @@ export const INSPECTOR2_SETTINGS_SPEC: SettingsSpec<Inspector2Settings> = extend
         scanMode: "SCAN_MODE",
         instanceProfileArn: "INSTANCE_PROFILE_ARN",
         amiScanMaxAgeDays: "AMI_SCAN_MAX_AGE_DAYS",
+        acceptedRisks: "ACCEPTED_RISKS",
+        failWhen: "FAIL_WHEN",
+        securityHub: "SECURITY_HUB",
     },
-    json: ["rulesPackages"],
+    json: ["rulesPackages", "acceptedRisks", "failWhen", "securityHub"],
     numbers: ["amiScanMaxAgeDays"],
 });
 

@@ -28,6 +28,8 @@ import { startLockKey } from "./run";
 import { launchRun } from "./startRun";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings, ScanModeSetting } from "./settings";
 import { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
+import { createEventBridgeClient } from "../../pipeline/report/verdictEvents";
+import { createSecurityHubClient } from "../../pipeline/report/securityHub";
 export { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
 
 export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
@@ -124,6 +126,8 @@ export function startHandlerFactory(): (event?: unknown, context?: StartContext)
         inspector2: createInspector2Client(),
         sns: createSnsClient(),
         s3: createS3Client(),
+        events: createEventBridgeClient(),
+        securityHub: settings.securityHub ? createSecurityHubClient() : undefined,
         settings,
         region: process.env.AWS_REGION ?? "unknown region",
         now: () => new Date(),

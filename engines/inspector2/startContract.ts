@@ -4,6 +4,8 @@ import type { EC2Client, Image } from "@aws-sdk/client-ec2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { ReapResult } from "../../pipeline/cleanup/reap";
 import type { AmiRecord } from "../../pipeline/run/manifest";
 import type { RunOutcome } from "../../pipeline/report/report";
@@ -13,6 +15,7 @@ import type { Inspector2Settings, ScanModeSetting } from "./settings";
 const COMMON_START_KEYS = [
     "engine", "pipelineName", "amiTags", "amiOwners", "durationSeconds", "severityThreshold", "resultsTopicArn",
     "reportBucket", "reportPrefix", "rulesPackages", "scanMode", "amiScanMaxAgeDays",
+    "accountId", "acceptedRisks", "failWhen", "securityHub",
 ] as const;
 const LAUNCH_KEYS = [
     "instanceTypes", "subnetIds", "securityGroupId", "instanceProfileArn", "agentWaitSeconds", "reapGraceSeconds", "maxConcurrentInstances", "kmsKeyArns",
@@ -30,6 +33,10 @@ export interface V2StartDeps {
     inspector2: Inspector2Client;
     sns: SNSClient;
     s3: S3Client;
+    /** Verdict events of runs start reports itself (nothing launched); absent, none are sent. */
+    events?: EventBridgeClient;
+    /** Present only with securityHub: true. */
+    securityHub?: SecurityHubClient;
     settings: V2StartSettings;
     region: string;
     now: () => Date;

@@ -6,7 +6,9 @@ import { AmiRecord, REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
 import { publishReport } from "../../pipeline/report/publishReport";
 import type { AssessmentReport, RunOutcome } from "../../pipeline/report/report";
 import { claim, putIfAbsent, readJson, release } from "../../pipeline/run/runState";
+import { policyFromSettings } from "../../pipeline/verdict/policy";
 import { v2Report } from "./report";
+import { sendRunVerdicts } from "./verdictSinks";
 import { v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./startContract";
 
@@ -19,6 +21,7 @@ export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan
         ...settings,
         region: deps.region,
         manifest: { runId, startedAt: now.toISOString(), amis, instances: [], agentless: plan.agentless, notes: [] },
+        policy: policyFromSettings(settings, now),
         scanned: new Set(),
         notScannedReasons: {},
         findings: [],
@@ -28,15 +31,16 @@ export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan
         terminationFailed: [],
         problems: [],
     });
-    await deliverOnce(deps, runId, report);
+    await deliverOnce(deps, runId, report, amis);
     return { runId, outcome: "REPORTED", amis, reportOutcome: outcome };
 }
 
 /**
  * The launched runs' path (finalize.ts): claim the report, publish unless already delivered, mark
- * it delivered, then tag the AMIs with their verdicts. A tagging failure is logged, never thrown.
+ * it delivered, then tag the AMIs with their verdicts and send them to EventBridge (and Security Hub).
+ * A tagging or sending failure is logged, never thrown.
  */
-async function deliverOnce(deps: V2StartDeps, runId: string, report: AssessmentReport): Promise<void> {
+async function deliverOnce(deps: V2StartDeps, runId: string, report: AssessmentReport, amis: AmiRecord[]): Promise<void> {
     const { settings, s3 } = deps;
     const keys = v2RunKeys(settings.reportPrefix, runId);
     const holder = `start-${runId}`;
@@ -51,6 +55,9 @@ async function deliverOnce(deps: V2StartDeps, runId: string, report: AssessmentR
     await putIfAbsent(s3, settings.reportBucket, keys.deliveredMarker, JSON.stringify({ runId, holder, deliveredAt: deps.now().toISOString() }));
     const tagging = await tagAssessedAmis(deps.ec2, report.amis, new Date(report.generatedAt));
     for (const failed of tagging.failed) deps.log?.(`could not tag ${failed.imageId}: ${failed.error}`);
+    // No sweep follows a run start reports itself: what does not go out now is logged (and in the progress object).
+    const sinks = await sendRunVerdicts(deps, { runId, amis }, report).catch((error) => ({ status: "incomplete", problems: [String(error)] }));
+    for (const problem of sinks.problems) deps.log?.(problem);
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -3,6 +3,7 @@ import type { AmiAssessment, Consolidation, UnmappedFindings, Verdict } from "..
 import type { DeprecationResult } from "../verdict/amiDeprecation";
 import type { RunManifest } from "../run/manifest";
 import type { EngineName, Severity } from "../run/settings";
+import type { FailWhen, RiskWithStatus } from "../verdict/policy";
 
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -54,6 +55,8 @@ export interface AssessmentReport {
     notes: string[];
     /** deprecateFailingAmis: what this run deprecated or undeprecated, and what it left alone. */
     deprecations?: DeprecationResult;
+    /** The verdict policy the run applied: failWhen and every accepted risk with its status on the run's date. */
+    policy?: { failWhen: FailWhen; acceptedRisks: RiskWithStatus[] };
     location: { bucket: string; jsonKey: string; markdownKey: string };
 }
 
@@ -80,6 +83,7 @@ export interface ReportParts {
     /** Caveats found while gathering (failed lookups and the like). */
     problems: string[];
     location: AssessmentReport["location"];
+    policy?: AssessmentReport["policy"];
 }
 
 export function buildReport(parts: ReportParts): AssessmentReport {
@@ -137,6 +141,7 @@ export function buildReport(parts: ReportParts): AssessmentReport {
         unmapped: parts.consolidation.unmapped,
         instances: { terminated: parts.terminated, terminationFailed: parts.terminationFailed },
         notes,
+        ...(parts.policy ? { policy: parts.policy } : {}),
         location: parts.location,
     };
 }

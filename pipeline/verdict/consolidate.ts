@@ -2,6 +2,7 @@
 import { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 import type { AmiStatus, RunManifest } from "../run/manifest";
 import type { Severity } from "../run/settings";
+import { AcceptedFinding, VerdictPolicy, evaluateAmi } from "./policy";
 
 export { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "./findingModel";
 export const TOP_FINDINGS = 10;
@@ -29,8 +30,12 @@ export interface AmiAssessment {
     /** Findings at or above the threshold, by severity. */
     failingCounts: Partial<SeverityCounts>;
     topFindings: FindingSummary[];
-    /** Every finding, most severe first. */
+    /** Every finding that counts (accepted ones are in `accepted`), most severe first. */
     findings: FindingSummary[];
+    /** Findings an accepted risk takes out of the verdict (verdict policy only); listed, never hidden. */
+    accepted?: AcceptedFinding[];
+    /** FAIL under a verdict policy: the rule behind each failing finding. */
+    failedBy?: string[];
     /** Set when this run gave no verdict and the AMI's last verdict (from its tags) is too old or missing. */
     stale?: { lastVerdict?: string; lastAssessedAt?: string; detail: string };
 }
@@ -62,6 +67,8 @@ export interface ConsolidationInput {
     /** instance ID -> why it is not proven, for the NOT ASSESSED detail. */
     unprovenReasons?: Record<string, string>;
     topN?: number;
+    /** Accepted risks and failWhen rules; without it, severityThreshold alone decides. */
+    policy?: VerdictPolicy;
 }
 
 export interface Consolidation {
@@ -107,8 +114,9 @@ export function consolidate(input: ConsolidationInput): Consolidation {
         const record = manifestAmis.find((ami) => ami.imageId === imageId);
         const instanceIds = new Set(instancesByAmi.get(imageId) ?? []);
         if (record?.instanceId) instanceIds.add(record.instanceId);
-        const findings = sortFindings(findingsByAmi.get(imageId) ?? []);
-        const failingCounts = countBySeverity(findings.filter((finding) => failsThreshold(finding.severity, input.severityThreshold)));
+        const judged = input.policy ? evaluateAmi(sortFindings(findingsByAmi.get(imageId) ?? []), { imageId, name: record?.name }, input.policy) : undefined;
+        const findings = judged ? judged.counted : sortFindings(findingsByAmi.get(imageId) ?? []);
+        const failingCounts = countBySeverity(judged ? judged.failing : findings.filter((finding) => failsThreshold(finding.severity, input.severityThreshold)));
         const failing = Object.values(failingCounts).some((n) => n > 0);
 
         let notAssessed: AmiAssessment["notAssessed"];
@@ -135,6 +143,10 @@ export function consolidate(input: ConsolidationInput): Consolidation {
             topFindings: findings.slice(0, topN),
             findings,
         };
+        if (judged) {
+            assessment.accepted = judged.accepted;
+            if (assessment.verdict === "FAIL") assessment.failedBy = judged.failedBy;
+        }
         return assessment;
     });
     amis.sort((a, b) => VERDICTS.indexOf(a.verdict) - VERDICTS.indexOf(b.verdict) || compareText(a.imageId, b.imageId));

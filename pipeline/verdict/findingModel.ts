@@ -28,6 +28,15 @@ export interface FindingSummary {
     /** v2: the Inspector score (CVSS adjusted to the environment). */
     inspectorScore?: number;
     fixAvailable?: FixAvailability;
+    /**
+     * ISO 8601: since when a fix has been available, where a source gives it. v2 ListFindings gives
+     * none (client-inspector2 Finding has fixAvailable but no date); agentless results carry the AMI's
+     * ScanResults.<Level>FixAvailableSince (client-ec2 ScanResults), the earliest for that severity.
+     * Absent with a fix: the fix-age rule counts it as older than any limit (pipeline/verdict/policy.ts).
+     */
+    fixAvailableSince?: string;
+    /** CIS: the benchmark check's ID, which an accepted risk can name. */
+    checkId?: string;
     exploitAvailable?: boolean;
     /** v2: EPSS probability of exploitation in the next 30 days, 0-1. */
     epssScore?: number;
