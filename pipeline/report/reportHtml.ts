@@ -2,6 +2,7 @@
 // fonts, images or stylesheets from anywhere). Every text from a report is escaped.
 // Nothing scrolls sideways from 1280 px down to a 400 px phone: tables fill the page, long IDs
 // wrap, and below 760 px each table row becomes a card of labelled lines.
+import { amiPolicyHtml, policyHtml } from "./policyText";
 import type { AmiAssessment } from "../verdict/consolidate";
 import { deprecationEntries } from "../verdict/deprecationText";
 import { FindingSeverity, FindingSummary, SEVERITY_ORDER } from "../verdict/findingModel";
@@ -216,6 +217,7 @@ function amiSection(ami: AmiAssessment, trend: Trend | undefined, scale: number)
         `<div>${severityBar(ami, scale)}${countsLine(ami)}</div>`,
     ];
     if (ami.verdict === "NOT ASSESSED") html.push(`<p>${escapeHtml(ami.notAssessed?.detail ?? "not assessed")}</p>`);
+    html.push(...amiPolicyHtml(ami, escapeHtml));
     if (findings.length > 0) {
         const top = topByRisk(findings);
         html.push(
@@ -249,7 +251,7 @@ export function renderReportHtml(report: AssessmentReport, trend?: Trend): strin
         `<h1>${escapeHtml(title)}</h1>`,
     ];
     if (trend) html.push(`<p class="headline">${escapeHtml(trend.headline)}</p>`);
-    html.push(topRisksHtml(report), ...verdictTable(report, trend, scale), ...runDetails(report, trend));
+    html.push(topRisksHtml(report), ...verdictTable(report, trend, scale), ...runDetails(report, trend), ...policyHtml(report, escapeHtml));
     for (const ami of report.amis) html.push(...amiSection(ami, trend, scale));
     const gone = trend?.amis.filter((a) => a.direction === "gone") ?? [];
     if (gone.length) html.push("<h2>No longer assessed</h2>", `<p>${gone.map((a) => `<code>${escapeHtml(a.imageId)}</code>`).join(", ")} were in the previous run and are not in this one.</p>`);

@@ -5,6 +5,7 @@ import type { AssessmentReport } from "./report";
 import type { Severity } from "../run/settings";
 import { HIGH_EPSS, TOP_RISKS_SHOWN, TopRisk, epssText, riskText, topByRisk, topRisks } from "./topRisks";
 import { Trend, distinctNames, trendDetail } from "./trend";
+import { amiPolicyLines, amiPolicyMarkdown, policyEmailLines, policyMarkdown } from "./policyText";
 
 /** How many CVE IDs or titles a next-step sentence names before "and N more". */
 const NEXT_STEP_EXAMPLES = 5;
@@ -147,11 +148,13 @@ export function summaryText(report: AssessmentReport, trend?: Trend): string {
             `An AMI fails on any finding of severity ${report.severityThreshold} or higher.`,
         `Full report: ${fullReportUrl(report)}`,
         ...topRiskLines(report),
+        ...policyEmailLines(report),
     ];
     if (report.amis.length === 0) lines.push("", "No golden AMI was part of this run.");
     for (const ami of report.amis) {
         lines.push("", `${ami.verdict}  ${amiLabel(ami)}: ${ami.verdict === "NOT ASSESSED" ? ami.notAssessed?.detail ?? "" : countsText(ami.counts)}`);
         lines.push(`  Next step: ${nextStep(ami, report.severityThreshold)}`);
+        lines.push(...amiPolicyLines(ami));
         if (ami.cveIds.length > 0) lines.push(`  CVEs (${ami.cveIds.length}): ${ami.cveIds.join(", ")}`);
         if (ami.topFindings.length > 0 && ami.verdict !== "PASS") {
             lines.push(`  Top findings:`);
@@ -213,6 +216,7 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
         ...(trend?.previous ? [`| Compared with | run ${cell(trend.previous.runArnId)} (${trend.previous.generatedAt}) |`] : []),
         `| Generated | ${report.generatedAt} |`,
         ...markdownTopRisks(report),
+        ...policyMarkdown(report),
         "",
         "## AMIs",
         "",
@@ -270,6 +274,7 @@ function markdownAmi(ami: AmiAssessment, report: AssessmentReport, rulesPackageN
     const md = ["", `## ${ami.verdict}: ${amiLabel(ami)}`, ""];
     if (ami.verdict === "NOT ASSESSED") md.push(`**Reason:** ${oneLine(ami.notAssessed?.detail ?? "not assessed")}`, "");
     md.push(`**Next step:** ${nextStep(ami, report.severityThreshold)}`);
+    md.push(...amiPolicyMarkdown(ami));
     if (!ami.inManifest) md.push("", "_Not listed in the run manifest; found through its instance's tags._");
     const packages = Object.entries(ami.countsByRulesPackage);
     if (packages.length > 0) {

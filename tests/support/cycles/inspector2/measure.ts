@@ -77,7 +77,9 @@ function lostFindings(w: V2World, runId: string): string[] {
             if (finding.resources?.[0]?.id !== instance.instanceId) continue;
             const held = finding.status === "ACTIVE" || finding.status === "SUPPRESSED" || w.aws.closedByTermination.has(finding.findingArn!);
             if (!held) continue;
-            if (!ami?.findings.some((f) => f.arn === finding.findingArn)) lost.push(finding.findingArn!);
+            // An accepted risk's finding is in the report too, listed apart (pipeline/verdict/policy.ts).
+            const inReport = ami?.findings.some((f) => f.arn === finding.findingArn) || ami?.accepted?.some((a) => a.finding.arn === finding.findingArn);
+            if (!inReport) lost.push(finding.findingArn!);
         }
     }
     return lost;

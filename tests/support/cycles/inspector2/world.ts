@@ -9,6 +9,7 @@ import { AssessmentReport } from "../../../../pipeline/report/report";
 import { maxInstanceAgeSeconds } from "../../../../pipeline/cleanup/stale";
 import { settle } from "../settle";
 import { FakeAws, FakeSeverity, FAKE_REGION } from "../../fakeAws";
+import type { FakeVerdictSinks } from "../../fakeVerdictSinks";
 
 export const START = new Date("2026-11-23T10:00:00.000Z");
 export const TOPIC = "arn:aws:sns:us-east-1:111122223333:golden-results";
@@ -70,6 +71,8 @@ export interface V2World {
     settings: CycleSettings;
     /** Deterministic but distinct per call: run ids and claim holders differ. */
     random: () => number;
+    /** EventBridge and Security Hub, when a scenario watches where verdicts go (policyWorld.ts). */
+    sinks?: FakeVerdictSinks;
 }
 
 /** Three golden AMIs (one arm64) and one untagged; `settings` override the defaults. */
@@ -91,7 +94,8 @@ export function newV2World(settings: Partial<V2StartSettings> = {}, images = tru
 
 export function v2Deps(w: V2World): V2StartDeps & V2AnalyzeDeps {
     const { aws } = w;
-    return { ec2: aws.ec2, inspector2: aws.inspector2, s3: aws.s3, sns: aws.sns, settings: w.settings, region: FAKE_REGION, now: aws.now, sleep: aws.sleep, log: () => undefined, random: w.random };
+    const sinks = w.sinks ? { events: w.sinks.events, securityHub: w.sinks.securityHub } : {};
+    return { ec2: aws.ec2, inspector2: aws.inspector2, s3: aws.s3, sns: aws.sns, ...sinks, settings: w.settings, region: FAKE_REGION, now: aws.now, sleep: aws.sleep, log: () => undefined, random: w.random };
 }
 
 export const start = (w: V2World): Promise<V2StartResult> => makeStartHandler(v2Deps(w))({});
