@@ -34,6 +34,9 @@ for (const region of settings.regions) {
             kmsKeyArns: settings.kmsKeyArns,
             deprecateFailingAmis: settings.deprecateFailingAmis,
             reserveStartConcurrency: settings.reserveStartConcurrency,
+            acceptedRisks: settings.acceptedRisks,
+            failWhen: settings.failWhen,
+            securityHub: settings.securityHub,
         },
         { providers: { aws: provider } },
     );

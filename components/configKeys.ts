@@ -23,6 +23,9 @@ export const STACK_CONFIG_KEYS = {
     kmsKeyArns: "KMS key ARNs of golden AMI snapshots' customer-managed keys, each in a configured region",
     deprecateFailingAmis: "deprecate this account's FAIL AMIs (a later PASS undoes it)",
     reserveStartConcurrency: "reserve a concurrency of 1 for start",
+    acceptedRisks: "inspector2: accepted risks, each {id, amis?, reason, owner, expires}; see docs/policy.md",
+    failWhen: "inspector2: {severity, fixAvailableForDays, maxScanAgeDays}, as EC2 Allowed AMIs' ScanResultCondition; see docs/policy.md",
+    securityHub: "inspector2: send each AMI's verdict to Security Hub as a finding (BatchImportFindings)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

@@ -40,6 +40,7 @@ import { PolicyScope, reaperPolicy } from "../infra/policies";
 import { reporting } from "../infra/reporting";
 import { terminateOnDelete } from "../infra/destroyGuard";
 import { scheduleInvocation } from "../infra/schedule";
+import { PolicyArgs, validatedPolicyArgs } from "./policyConfig";
 
 /** The one place the engine is chosen. */
 const ENGINES: Record<EngineName, (inputs: EngineInputs) => Engine> = { inspector2: inspector2Engine, classic: classicEngine };
@@ -87,6 +88,12 @@ export interface GoldenAmiAssessmentArgs {
     deprecateFailingAmis?: boolean;
     /** Reserve a concurrency of 1 for start. Default true; turn off if the account's unreserved concurrency is at its minimum. */
     reserveStartConcurrency?: boolean;
+    /** Inspector v2: findings accepted until a date, with owner and reason (docs/policy.md). Plain. Default none. */
+    acceptedRisks?: PolicyArgs["acceptedRisks"];
+    /** Inspector v2: the verdict rules, as Allowed AMIs' ScanResultCondition; severityThreshold is its shorthand. Plain. */
+    failWhen?: PolicyArgs["failWhen"];
+    /** Inspector v2: each AMI's verdict as a Security Hub finding. Plain. Default false. */
+    securityHub?: boolean;
 }
 
 /**
@@ -113,6 +120,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         // Before any child exists: a bad plain argument throws a ResourceError naming it.
         const { key, region, engineName, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId } = asResourceError(this, () => validatedArgs(name, args, this));
         const { maxConcurrentInstances, kmsKeyArns, deprecateFailingAmis, reserveStartConcurrency } = asResourceError(this, () => validatedLaunchArgs(name, args, region, partition, this));
+        const verdictPolicy = asResourceError(this, () => validatedPolicyArgs(key, args, engineName, DEFAULTS.severityThreshold));
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
@@ -127,7 +135,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             subnetIds: network.subnetIds,
             securityGroupId: network.securityGroup.id,
             durationSeconds,
-            severityThreshold,
+            // failWhen.severity is what severityThreshold is shorthand for.
+            severityThreshold: verdictPolicy.failWhen ? pulumi.output(verdictPolicy.failWhen.severity) : severityThreshold,
             resultsTopicArn: report.resultsTopic.arn,
             reportBucket: report.bucket.bucket,
             reportPrefix: DEFAULTS.reportPrefix,
@@ -140,7 +149,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         });
         const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis });
         const engine = ENGINES[engineName]({
-            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, shared, network, report, policyScope, parent: this,
+            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, shared, network, report, policyScope, verdictPolicy, parent: this,
         });
         const common = {
             region,

@@ -29,6 +29,8 @@ import {
 import { StackConfigKey, unknownKeyErrors } from "./configKeys";
 import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
 import { partitionOf } from "../infra/partition";
+import { readPolicyConfig } from "./policyStackConfig";
+import type { AcceptedRisk, FailWhen } from "../pipeline/verdict/policy";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -56,6 +58,10 @@ export interface StackConfig {
     kmsKeyArns: string[];
     deprecateFailingAmis: boolean;
     reserveStartConcurrency: boolean;
+    /** Verdict policy (docs/policy.md); failWhen undefined: severityThreshold alone. */
+    acceptedRisks: AcceptedRisk[];
+    failWhen?: FailWhen;
+    securityHub: boolean;
 }
 
 /**
@@ -64,7 +70,7 @@ export interface StackConfig {
  * Every bad key is reported at once (ConfigErrors); a check that needs another key's value runs
  * only when that value is valid.
  */
-export function readStackConfig(get: (key: string) => string | undefined, awsRegion: string | undefined, allKeys: readonly string[] = []): StackConfig {
+export function readStackConfig(get: (key: string) => string | undefined, awsRegion: string | undefined, allKeys: readonly string[] = [], now: Date = new Date()): StackConfig {
     const errors: ConfigError[] = unknownKeyErrors(allKeys, CONFIG_NAMESPACE);
     const check = <T>(validate: () => T): T | undefined => {
         try {
@@ -75,14 +81,14 @@ export function readStackConfig(get: (key: string) => string | undefined, awsReg
             return undefined;
         }
     };
-    const settings = readSettings(get, awsRegion, check);
+    const settings = readSettings(get, awsRegion, check, now);
     if (errors.length > 0 || settings === undefined) throw errors.length === 1 ? errors[0] : new ConfigErrors(errors);
     return settings;
 }
 
 type Check = <T>(validate: () => T) => T | undefined;
 
-function readSettings(get: (key: string) => string | undefined, awsRegion: string | undefined, check: Check): StackConfig | undefined {
+function readSettings(get: (key: string) => string | undefined, awsRegion: string | undefined, check: Check, now: Date): StackConfig | undefined {
     const key = (name: StackConfigKey) => `${CONFIG_NAMESPACE}:${name}`;
     const structured = (name: StackConfigKey): unknown => {
         const raw = get(name);
@@ -137,6 +143,8 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
     };
-    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest };
-    return Object.values(settings).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
+    const policy = readPolicyConfig({ key, structured, get, check, engine, severityThreshold: rest.severityThreshold, now });
+    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest, ...policy.settings };
+    if (!policy.valid) return undefined;
+    return Object.values({ ...settings, failWhen: true }).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
 }

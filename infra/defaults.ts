@@ -23,6 +23,8 @@ export const DEFAULTS = {
     deprecateFailingAmis: false,
     /** One start at a time, beside the S3 start lock. Off for accounts whose unreserved concurrency is at its minimum. */
     reserveStartConcurrency: true,
+    /** Security Hub findings are opt-in: the account must have Security Hub enabled. */
+    securityHub: false,
     reaperSchedule: "rate(1 hour)",
     /** How often analyze sweeps the open runs: v2 behind the best-effort scan events, Classic behind the completion topic. */
     sweepSchedule: "rate(5 minutes)",

@@ -9,6 +9,7 @@ import type { AssessmentNetwork } from "./network";
 import type { Partition } from "./partition";
 import type { PolicyDocument, PolicyScope } from "./policies";
 import type { Reporting } from "./reporting";
+import type { AcceptedRisk, FailWhen } from "../pipeline/verdict/policy";
 
 export interface EngineInputs {
     name: string;
@@ -29,6 +30,8 @@ export interface EngineInputs {
     report: Reporting;
     /** The plain values a handler's policy is scoped by, given its log group. */
     policyScope: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyScope>;
+    /** Validated at preview; Inspector v2 only (refused with Classic). */
+    verdictPolicy: { acceptedRisks: AcceptedRisk[]; failWhen?: FailWhen; securityHub: boolean };
     parent: pulumi.Resource;
 }
 

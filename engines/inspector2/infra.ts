@@ -7,7 +7,7 @@ import { DEFAULTS } from "../../infra/defaults";
 import { Engine, EngineInputs, pickEnvironment } from "../../infra/engine";
 import { scheduleInvocation } from "../../infra/schedule";
 import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
-import { settingsToEnv } from "../../pipeline/run/settings";
+import { Severity, settingsToEnv } from "../../pipeline/run/settings";
 import { analyzeHandlerFactory, analyzeSettingsKeys } from "./analyze";
 import { EC2_ASSUME_ROLE_POLICY, analyzePolicy, startPolicy } from "./policies";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
@@ -60,6 +60,17 @@ function instanceIdentity(name: string, partition: string, rulesPackages: pulumi
     return { role, profile };
 }
 
+/** The policy settings both handlers read; failWhen.maxScanAgeDays is the agentless results' age limit (amiScanMaxAgeDays). */
+function verdictSettings(policy: EngineInputs["verdictPolicy"], severityThreshold: Severity): Pick<Inspector2Settings, "amiScanMaxAgeDays" | "acceptedRisks" | "failWhen" | "securityHub"> {
+    return {
+        amiScanMaxAgeDays: policy.failWhen?.maxScanAgeDays ?? DEFAULTS.amiScanMaxAgeDays,
+        acceptedRisks: policy.acceptedRisks,
+        // Always set, so the handlers' FAIL_WHEN is never missing: severityThreshold alone when not configured.
+        failWhen: policy.failWhen ?? { severity: severityThreshold },
+        securityHub: policy.securityHub,
+    };
+}
+
 export function inspector2Engine(inputs: EngineInputs): Engine {
     const { name, region, parent, scanMode } = inputs;
     if (inputs.enableInspector) {
@@ -71,9 +82,10 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
     const identity = scanMode === "agentless" ? undefined : instanceIdentity(name, inputs.partition, inputs.rulesPackages, parent);
     const settings: pulumi.Output<Inspector2Settings> = pulumi
         .all([inputs.shared, inputs.rulesPackages, identity?.profile.arn ?? ""])
-        .apply(([shared, rulesPackages, instanceProfileArn]) => ({ ...shared, rulesPackages, scanMode, instanceProfileArn, amiScanMaxAgeDays: DEFAULTS.amiScanMaxAgeDays }));
+        .apply(([shared, rulesPackages, instanceProfileArn]) => ({ ...shared, rulesPackages, scanMode, instanceProfileArn, ...verdictSettings(inputs.verdictPolicy, shared.severityThreshold) }));
     const environment = (keys: ReadonlyArray<keyof Inspector2Settings>) => pickEnvironment(settings, keys, (s) => settingsToEnv(s, INSPECTOR2_SETTINGS_SPEC));
-    const v2Scope = pulumi.all([inputs.rulesPackages, identity?.role.arn]).apply(([rulesPackages, instanceRoleArn]) => ({ scanMode, rulesPackages, instanceRoleArn }));
+    const securityHub = inputs.verdictPolicy.securityHub;
+    const v2Scope = pulumi.all([inputs.rulesPackages, identity?.role.arn]).apply(([rulesPackages, instanceRoleArn]) => ({ scanMode, rulesPackages, instanceRoleArn, securityHub }));
 
     const outputs: Record<string, pulumi.Output<string>> = {};
     if (identity) outputs.instanceProfileArn = identity.profile.arn;

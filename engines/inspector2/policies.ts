@@ -16,12 +16,41 @@ import {
 import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 import { PIPELINE_TAG } from "../../pipeline/run/tags";
 import type { ScanModeSetting } from "./settings";
+import { VERDICT_EVENT_DETAIL_TYPE, VERDICT_EVENT_SOURCE } from "../../pipeline/report/verdictEvents";
 
 export interface Inspector2Scope {
     scanMode: ScanModeSetting;
     rulesPackages: RulesPackageName[];
     /** The instance role; absent for an agentless-only stack, which passes no role. */
     instanceRoleArn?: string;
+    /** securityHub: true adds BatchImportFindings on the account's default product. */
+    securityHub?: boolean;
+}
+
+/**
+ * Where verdicts go: PutEvents on the region's default bus only, and only our source and detail
+ * type (events:source, events:detail-type); BatchImportFindings on the account's own default
+ * product only, and only with securityHub (IAM action data: its resource type is "product").
+ */
+export function verdictSinkStatements(scope: PolicyScope, v2: Pick<Inspector2Scope, "securityHub">): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "PutVerdictEventsOnTheDefaultBusOnly",
+            Effect: "Allow",
+            Action: ["events:PutEvents"],
+            Resource: `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/default`,
+            Condition: { StringEquals: { "events:source": VERDICT_EVENT_SOURCE, "events:detail-type": VERDICT_EVENT_DETAIL_TYPE } },
+        },
+    ];
+    if (v2.securityHub) {
+        statements.push({
+            Sid: "ImportVerdictFindingsIntoTheAccountsDefaultProductOnly",
+            Effect: "Allow",
+            Action: ["securityhub:BatchImportFindings"],
+            Resource: `arn:${scope.partition}:securityhub:${scope.region}:${scope.accountId}:product/${scope.accountId}/default`,
+        });
+    }
+    return statements;
 }
 
 function inspector2Reads(actions: string[]): PolicyStatement {
@@ -57,6 +86,8 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspect
         // GetConfiguration: the scan mode, so the report can say when the account is hybrid.
         inspector2Reads(launches ? ["BatchGetAccountStatus", "GetConfiguration"] : ["BatchGetAccountStatus"]),
         ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+        // Start reports a run that launched nothing itself, and sends its verdicts.
+        ...verdictSinkStatements(scope, v2),
     ];
     if (v2.scanMode !== "instance") {
         // The IAM action data lists no resource type for GetImageFindings (reference §10); an
@@ -92,6 +123,7 @@ export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDo
             tagGoldenAmisStatement(scope),
             ...deprecationStatements(scope),
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+            ...verdictSinkStatements(scope, v2),
         ],
     };
 }
