@@ -47,6 +47,8 @@ describe("stack config", () => {
             kmsKeyArns: [],
             deprecateFailingAmis: false,
             reserveStartConcurrency: true,
+            acceptedRisks: [],
+            securityHub: false,
         });
     });
 
