@@ -105,8 +105,8 @@ describe("readCisResults", () => {
         expect(result.scanArn).to.equal(SCAN_ARN);
         expect(result.instances[I1]).to.deep.include({ status: "COMPLETED", passed: 10, failed: 2, skipped: 1 });
         expect(result.instances[I1].failedChecks).to.deep.equal([
-            { arn: `${SCAN_ARN}/${I1}/1.1.1`, severity: "Medium", title: "Ensure cramfs is disabled [LEVEL_1]", recommendation: "Add install cramfs /bin/true", rulesPackageArn: "cis", instanceId: I1 },
-            { arn: `${SCAN_ARN}/${I1}/5.2.1`, severity: "Medium", title: "Ensure sshd permissions", recommendation: "", rulesPackageArn: "cis", instanceId: I1 },
+            { arn: `${SCAN_ARN}/${I1}/1.1.1`, severity: "Medium", title: "Ensure cramfs is disabled [LEVEL_1]", recommendation: "Add install cramfs /bin/true", rulesPackageArn: "cis", instanceId: I1, checkId: "1.1.1" },
+            { arn: `${SCAN_ARN}/${I1}/5.2.1`, severity: "Medium", title: "Ensure sshd permissions", recommendation: "", rulesPackageArn: "cis", instanceId: I1, checkId: "5.2.1" },
         ]);
         expect(result.instances[I2]).to.deep.include({ status: "COMPLETED", failed: 0, failedChecks: [] });
         expect(result.instances[I3]).to.deep.include({ status: "FAILED" });

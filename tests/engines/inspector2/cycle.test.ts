@@ -12,7 +12,7 @@ import { FAKE_REGION } from "../../support/fakeAws";
 describeCycles("Inspector v2 whole cycle (real handlers, stateful fake AWS)", inspector2Scenarios);
 
 describe("Inspector v2 report shape", () => {
-    it("has the same top-level keys as a Classic report, without Classic's templateArn", async () => {
+    it("has the same top-level keys as a Classic report, without Classic's templateArn, with the verdict policy (v2 only)", async () => {
         const w = newV2World();
         const { runId } = await start(w);
         w.aws.advance(10 * MINUTE);
@@ -20,7 +20,7 @@ describe("Inspector v2 report shape", () => {
         const raw = JSON.parse(w.aws.object(keysOf(runId).reportJson)!.body);
         expect(raw.engine).to.equal("inspector2");
         expect(raw).to.not.have.property("templateArn");
-        expect(Object.keys(raw).sort()).to.deep.equal(classicReportKeys().filter((key) => key !== "templateArn"));
+        expect(Object.keys(raw).sort()).to.deep.equal([...classicReportKeys().filter((key) => key !== "templateArn"), "policy"].sort());
     });
 });
 
