@@ -6,6 +6,7 @@
 import { INSPECTOR_CLASSIC_REGIONS } from "../engines/classic/regions";
 import { componentName } from "../components/stackConfig";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mockRuntime";
+import { policySummaryFields } from "./planPolicy";
 
 export const COMPONENT_TYPE = "golden-ami-assessment:index:GoldenAmiAssessment";
 
@@ -41,6 +42,8 @@ export interface RegionSummary {
     severityThreshold?: string;
     maxConcurrentInstances?: number;
     deprecateFailingAmis?: boolean;
+    /** Verdict policy lines (failWhen, accepted risks with expiry, where verdicts go), [label, text]. */
+    policy?: [string, string][];
     /** An aws:inspector2/enabler:Enabler is in the plan: account-wide, billed. */
     enableInspector: boolean;
     reports: { bucket: string; prefix?: string; retentionDays?: number; forceDestroy: boolean }[];
@@ -226,6 +229,7 @@ function summarize(mine: PlannedResource[], component: string, region: string, o
         severityThreshold: env("SEVERITY_THRESHOLD"),
         maxConcurrentInstances: maxConcurrent === undefined ? undefined : Number(maxConcurrent),
         deprecateFailingAmis: deprecate === undefined ? undefined : deprecate === "true",
+        policy: policySummaryFields(env),
         enableInspector: ofType("aws:inspector2/enabler:Enabler").length > 0,
         reports,
         emails,
@@ -371,6 +375,7 @@ function regionLines(plan: RegionPlan): string[] {
         field("assessment", `rules packages ${s.rulesPackages?.join(", ") ?? "(not set)"}; duration ${s.durationSeconds !== undefined ? duration(s.durationSeconds) : "(not set)"}`);
     }
     field("verdict", `FAIL at severity ${s.severityThreshold ?? "(not set)"} or above; at most ${known(s.maxConcurrentInstances, String(s.maxConcurrentInstances))} instances per run`);
+    for (const [label, text] of s.policy ?? []) field(label, text);
     field("deprecation", s.deprecateFailingAmis === undefined ? "(not set)" : s.deprecateFailingAmis ? "on: this account's FAIL AMIs are deprecated (a later PASS undoes it)" : "off: FAIL AMIs are tagged only");
     field(
         "Inspector",

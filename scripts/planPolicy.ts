@@ -1,0 +1,28 @@
+// The plan summary's verdict policy lines (issue 21): the failWhen rules with the matching Allowed
+// AMIs criterion, each accepted risk with its expiry, and where verdicts go. Read from the
+// functions' environment (FAIL_WHEN, ACCEPTED_RISKS, SECURITY_HUB), like the rest of the summary.
+import { allowedAmisCondition } from "../components/allowedAmis";
+import { failWhenText } from "../pipeline/report/policyText";
+import type { AcceptedRisk, FailWhen } from "../pipeline/verdict/policy";
+
+/** [label, text] pairs; none when no function carries the policy (Classic). */
+export function policySummaryFields(env: (name: string) => string | undefined): [string, string][] {
+    const parse = <T>(raw: string | undefined): T | undefined => {
+        try {
+            return raw === undefined ? undefined : (JSON.parse(raw) as T);
+        } catch {
+            return undefined;
+        }
+    };
+    const failWhen = parse<FailWhen>(env("FAIL_WHEN"));
+    const risks = parse<AcceptedRisk[]>(env("ACCEPTED_RISKS"));
+    if (!failWhen && !risks) return [];
+    const fields: [string, string][] = [];
+    if (failWhen) {
+        fields.push(["fail when", `${failWhenText(failWhen)}; as Allowed AMIs ScanResultCondition: ${JSON.stringify(allowedAmisCondition(failWhen).condition)}`]);
+    }
+    const accepted = (risks ?? []).map((r) => `${r.id} on ${r.amis?.join(", ") ?? "all AMIs"} until ${r.expires} (${r.owner})`);
+    fields.push(["accepted", accepted.length ? accepted.join("; ") : "none"]);
+    fields.push(["verdicts to", `the email, EventBridge's default bus (Golden AMI Verdict)${env("SECURITY_HUB") === "true" ? " and Security Hub (one finding per AMI)" : ""}`]);
+    return fields;
+}
