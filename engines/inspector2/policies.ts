@@ -29,7 +29,8 @@ export interface Inspector2Scope {
 
 /**
  * Where verdicts go: PutEvents on the region's default bus only, and only our source and detail
- * type (events:source, events:detail-type); BatchImportFindings on the account's own default
+ * type (events:source, events:detail-type: multi-valued, one value per entry, so ForAllValues, with
+ * Null false so that a request without them cannot match vacuously); BatchImportFindings on the account's own default
  * product only, and only with securityHub (IAM action data: its resource type is "product").
  */
 export function verdictSinkStatements(scope: PolicyScope, v2: Pick<Inspector2Scope, "securityHub">): PolicyStatement[] {
@@ -39,7 +40,10 @@ export function verdictSinkStatements(scope: PolicyScope, v2: Pick<Inspector2Sco
             Effect: "Allow",
             Action: ["events:PutEvents"],
             Resource: `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/default`,
-            Condition: { StringEquals: { "events:source": VERDICT_EVENT_SOURCE, "events:detail-type": VERDICT_EVENT_DETAIL_TYPE } },
+            Condition: {
+                "ForAllValues:StringEquals": { "events:source": VERDICT_EVENT_SOURCE, "events:detail-type": VERDICT_EVENT_DETAIL_TYPE },
+                Null: { "events:source": "false", "events:detail-type": "false" },
+            },
         },
     ];
     if (v2.securityHub) {

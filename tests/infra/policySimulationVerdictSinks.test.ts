@@ -7,6 +7,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../../infra/policies";
 import { VERDICT_EVENT_DETAIL_TYPE, VERDICT_EVENT_SOURCE } from "../../pipeline/report/verdictEvents";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
+import { regionPlans, renderSummary } from "../../scripts/planReport";
 
 const REGION = "us-east-1";
 const COMPONENT = `gaa-sim-${REGION}`;
@@ -14,7 +15,8 @@ const DEFAULT_BUS = `arn:aws:events:${REGION}:${MOCK_ACCOUNT}:event-bus/default`
 const OTHER_BUS = `arn:aws:events:${REGION}:${MOCK_ACCOUNT}:event-bus/payments`;
 const OTHER_REGION_BUS = `arn:aws:events:eu-west-1:${MOCK_ACCOUNT}:event-bus/default`;
 const DEFAULT_PRODUCT = `arn:aws:securityhub:${REGION}:${MOCK_ACCOUNT}:product/${MOCK_ACCOUNT}/default`;
-const PARTNER_PRODUCT = `arn:aws:securityhub:${REGION}::product/crowdstrike/crowdstrike-falcon`;
+const PARTNER_PRODUCT = `arn:aws:securityhub:${REGION}:517716713836:product/crowdstrike/crowdstrike-falcon`;
+const HUB = `arn:aws:securityhub:${REGION}:${MOCK_ACCOUNT}:hub/default`;
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 type Policies = Record<"start" | "analyze" | "reaper", PolicyDocument>;
@@ -34,8 +36,11 @@ async function decide(action: string, resource: string, context: Record<string, 
     return result.overallResult as Decision;
 }
 
+let lastPlan: Plan;
+
 async function policies(config: Record<string, string>): Promise<Policies> {
     const plan: Plan = await planIndex({ stack: "sim", config: { "aws:region": REGION, "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }), ...config } });
+    lastPlan = plan;
     const policy = (fn: string) => {
         const found = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === `${COMPONENT}-${fn}-policy`);
         if (!found) throw new Error(`no ${fn} policy`);
@@ -44,15 +49,30 @@ async function policies(config: Record<string, string>): Promise<Policies> {
     return { start: policy("start"), analyze: policy("analyze"), reaper: policy("reaper") };
 }
 
-const ours = { "events:source": VERDICT_EVENT_SOURCE, "events:detail-type": VERDICT_EVENT_DETAIL_TYPE };
+/** One value per entry of the PutEvents call (the keys are multi-valued in the IAM action data). */
+const ours = { "events:source": [VERDICT_EVENT_SOURCE], "events:detail-type": [VERDICT_EVENT_DETAIL_TYPE] };
 
 describe("IAM policy simulation of where verdicts go", function () {
     let plain: Policies;
     let withHub: Policies;
+    let summary: string;
+    // Within a year of the real clock, which preview checks expiry against.
+    const expires = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
 
     before(async () => {
         plain = await policies({});
-        withHub = await policies({ "golden-ami-assessment:securityHub": "true" });
+        withHub = await policies({
+            "golden-ami-assessment:securityHub": "true",
+            "golden-ami-assessment:failWhen": JSON.stringify({ fixAvailableForDays: { High: 14 } }),
+            "golden-ami-assessment:acceptedRisks": JSON.stringify([{ id: "CVE-2026-1111", reason: "service removed", owner: "platform-team", expires }]),
+        });
+        summary = renderSummary("sim", regionPlans(lastPlan, "sim", [REGION]));
+    });
+
+    it("the plan summary lists the rules with their Allowed AMIs criterion, each accepted risk with its expiry, and Security Hub", () => {
+        expect(summary).to.contain("fail when").and.contain('"MaximumSeverityLabel":"high","MaxDaysSinceHighFixAvailable":14');
+        expect(summary).to.contain(`accepted    CVE-2026-1111 on all AMIs until ${expires} (platform-team)`);
+        expect(summary).to.contain("and Security Hub (one finding per AMI)");
     });
 
     it("lets analyze and start put our verdict events on the default bus", async () => {
@@ -62,8 +82,9 @@ describe("IAM policy simulation of where verdicts go", function () {
     it("denies another bus, another region's bus, another source or detail type, and the reaper", async () => {
         expect(await decide("events:PutEvents", OTHER_BUS, ours, plain.analyze)).to.equal("ImplicitlyDenied");
         expect(await decide("events:PutEvents", OTHER_REGION_BUS, ours, plain.analyze)).to.equal("ImplicitlyDenied");
-        expect(await decide("events:PutEvents", DEFAULT_BUS, { ...ours, "events:source": "aws.ec2" }, plain.analyze)).to.equal("ImplicitlyDenied");
-        expect(await decide("events:PutEvents", DEFAULT_BUS, { ...ours, "events:detail-type": "EC2 AMI State Change" }, plain.analyze)).to.equal("ImplicitlyDenied");
+        expect(await decide("events:PutEvents", DEFAULT_BUS, { ...ours, "events:source": [VERDICT_EVENT_SOURCE, "aws.ec2"] }, plain.analyze), "one entry of another source").to.equal("ImplicitlyDenied");
+        expect(await decide("events:PutEvents", DEFAULT_BUS, { ...ours, "events:detail-type": ["EC2 AMI State Change"] }, plain.analyze)).to.equal("ImplicitlyDenied");
+        expect(await decide("events:PutEvents", DEFAULT_BUS, {}, plain.analyze), "no source at all").to.equal("ImplicitlyDenied");
         expect(await decide("events:PutEvents", DEFAULT_BUS, ours, plain.reaper)).to.equal("ImplicitlyDenied");
     });
 
@@ -76,7 +97,7 @@ describe("IAM policy simulation of where verdicts go", function () {
 
     it("grants no customer-side Security Hub action (BatchUpdateFindings stays the account's own workflow tool)", async () => {
         for (const action of ["securityhub:BatchUpdateFindings", "securityhub:GetFindings", "securityhub:UpdateFindings"]) {
-            expect(await decide(action, DEFAULT_PRODUCT, {}, withHub.analyze), action).to.equal("ImplicitlyDenied");
+            expect(await decide(action, HUB, {}, withHub.analyze), action).to.equal("ImplicitlyDenied");
         }
     });
 });

@@ -106,7 +106,7 @@ describe("verdict findings (Security Hub, ASFF)", () => {
         const sinks = new FakeVerdictSinks(new FakeAws(NOW));
         const good = verdictFinding(failing("ami-0aaa0000000000001"), CONTEXT, NOW);
         const { Title: _title, ...untitled } = good;
-        const refused = await importVerdictFindings(sinks.securityHub, [{ ...untitled, Id: "x" }], noSleep);
+        const refused = await importVerdictFindings(sinks.securityHub, [{ ...untitled, Id: "x" } as typeof good], noSleep);
         expect(refused.failed[0].error).to.contain("InvalidInput").and.contain("Title");
         await importVerdictFindings(sinks.securityHub, [good], noSleep);
         await importVerdictFindings(sinks.securityHub, [{ ...good, Title: "stale" }], noSleep);
