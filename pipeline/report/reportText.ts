@@ -73,7 +73,9 @@ export function countsText(counts: SeverityCounts): string {
 /** What to do about an AMI, in plain words. */
 export function nextStep(ami: AmiAssessment, threshold: Severity): string {
     if (ami.verdict === "FAIL") {
-        const failing = ami.findings.filter((finding) => failsThreshold(finding.severity, threshold));
+        // Under a verdict policy, the findings its failedBy lines name ("<ID> <Severity>, ..."); else the threshold's.
+        const named = (finding: FindingSummary) => ami.failedBy!.some((line) => line.startsWith(`${finding.cveId ?? finding.checkId ?? finding.title} ${finding.severity},`));
+        const failing = ami.findings.filter((finding) => (ami.failedBy ? named(finding) : failsThreshold(finding.severity, threshold)));
         const groups = SEVERITY_ORDER.map((severity) => failing.filter((finding) => finding.severity === severity))
             .filter((group) => group.length > 0)
             .map((group) => `${plural(group.length, `${group[0].severity} finding`)} (${someOf(examplesOf(group))})`);
@@ -145,7 +147,7 @@ export function summaryText(report: AssessmentReport, trend?: Trend): string {
         `Golden AMI assessment of ${report.pipelineName}, run ${report.runArnId} in ${report.region}` +
             (report.completedAt ? ` (ended ${report.completedAt})` : ""),
         `Result: ${v.FAIL} FAIL, ${v.PASS} PASS, ${v["NOT ASSESSED"]} NOT ASSESSED. ` +
-            `An AMI fails on any finding of severity ${report.severityThreshold} or higher.`,
+            (report.policy?.failWhen.fixAvailableForDays ? "An AMI fails under the verdict policy below." : `An AMI fails on any finding of severity ${report.severityThreshold} or higher.`),
         `Full report: ${fullReportUrl(report)}`,
         ...topRiskLines(report),
         ...policyEmailLines(report),

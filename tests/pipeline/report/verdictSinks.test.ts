@@ -151,6 +151,14 @@ describe("reports: accepted risks and the rule behind each FAIL", () => {
         expect(text).to.contain("High fails only with a fix available more than 14 days");
     });
 
+    it("the next step names only the findings the policy failed, not a High without a fix", () => {
+        const ami = amiOf("ami-0aaa0000000000009", [finding({ severity: "High", cveId: "CVE-2026-1111" }), finding({ severity: "High", cveId: "CVE-2026-5555", fixAvailable: "NO" })]);
+        ami.failedBy = ["CVE-2026-1111 High, fix available for 21 days > 14"];
+        const text = summaryText(reportOf([ami], { policy }));
+        expect(text).to.contain("Next step: rebuild ami-0aaa0000000000009 from patched sources: 1 High finding (CVE-2026-1111)");
+        expect(text).to.contain("An AMI fails under the verdict policy below.");
+    });
+
     it("the HTML and Markdown show the policy, the rule behind the FAIL and the accepted risks, escaped", () => {
         const html = renderReportHtml({ ...report, policy: { ...policy, acceptedRisks: [{ ...policy.acceptedRisks[0], reason: "<script>x</script>" }] } });
         expect(html).to.contain("<h3>Failed by</h3>").and.contain("<li>CVE-2026-1111 High, fix available for 21 days &gt; 14</li>");
