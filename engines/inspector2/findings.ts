@@ -98,6 +98,7 @@ export function toFindingSummary(finding: Finding): FindingSummary {
         summary.inspectorScore = finding.inspectorScore;
         summary.numericSeverity = finding.inspectorScore;
     }
+    // No fixAvailableSince: Finding gives no date for the fix, so the fix-age rule counts it as old (policy.ts, docs/policy.md).
     if (finding.fixAvailable && FIX_VALUES.includes(finding.fixAvailable)) summary.fixAvailable = finding.fixAvailable as FixAvailability;
     if (finding.exploitAvailable) summary.exploitAvailable = finding.exploitAvailable === "YES";
     if (typeof finding.epss?.score === "number") summary.epssScore = finding.epss.score;

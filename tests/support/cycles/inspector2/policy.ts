@@ -12,15 +12,15 @@ import { FakeVerdictSinks } from "../../fakeVerdictSinks";
 import { CycleScenario } from "../outcome";
 import { expectReported, started } from "./basic";
 import { reportMessagesOf, v2Outcome } from "./measure";
-import { CLEAN, EXPECTED, MEDIUM, MINUTE, V2World, VULN, analyze, keysOf, newV2World, reportOf, scanEvent, v2Deps, verdicts } from "./world";
+import { CLEAN, EXPECTED, MEDIUM, MINUTE, START, V2World, VULN, analyze, keysOf, newV2World, reportOf, scanEvent, start, v2Deps, verdicts } from "./world";
 import type { V2StartSettings } from "../../../../engines/inspector2/start";
 
 const DAY = 24 * 60 * MINUTE;
 const ALL_PASS = { [CLEAN]: "PASS", [VULN]: "PASS", [MEDIUM]: "PASS" };
 
 /** The usual three golden AMIs, with EventBridge and Security Hub watching where verdicts go. */
-export function policyWorld(settings: Partial<V2StartSettings> = {}): V2World & { sinks: FakeVerdictSinks } {
-    const w = newV2World({ accountId: FAKE_ACCOUNT, ...settings });
+export function policyWorld(settings: Partial<V2StartSettings> = {}, images = true): V2World & { sinks: FakeVerdictSinks } {
+    const w = newV2World({ accountId: FAKE_ACCOUNT, ...settings }, images);
     const sinks = new FakeVerdictSinks(w.aws);
     w.sinks = sinks;
     return Object.assign(w, { sinks });
@@ -176,4 +176,30 @@ const sinksGiveUp: CycleScenario = {
     },
 };
 
-export const policyScenarios: CycleScenario[] = [oneEventPerVerdict, securityHubAcrossRuns, acceptedThenExpired, sinksRetried, sinksGiveUp];
+const agentlessFixAge: CycleScenario = {
+    name: "agentless: the fix-age rule reads EC2's HighFixAvailableSince (21 days fails a 14-day limit, 10 days passes, no fix never fails); start sends the events",
+    async run() {
+        const w = policyWorld({ scanMode: "agentless", severityThreshold: "Critical", failWhen: { severity: "Critical", fixAvailableForDays: { High: 14 } } }, false);
+        const scanned = new Date(START.getTime() - DAY).toISOString();
+        const fixSince = (days: number) => new Date(START.getTime() - days * DAY).toISOString();
+        // client-ec2 ScanResults: the earliest date a fix was reported for a finding of that severity on the AMI.
+        w.aws.addImage(CLEAN, { name: "clean", scanResults: { FindingScanDate: scanned } as any });
+        w.aws.addImage(VULN, { name: "vulnerable", scanResults: { FindingScanDate: scanned, HighestFindingSeverityLabel: "high", HighFixAvailableSince: fixSince(21) } as any });
+        w.aws.addImage(MEDIUM, { name: "medium-only", scanResults: { FindingScanDate: scanned, HighestFindingSeverityLabel: "high", HighFixAvailableSince: fixSince(10) } as any });
+        w.aws.imageFindings[VULN] = [{ Title: "CVE-2026-1111 - openssl", SeverityLabel: "high", Score: 7.5, FixAvailable: true }] as any;
+        w.aws.imageFindings[MEDIUM] = [
+            { Title: "CVE-2026-2222 - zlib", SeverityLabel: "high", Score: 7.5, FixAvailable: true },
+            { Title: "CVE-2026-3333 - glibc", SeverityLabel: "high", Score: 8.1, FixAvailable: false },
+        ] as any;
+        const result = await start(w);
+        expect(result.outcome).to.equal("REPORTED");
+        const report = expectReported(w, result.runId, EXPECTED);
+        expect(report.amis.find((a) => a.imageId === VULN)!.failedBy).to.deep.equal(["CVE-2026-1111 High, fix available for 21 days > 14"]);
+        expect(report.amis.find((a) => a.imageId === MEDIUM)!.findings.map((f) => f.cveId), "listed, not failing").to.deep.equal(["CVE-2026-3333", "CVE-2026-2222"]);
+        expect(w.sinks.sent.map((e) => [e.detail.imageId, e.detail.verdict]).sort()).to.deep.equal([[CLEAN, "PASS"], [MEDIUM, "PASS"], [VULN, "FAIL"]].sort());
+        expect(w.aws.json(keysOf(result.runId).verdictSinks)).to.deep.include({ done: true });
+        return v2Outcome(w);
+    },
+};
+
+export const policyScenarios: CycleScenario[] = [oneEventPerVerdict, securityHubAcrossRuns, acceptedThenExpired, sinksRetried, sinksGiveUp, agentlessFixAge];
