@@ -27,7 +27,7 @@ export interface StoredFinding {
 
 /** PutEvents Entries: 1-10 (EventBridge API reference, PutEvents). */
 export const PUT_EVENTS_LIMIT = 10;
-/** An event entry is at most 256 KB (EventBridge quotas, "PutEvents event entry size"). */
+/** A PutEvents request's entries total under 256 KB (EventBridge user guide, "Calculating PutEvents event entry size"). */
 export const EVENT_ENTRY_MAX_BYTES = 256 * 1024;
 /** BatchImportFindings: up to 100 findings a batch, 240 KB a finding (partner guide, "Guidelines for using the BatchImportFindings API"). */
 export const IMPORT_LIMIT = 100;
@@ -92,6 +92,9 @@ export class FakeVerdictSinks {
             const entries = input.Entries ?? [];
             // API reference PutEvents: Entries has 1-10 items; more is a validation error for the whole call.
             if (entries.length < 1 || entries.length > PUT_EVENTS_LIMIT) throw eventBridgeError("ValidationException", `Entries has ${entries.length} items; 1-${PUT_EVENTS_LIMIT} allowed`);
+            // [?] The error for a request over the size limit is not documented here; refusing the whole call fails closed.
+            const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry), "utf8"), 0);
+            if (total >= EVENT_ENTRY_MAX_BYTES) throw eventBridgeError("ValidationException", `entries total ${total} bytes; under 256 KB allowed`);
             const results: PutEventsResultEntry[] = entries.map((entry) => this.putEntry(entry));
             // User guide "Sending events with PutEvents": Entries has one result per request entry, in order.
             return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
@@ -111,7 +114,6 @@ export class FakeVerdictSinks {
             return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is not valid JSON" };
         }
         if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail must be a JSON object" };
-        if (Buffer.byteLength(JSON.stringify(entry), "utf8") > EVENT_ENTRY_MAX_BYTES) return { ErrorCode: "InvalidArgument", ErrorMessage: "entry larger than 256 KB" };
         const eventId = `evt-${++this.eventCounter}`;
         this.sent.push({
             eventId,
