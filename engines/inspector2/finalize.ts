@@ -23,6 +23,7 @@ import type { CoverageVerdict } from "./coverage";
 import { FindingPackage, listReportableFindings } from "./findings";
 import { v2Report } from "./report";
 import { V2RunManifest, startLockKey, v2RunKeys } from "./run";
+import { releaseLaunchClaims } from "../../pipeline/launch/slots";
 
 import { REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
 export { REPORT_CLAIM_SECONDS };
@@ -237,6 +238,8 @@ async function closeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, report: Pi
         await deleteCisScan(deps.inspector2, manifest.cisScanConfigurationArn).catch((error) => problems.push(`could not delete the CIS scan configuration: ${errorText(error)}`));
     }
     await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), manifest.runId);
+    // The run's AMIs and instance slots are free for the next publish or schedule (slots.ts).
+    await releaseLaunchClaims(s3, settings.reportBucket, settings.reportPrefix, manifest.runId, manifest.claims);
     await deleteKey(s3, settings.reportBucket, keys.openMarker);
     return { tagged, problems };
 }
