@@ -24,6 +24,7 @@ import { FindingPackage, listReportableFindings } from "./findings";
 import { v2Report } from "./report";
 import { V2RunManifest, startLockKey, v2RunKeys } from "./run";
 import { releaseLaunchClaims } from "../../pipeline/launch/slots";
+import { goneAmis, withGoneAmis } from "./amiGone";
 
 import { REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
 export { REPORT_CLAIM_SECONDS };
@@ -184,7 +185,8 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
         report = v2Report({
             ...settings,
             region: deps.region,
-            manifest,
+            // An AMI deregistered mid-run gets no verdict (amiGone.ts).
+            manifest: withGoneAmis(manifest, await goneAmis(deps.ec2, manifest.amis, deps.sleep)),
             scanned: provingInstances(snapshot, settings.severityThreshold),
             notScannedReasons: snapshot.notScannedReasons,
             findings: [...snapshot.findings, ...snapshot.cisFindings],

@@ -85,7 +85,8 @@ export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDo
         Version: "2012-10-17",
         Statement: [
             ...commonStatements(scope),
-            describeStatement(["ec2:DescribeInstances"]),
+            // DescribeImages: an AMI deregistered mid-run is reported NOT ASSESSED (amiGone.ts).
+            describeStatement(["ec2:DescribeInstances", "ec2:DescribeImages"]),
             inspector2Reads(reads),
             ...cisLifecycle,
             terminatePipelineInstances(scope),

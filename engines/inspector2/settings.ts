@@ -11,6 +11,8 @@ export interface Inspector2OnlySettings {
     instanceProfileArn: string;
     /** AMI scan results older than this are stale (agentless and auto). */
     amiScanMaxAgeDays: number;
+    /** The publish function also reads CloudTrail CreateTags events (publishEvent.ts). */
+    assessOnTag?: boolean;
 }
 
 export type Inspector2Settings = RuntimeSettings & Inspector2OnlySettings;
@@ -21,8 +23,9 @@ export const INSPECTOR2_SETTINGS_SPEC: SettingsSpec<Inspector2Settings> = extend
         scanMode: "SCAN_MODE",
         instanceProfileArn: "INSTANCE_PROFILE_ARN",
         amiScanMaxAgeDays: "AMI_SCAN_MAX_AGE_DAYS",
+        assessOnTag: "ASSESS_ON_TAG",
     },
-    json: ["rulesPackages"],
+    json: ["rulesPackages", "assessOnTag"],
     numbers: ["amiScanMaxAgeDays"],
 });
 

@@ -64,6 +64,9 @@ export const ANALYZE_CALLS = [
     "PutObject reports/runs/<run>/evidence.json",
     "DescribeInstances",
     "TerminateInstances i-00000000000010000,i-00000000000010001,i-00000000000010002",
+    // Is any AMI of the run gone (deregistered mid-run)? Two pages of two.
+    "DescribeImages",
+    "DescribeImages",
     "GetObject reports/latest.json",
     "PutObject reports/runs/<run>/report.json",
     "PutObject reports/runs/<run>/report.md",
