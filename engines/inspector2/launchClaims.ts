@@ -21,7 +21,7 @@ export function waitingRecords(claimed: Pick<ClaimedLaunches, "busy" | "noSlot">
     const busy = claimed.busy.map(({ image, by }): AmiRecord => ({
         ...amiRecord(image),
         status: "WAITING",
-        reason: `being assessed by run ${by.holder} (open until ${by.expiresAt} at the latest); an AMI is never assessed twice at once`,
+        reason: `being assessed by another open run (${by.holder}, open until ${by.expiresAt} at the latest); an AMI is never assessed twice at once`,
     }));
     const noSlot = claimed.noSlot.map((image): AmiRecord => ({
         ...amiRecord(image),
@@ -32,7 +32,7 @@ export function waitingRecords(claimed: Pick<ClaimedLaunches, "busy" | "noSlot">
 }
 
 /** The plan with only what this run holds left to launch; the rest settled as WAITING. */
-export async function claimPlan(deps: V2StartDeps, runId: string, plan: AssessmentPlan): Promise<{ plan: AssessmentPlan; claims: LaunchClaims }> {
+export async function claimPlan(deps: V2StartDeps, runId: string, plan: AssessmentPlan): Promise<{ plan: AssessmentPlan; claims: LaunchClaims; busy: ClaimedLaunches["busy"] }> {
     const { settings } = deps;
     const maxConcurrentInstances = settings.maxConcurrentInstances ?? DEFAULT_MAX_CONCURRENT_INSTANCES;
     const claimed = await claimLaunches(retrying(deps.s3, { sleep: deps.sleep }), plan.toLaunch, {
@@ -46,6 +46,7 @@ export async function claimPlan(deps: V2StartDeps, runId: string, plan: Assessme
     return {
         plan: { ...plan, settled: [...plan.settled, ...waitingRecords(claimed, maxConcurrentInstances)], toLaunch: claimed.granted },
         claims: claimed.claims,
+        busy: claimed.busy,
     };
 }
 

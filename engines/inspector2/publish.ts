@@ -13,6 +13,8 @@ import { errorText } from "../../pipeline/run/errors";
 import { retrying } from "../../pipeline/run/retryable";
 import { makeRunId } from "../../pipeline/run/runId";
 import { readSettings } from "../../pipeline/run/settings";
+import { readJson } from "../../pipeline/run/runState";
+import { v2RunKeys } from "./run";
 import { ec2ScanningStatus } from "./accountStatus";
 import { createInspector2Client } from "./client";
 import { claimPlan } from "./launchClaims";
@@ -30,7 +32,7 @@ export type V2PublishDeps = Omit<V2StartDeps, "settings"> & { settings: V2Publis
 
 /** What became of one AMI in this invocation. */
 export type PublishOutcome =
-    | { imageId: string; status: "not-golden" | "queued" | "already-queued" | "already-assessing" | "dropped" | "waiting-for-slot"; detail?: string }
+    | { imageId: string; status: "not-golden" | "queued" | "already-queued" | "already-assessing" | "dropped" | "waiting-for-slot" | "claimed-elsewhere"; detail?: string }
     | { imageId: string; status: "started" | "reported"; runId: string };
 
 export interface V2PublishResult {
@@ -124,11 +126,16 @@ async function startPublishedRun(deps: V2PublishDeps, image: Image, entry: Queue
     }
     const claimed = await claimPlan(deps, runId, plan);
     if (claimed.plan.toLaunch.length === 0) {
-        const busy = claimed.plan.settled.find((ami) => ami.imageId === imageId && ami.reason?.startsWith("being assessed"));
+        const busy = claimed.busy.find((b) => b.image.ImageId === imageId);
         if (!busy) return { imageId, status: "waiting-for-slot" };
-        // An open run is assessing it: a second assessment at once would prove nothing more.
+        // Held by a run not yet committed (a concurrent drain that may find no slot, or a start that
+        // died): the marker stays, so the AMI is not lost; that run drops it when it commits.
+        if (!(await readJson(deps.s3, settings.reportBucket, v2RunKeys(settings.reportPrefix, busy.by.holder).manifest))) {
+            return { imageId, status: "claimed-elsewhere", detail: `claimed by ${busy.by.holder}, not yet started` };
+        }
+        // A committed open run is assessing it: a second assessment at once would prove nothing more.
         await drop();
-        return { imageId, status: "already-assessing", detail: busy.reason };
+        return { imageId, status: "already-assessing", detail: `being assessed by run ${busy.by.holder}` };
     }
     log("publish: starting a run", runId, imageId, entry.trigger);
     const result = await launchRun(deps, runId, claimed.plan, log, scanModeNotes(status.scanMode), { locked: false, claims: claimed.claims, trigger: entry.trigger }).catch((error) => {

@@ -25,8 +25,6 @@ export interface V2RunManifest extends RunManifest {
     agentless: AmiScanResult[];
     /** Caveats found by start (a CIS scan that could not be created, ...). */
     notes: string[];
-    /** What started a run other than the schedule: "published 2026-12-03T10:00:00Z (...)" (publish.ts). */
-    trigger?: string;
     /** The AMI and instance-slot claims the run holds, released when it closes (slots.ts). */
     claims?: LaunchClaims;
 }

@@ -52,6 +52,8 @@ export interface AssessmentReport {
     instances: { terminated: string[]; terminationFailed: { instanceId: string; error: string }[] };
     /** Plain-language caveats: missing manifest, lookups that failed, counts that disagree. */
     notes: string[];
+    /** What started the run when not the schedule (assess on publish); absent for scheduled runs. */
+    trigger?: string;
     /** deprecateFailingAmis: what this run deprecated or undeprecated, and what it left alone. */
     deprecations?: DeprecationResult;
     location: { bucket: string; jsonKey: string; markdownKey: string };
@@ -137,6 +139,7 @@ export function buildReport(parts: ReportParts): AssessmentReport {
         unmapped: parts.consolidation.unmapped,
         instances: { terminated: parts.terminated, terminationFailed: parts.terminationFailed },
         notes,
+        ...(parts.manifest?.trigger ? { trigger: parts.manifest.trigger } : {}),
         location: parts.location,
     };
 }
