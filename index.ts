@@ -34,6 +34,8 @@ for (const region of settings.regions) {
             kmsKeyArns: settings.kmsKeyArns,
             deprecateFailingAmis: settings.deprecateFailingAmis,
             reserveStartConcurrency: settings.reserveStartConcurrency,
+            assessOnPublish: settings.assessOnPublish,
+            assessOnTag: settings.assessOnTag,
         },
         { providers: { aws: provider } },
     );

@@ -23,6 +23,8 @@ export const STACK_CONFIG_KEYS = {
     kmsKeyArns: "KMS key ARNs of golden AMI snapshots' customer-managed keys, each in a configured region",
     deprecateFailingAmis: "deprecate this account's FAIL AMIs (a later PASS undoes it)",
     reserveStartConcurrency: "reserve a concurrency of 1 for start",
+    assessOnPublish: "inspector2: assess a golden AMI when it becomes available (default true on inspector2; classic: schedule only)",
+    assessOnTag: "inspector2: also when a tag makes an AMI golden (CloudTrail CreateTags: needs a trail)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

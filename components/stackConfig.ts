@@ -29,6 +29,7 @@ import {
 import { StackConfigKey, unknownKeyErrors } from "./configKeys";
 import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
 import { partitionOf } from "../infra/partition";
+import { validateAssessOnPublish, validateAssessOnTag } from "./publishConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -56,6 +57,8 @@ export interface StackConfig {
     kmsKeyArns: string[];
     deprecateFailingAmis: boolean;
     reserveStartConcurrency: boolean;
+    assessOnPublish: boolean;
+    assessOnTag: boolean;
 }
 
 /**
@@ -137,6 +140,8 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
     };
-    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest };
+    const assessOnPublish = check(() => validateAssessOnPublish(key("assessOnPublish"), structured("assessOnPublish"), engine ?? DEFAULTS.engine));
+    const assessOnTag = check(() => validateAssessOnTag(key("assessOnTag"), structured("assessOnTag"), assessOnPublish ?? false));
+    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest, assessOnPublish, assessOnTag };
     return Object.values(settings).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
 }
