@@ -378,6 +378,9 @@ function regionLines(plan: RegionPlan): string[] {
             ? "enableInspector on ! account-wide and billed (EC2 scanning for the whole account); kept on destroy"
             : "enableInspector off: Inspector must already scan EC2 in this account and region",
     );
+    // Assess on publish (the publish function's AMI rules): which events start a single-AMI run.
+    const onPublish = s.triggers.filter((t) => /(^|-)ami-(published|tagged)$/.test(t.source)).map((t) => `${t.source} ${t.expression}`);
+    field("on publish", onPublish.length ? onPublish.join("; ") : "off: golden AMIs are assessed on the schedule only");
     for (const r of s.reports) {
         field("reports", `s3://${r.bucket}/${r.prefix ?? ""}${r.retentionDays !== undefined ? `, expire after ${r.retentionDays} days` : ""}, forceDestroy ${r.forceDestroy ? "on" : "off"}`);
     }

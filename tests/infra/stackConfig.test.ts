@@ -47,6 +47,8 @@ describe("stack config", () => {
             kmsKeyArns: [],
             deprecateFailingAmis: false,
             reserveStartConcurrency: true,
+            assessOnPublish: true,
+            assessOnTag: false,
         });
     });
 
