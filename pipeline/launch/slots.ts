@@ -56,7 +56,9 @@ export async function claimLaunches(s3: S3Client, images: ReadonlyArray<Image>, 
     const wanted: Claim = { holder: scope.holder, expiresAt: scope.expiresAt };
     const claimed: Image[] = [];
     const busy: ClaimedLaunches["busy"] = [];
-    for (const image of images) {
+    // Each AMI once: claiming it again as the same holder would succeed and cost a second slot.
+    const unique = [...new Map(images.map((image) => [image.ImageId!, image])).values()];
+    for (const image of unique) {
         const result = await claim(s3, scope.bucket, assessingKey(scope.reportPrefix, image.ImageId!), wanted, scope.now);
         if (result.status === "held") busy.push({ image, by: result.by });
         else claimed.push(image);
