@@ -400,12 +400,21 @@ function regionLines(plan: RegionPlan): string[] {
             role.instanceProfiles.length ? `instance profile ${role.instanceProfiles.join(", ")}` : "",
             role.managedPolicies.length ? `managed policies ${role.managedPolicies.join(", ")}` : "",
         ].filter(Boolean);
+        // A role granted exactly another's statements but its own logs (publish beside start) says so instead of repeating them.
+        const ownLogs = (statement: string) => statement.startsWith("WriteOwnLogs:");
+        const twin = s.roles.find((other) => other !== role && s.roles.indexOf(other) < s.roles.indexOf(role) && sameGrants(other.statements, role.statements, ownLogs));
         // Folded to the width after grouping (regionGroups), so that folding never splits a generated ID.
-        lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}`);
-        for (const statement of role.statements) lines.push(`    ${shortArns(statement)}`);
+        lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}${twin ? `: ${twin.role}'s statements, with its own logs` : ""}`);
+        for (const statement of twin ? role.statements.filter(ownLogs) : role.statements) lines.push(`    ${shortArns(statement)}`);
     }
     for (const w of s.warnings) wrap(w.split(" "), SUMMARY_WIDTH - 6, " ").forEach((line, i) => lines.push(`  ${i === 0 ? "!" : " "} ${line}`));
     return lines;
+}
+
+/** The same statements apart from those `except` picks out (each role's own log group). */
+function sameGrants(a: readonly string[], b: readonly string[], except: (statement: string) => boolean): boolean {
+    const rest = (statements: readonly string[]) => statements.filter((statement) => !except(statement));
+    return rest(a).length > 0 && JSON.stringify(rest(a)) === JSON.stringify(rest(b));
 }
 
 /** "arn:aws:ec2:us-east-1:123456789012:instance/*" -> "ec2:instance/*": the summary's account and region add nothing. */
