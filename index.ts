@@ -37,6 +37,8 @@ for (const region of settings.regions) {
             acceptedRisks: settings.acceptedRisks,
             failWhen: settings.failWhen,
             securityHub: settings.securityHub,
+            assessOnPublish: settings.assessOnPublish,
+            assessOnTag: settings.assessOnTag,
         },
         { providers: { aws: provider } },
     );

@@ -13,6 +13,7 @@ import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
 import { benchCycles, cycleRows, printTimings } from "./cycles";
 import { DOCTOR_TARGET_MS, benchDoctor } from "./doctor";
+import { benchPublish, printPublish } from "./publish";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
 const RESULTS = path.resolve(__dirname, "..", ".bench", "results.json");
@@ -265,6 +266,9 @@ async function main() {
     const v2 = await reportAnalyzeV2();
     const analyze = await reportAnalyzeClassic();
     const cycles = await reportCycles();
+    console.log("\nAssess on publish (issue 20): its whole cycles, publish to verdict, a 40-AMI burst...");
+    const publish = await benchPublish();
+    printPublish(publish, judged);
     const doctor = await reportDoctor();
 
     const { onePlan: _plan, ...planResults } = plan;
@@ -277,6 +281,7 @@ async function main() {
         archives: sizes.map((s) => ({ ...s, targetBytes: targetOf(s.role), pass: s.zippedBytes <= targetOf(s.role) && s.files.length === 1 })),
         analyze: { ...analyze, pass: { calls: analyze.totalMade === analyze.totalMinimum, time: analyze.wallMs <= 1.5 * analyze.boundMs } },
         cycles,
+        publish,
         doctor,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });

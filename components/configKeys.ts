@@ -26,6 +26,8 @@ export const STACK_CONFIG_KEYS = {
     acceptedRisks: "inspector2: accepted risks, each {id, amis?, reason, owner, expires}; see docs/policy.md",
     failWhen: "inspector2: {severity, fixAvailableForDays, maxScanAgeDays}, as EC2 Allowed AMIs' ScanResultCondition; see docs/policy.md",
     securityHub: "inspector2: send each AMI's verdict to Security Hub as a finding (BatchImportFindings)",
+    assessOnPublish: "inspector2: assess a golden AMI when it becomes available (default true on inspector2; classic: schedule only)",
+    assessOnTag: "inspector2: also when a tag makes an AMI golden (CloudTrail CreateTags: needs a trail)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

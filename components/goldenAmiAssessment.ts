@@ -35,6 +35,7 @@ import { RulesPackageName, engineFacts } from "./engines";
 import { HandlerFunctionArgs, handlerFunction } from "../infra/handlerFunction";
 import { assessmentNetwork } from "../infra/network";
 import { kmsKeysInRegion, validateFlag, validateKmsKeyArns, validateMaxConcurrentInstances } from "./launchConfig";
+import { validateAssessOnPublish, validateAssessOnTag } from "./publishConfig";
 import { Partition, partitionOf } from "../infra/partition";
 import { PolicyScope, reaperPolicy } from "../infra/policies";
 import { reporting } from "../infra/reporting";
@@ -94,6 +95,10 @@ export interface GoldenAmiAssessmentArgs {
     failWhen?: PolicyArgs["failWhen"];
     /** Inspector v2: each AMI's verdict as a Security Hub finding. Plain. Default false. */
     securityHub?: boolean;
+    /** Assess a golden AMI when it becomes available (EC2 AMI State Change). Default true on inspector2; refused on classic. Plain: it decides which resources exist. */
+    assessOnPublish?: boolean;
+    /** Also when a tag makes an AMI golden (CloudTrail CreateTags; needs a trail). Default false. Plain. */
+    assessOnTag?: boolean;
 }
 
 /**
@@ -121,6 +126,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         const { key, region, engineName, scanMode, enableInspector, partition, logRetentionDays, agentWaitSeconds, reapGraceSeconds, amiTags, amiOwners, rulesPackages, durationSeconds, schedule, instanceTypes, severityThreshold, reportRetentionDays, notificationEmails, subnetId } = asResourceError(this, () => validatedArgs(name, args, this));
         const { maxConcurrentInstances, kmsKeyArns, deprecateFailingAmis, reserveStartConcurrency } = asResourceError(this, () => validatedLaunchArgs(name, args, region, partition, this));
         const verdictPolicy = asResourceError(this, () => validatedPolicyArgs(key, args, engineName, DEFAULTS.severityThreshold));
+        const { assessOnPublish, assessOnTag } = asResourceError(this, () => validatedPublishArgs(name, args, engineName));
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
@@ -149,7 +155,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         });
         const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis });
         const engine = ENGINES[engineName]({
-            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, shared, network, report, policyScope, verdictPolicy, parent: this,
+            name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, assessOnPublish, assessOnTag, shared, network, report, policyScope, verdictPolicy, parent: this,
         });
         const common = {
             region,
@@ -160,11 +166,14 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
         const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze }, this);
         const reaper = reaperFunction(name, common, shared, policyScope, this);
+        const extras = (engine.extraHandlers ?? []).map((extra) => ({ extra, fn: handlerFunction(`${name}-${extra.role}`, { ...common, ...extra.handler }, this) }));
+        const launching = extras.filter(({ extra }) => extra.launches).map(({ fn }) => fn.func);
 
-        const guard = terminateOnDelete(name, region, reaper, [network.securityGroup, start.func, analyze.func, ...engine.launchDependencies], this);
+        const guard = terminateOnDelete(name, region, reaper, [network.securityGroup, start.func, analyze.func, ...launching, ...engine.launchDependencies], this);
         scheduleInvocation(`${name}-schedule`, schedule, start.func, region, this, [guard]);
         scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region, this, [guard]);
         engine.connect(analyze.func);
+        for (const { extra, fn } of extras) extra.connect(fn.func, [guard]);
 
         this.engine = engineName;
         this.resultsTopicArn = report.resultsTopic.arn;
@@ -267,6 +276,13 @@ function validatedLaunchArgs(name: string, args: GoldenAmiAssessmentArgs, region
         deprecateFailingAmis: validateFlag(key("deprecateFailingAmis"), args.deprecateFailingAmis ?? DEFAULTS.deprecateFailingAmis),
         reserveStartConcurrency: validateFlag(key("reserveStartConcurrency"), args.reserveStartConcurrency ?? DEFAULTS.reserveStartConcurrency),
     };
+}
+
+/** The publish trigger's switches: plain, because they decide which resources exist. */
+function validatedPublishArgs(name: string, args: GoldenAmiAssessmentArgs, engine: EngineName) {
+    const key = (arg: string) => `GoldenAmiAssessment "${name}" argument ${arg}`;
+    const assessOnPublish = validateAssessOnPublish(key("assessOnPublish"), args.assessOnPublish, engine);
+    return { assessOnPublish, assessOnTag: validateAssessOnTag(key("assessOnTag"), args.assessOnTag, assessOnPublish) };
 }
 
 /**

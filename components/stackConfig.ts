@@ -31,6 +31,7 @@ import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMax
 import { partitionOf } from "../infra/partition";
 import { readPolicyConfig } from "./policyStackConfig";
 import type { AcceptedRisk, FailWhen } from "../pipeline/verdict/policy";
+import { validateAssessOnPublish, validateAssessOnTag } from "./publishConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -62,6 +63,8 @@ export interface StackConfig {
     acceptedRisks: AcceptedRisk[];
     failWhen?: FailWhen;
     securityHub: boolean;
+    assessOnPublish: boolean;
+    assessOnTag: boolean;
 }
 
 /**
@@ -143,8 +146,10 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
     };
+    const assessOnPublish = check(() => validateAssessOnPublish(key("assessOnPublish"), structured("assessOnPublish"), engine ?? DEFAULTS.engine));
+    const assessOnTag = check(() => validateAssessOnTag(key("assessOnTag"), structured("assessOnTag"), assessOnPublish ?? false));
     const policy = readPolicyConfig({ key, structured, get, check, engine, severityThreshold: rest.severityThreshold, now });
-    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest, ...policy.settings };
+    const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest, assessOnPublish, assessOnTag, ...policy.settings };
     if (!policy.valid) return undefined;
     return Object.values({ ...settings, failWhen: true }).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
 }

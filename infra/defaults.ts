@@ -25,6 +25,10 @@ export const DEFAULTS = {
     reserveStartConcurrency: true,
     /** Security Hub findings are opt-in: the account must have Security Hub enabled. */
     securityHub: false,
+    /** Assess on publish reads CloudTrail CreateTags only when asked: it needs a trail (assessOnPublish's default is per engine: components/publishConfig.ts). */
+    assessOnTag: false,
+    /** How often the publish function launches queued AMIs whose slot has freed. */
+    publishDrainSchedule: "rate(5 minutes)",
     reaperSchedule: "rate(1 hour)",
     /** How often analyze sweeps the open runs: v2 behind the best-effort scan events, Classic behind the completion topic. */
     sweepSchedule: "rate(5 minutes)",

@@ -24,6 +24,9 @@ export interface EngineInputs {
     scheduleIntervalSeconds: pulumi.Output<number | undefined>;
     scanMode: ScanMode;
     enableInspector: boolean;
+    /** Assess on publish (v2): the AMI rule(s) and the publish function; assessOnTag adds the CloudTrail CreateTags rule. */
+    assessOnPublish: boolean;
+    assessOnTag: boolean;
     /** The settings every engine's handlers share. */
     shared: pulumi.Output<RuntimeSettings>;
     network: AssessmentNetwork;
@@ -46,11 +49,23 @@ export interface EngineHandler {
     maximumRetryAttempts: number;
 }
 
+/** A handler beyond start and analyze, named `<component>-<role>`. */
+export interface ExtraHandler {
+    role: string;
+    handler: EngineHandler;
+    /** Whether it launches instances: then the destroy guard drains only after it is gone. */
+    launches: boolean;
+    /** Its rules and schedules; `dependsOn` holds the destroy guard, so they go before the drain. */
+    connect: (func: aws.lambda.Function, dependsOn: pulumi.Resource[]) => void;
+}
+
 export interface Engine {
     start: EngineHandler;
     analyze: EngineHandler;
     /** Whatever invokes analyze besides nothing: a completion topic, event rules, a sweep schedule. */
     connect: (analyze: aws.lambda.Function) => void;
+    /** More handlers (v2: publish), each created by the component and wired by its connect (after the destroy guard). */
+    extraHandlers?: ExtraHandler[];
     /** What launched instances use (e.g. the instance profile): deleted only after they are terminated. */
     launchDependencies: pulumi.Resource[];
     /** Engine resources worth exporting, by name (e.g. templateArn, scanEventRuleArn). */

@@ -383,6 +383,9 @@ function regionLines(plan: RegionPlan): string[] {
             ? "enableInspector on ! account-wide and billed (EC2 scanning for the whole account); kept on destroy"
             : "enableInspector off: Inspector must already scan EC2 in this account and region",
     );
+    // Assess on publish (the publish function's AMI rules): which events start a single-AMI run.
+    const onPublish = s.triggers.filter((t) => /(^|-)ami-(published|tagged)$/.test(t.source)).map((t) => `${t.source} ${t.expression}`);
+    field("on publish", onPublish.length ? onPublish.join("; ") : "off: golden AMIs are assessed on the schedule only");
     for (const r of s.reports) {
         field("reports", `s3://${r.bucket}/${r.prefix ?? ""}${r.retentionDays !== undefined ? `, expire after ${r.retentionDays} days` : ""}, forceDestroy ${r.forceDestroy ? "on" : "off"}`);
     }
@@ -402,12 +405,21 @@ function regionLines(plan: RegionPlan): string[] {
             role.instanceProfiles.length ? `instance profile ${role.instanceProfiles.join(", ")}` : "",
             role.managedPolicies.length ? `managed policies ${role.managedPolicies.join(", ")}` : "",
         ].filter(Boolean);
+        // A role granted exactly another's statements but its own logs (publish beside start) says so instead of repeating them.
+        const ownLogs = (statement: string) => statement.startsWith("WriteOwnLogs:");
+        const twin = s.roles.find((other) => other !== role && s.roles.indexOf(other) < s.roles.indexOf(role) && sameGrants(other.statements, role.statements, ownLogs));
         // Folded to the width after grouping (regionGroups), so that folding never splits a generated ID.
-        lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}`);
-        for (const statement of role.statements) lines.push(`    ${shortArns(statement)}`);
+        lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}${twin ? `: ${twin.role}'s statements, with its own logs` : ""}`);
+        for (const statement of twin ? role.statements.filter(ownLogs) : role.statements) lines.push(`    ${shortArns(statement)}`);
     }
     for (const w of s.warnings) wrap(w.split(" "), SUMMARY_WIDTH - 6, " ").forEach((line, i) => lines.push(`  ${i === 0 ? "!" : " "} ${line}`));
     return lines;
+}
+
+/** The same statements apart from those `except` picks out (each role's own log group). */
+function sameGrants(a: readonly string[], b: readonly string[], except: (statement: string) => boolean): boolean {
+    const rest = (statements: readonly string[]) => statements.filter((statement) => !except(statement));
+    return rest(a).length > 0 && JSON.stringify(rest(a)) === JSON.stringify(rest(b));
 }
 
 /** "arn:aws:ec2:us-east-1:123456789012:instance/*" -> "ec2:instance/*": the summary's account and region add nothing. */

@@ -25,6 +25,8 @@ import type { CoverageVerdict } from "./coverage";
 import { FindingPackage, listReportableFindings } from "./findings";
 import { v2Report } from "./report";
 import { V2RunManifest, startLockKey, v2RunKeys } from "./run";
+import { releaseLaunchClaims } from "../../pipeline/launch/slots";
+import { goneAmis, withGoneAmis } from "./amiGone";
 
 import { REPORT_CLAIM_SECONDS } from "../../pipeline/run/manifest";
 export { REPORT_CLAIM_SECONDS };
@@ -201,7 +203,8 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
         report = v2Report({
             ...settings,
             region: deps.region,
-            manifest,
+            // An AMI deregistered mid-run gets no verdict (amiGone.ts).
+            manifest: withGoneAmis(manifest, await goneAmis(deps.ec2, manifest.amis, deps.sleep)),
             policy,
             scanned: provingInstances(snapshot, policy.failWhen.severity, failsUnderRunPolicy(manifest, policy)),
             notScannedReasons: snapshot.notScannedReasons,
@@ -259,6 +262,8 @@ async function closeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, report: As
         await deleteCisScan(deps.inspector2, manifest.cisScanConfigurationArn).catch((error) => problems.push(`could not delete the CIS scan configuration: ${errorText(error)}`));
     }
     await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), manifest.runId);
+    // The run's AMIs and instance slots are free for the next publish or schedule (slots.ts).
+    await releaseLaunchClaims(s3, settings.reportBucket, settings.reportPrefix, manifest.runId, manifest.claims);
     if (sinks?.status !== "incomplete") await deleteKey(s3, settings.reportBucket, keys.openMarker);
     return { tagged, problems };
 }

@@ -9,7 +9,9 @@ import { scheduleInvocation } from "../../infra/schedule";
 import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 import { Severity, settingsToEnv } from "../../pipeline/run/settings";
 import { analyzeHandlerFactory, analyzeSettingsKeys } from "./analyze";
-import { EC2_ASSUME_ROLE_POLICY, analyzePolicy, startPolicy } from "./policies";
+import { EC2_ASSUME_ROLE_POLICY, analyzePolicy, publishPolicy, startPolicy } from "./policies";
+import { publishHandler } from "./publishInfra";
+import { publishSettingsKeys } from "./publish";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
 import { startHandlerFactory, startSettingsKeys } from "./start";
 
@@ -89,17 +91,22 @@ export function inspector2Engine(inputs: EngineInputs): Engine {
 
     const outputs: Record<string, pulumi.Output<string>> = {};
     if (identity) outputs.instanceProfileArn = identity.profile.arn;
+    const launchPolicy = (build: typeof startPolicy) => (logGroupArn: pulumi.Output<string>) =>
+        pulumi
+            .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, inputs.shared, v2Scope])
+            .apply(([scope, subnetIds, securityGroupId, shared, v2]) => build(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes, kmsKeyArns: shared.kmsKeyArns }, v2));
+    // Assess on publish: the publish function, its AMI rule(s) and drain schedule (publishInfra.ts).
+    const publishEnvironment = pickEnvironment(settings.apply((s) => ({ ...s, assessOnTag: inputs.assessOnTag })), publishSettingsKeys(scanMode), (s) => settingsToEnv(s, INSPECTOR2_SETTINGS_SPEC));
+    const extraHandlers = inputs.assessOnPublish
+        ? [publishHandler({ name, region, parent, assessOnTag: inputs.assessOnTag, environment: publishEnvironment, policy: launchPolicy(publishPolicy), outputs, timeoutSeconds: START_TIMEOUT_SECONDS })]
+        : [];
     return {
+        extraHandlers,
         start: {
             description: "Finds golden AMIs, reads Inspector v2 AMI results or launches one SSM-managed instance per AMI for Inspector v2",
             callbackFactory: startHandlerFactory,
             environment: environment(startSettingsKeys(scanMode)),
-            policy: (logGroupArn) =>
-                pulumi
-                    .all([inputs.policyScope(logGroupArn), inputs.network.subnetIds, inputs.network.securityGroup.id, inputs.shared, v2Scope])
-                    .apply(([scope, subnetIds, securityGroupId, shared, v2]) =>
-                        startPolicy(scope, { subnetIds, securityGroupId, amiOwners: shared.amiOwners, instanceTypes: shared.instanceTypes, kmsKeyArns: shared.kmsKeyArns }, v2),
-                    ),
+            policy: launchPolicy(startPolicy),
             timeoutSeconds: START_TIMEOUT_SECONDS,
             memorySizeMb: 256,
             // A retry would launch a second set of instances; the run lock refuses it, but fail loudly instead.

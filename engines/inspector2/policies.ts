@@ -107,6 +107,16 @@ export function startPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspect
     return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * The publish function does what start does for one AMI at a time: describe it, claim, launch
+ * with the same scoped RunInstances/CreateTags/PassRole, clean up a failed launch, report. So it
+ * gets exactly start's statements (no reaping beyond its own run: TerminateInstances stays
+ * scoped to the pipeline's instances), and nothing that start lacks.
+ */
+export function publishPolicy(scope: PolicyScope, launch: LaunchScope, v2: Inspector2Scope): PolicyDocument {
+    return startPolicy(scope, launch, v2);
+}
+
 export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDocument {
     // GetEc2DeepInspectionConfiguration: whether a DEEP_INSPECTION_* coverage reason can be final.
     const reads = ["ListCoverage", "ListFindings", "GetEc2DeepInspectionConfiguration"];
@@ -120,7 +130,8 @@ export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDo
         Version: "2012-10-17",
         Statement: [
             ...commonStatements(scope),
-            describeStatement(["ec2:DescribeInstances"]),
+            // DescribeImages: an AMI deregistered mid-run is reported NOT ASSESSED (amiGone.ts).
+            describeStatement(["ec2:DescribeInstances", "ec2:DescribeImages"]),
             inspector2Reads(reads),
             ...cisLifecycle,
             terminatePipelineInstances(scope),

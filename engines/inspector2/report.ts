@@ -14,7 +14,7 @@ export interface V2ReportInput {
     severityThreshold: Severity;
     reportBucket: string;
     reportPrefix: string;
-    manifest: Pick<V2RunManifest, "runId" | "startedAt" | "amis" | "instances" | "agentless" | "notes">;
+    manifest: Pick<V2RunManifest, "runId" | "startedAt" | "amis" | "instances" | "agentless" | "notes" | "trigger">;
     /** Instances whose scan coverage confirmed; every other launched instance is NOT_SCANNED. */
     scanned: ReadonlySet<string>;
     /** Why each unconfirmed instance is not scanned, in plain words (coverage's reason). */

@@ -3,6 +3,7 @@
 import type { FindingSummary } from "../../pipeline/verdict/findingModel";
 import { RunManifest, runFolderKeys } from "../../pipeline/run/manifest";
 import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
+import type { LaunchClaims } from "../../pipeline/launch/slots";
 import type { AmiScanResult } from "./agentless";
 
 export interface RunInstance {
@@ -24,6 +25,8 @@ export interface V2RunManifest extends RunManifest {
     agentless: AmiScanResult[];
     /** Caveats found by start (a CIS scan that could not be created, ...). */
     notes: string[];
+    /** The AMI and instance-slot claims the run holds, released when it closes (slots.ts). */
+    claims?: LaunchClaims;
 }
 
 export function v2RunKeys(reportPrefix: string, runId: string) {

@@ -17,6 +17,8 @@ export interface Inspector2OnlySettings {
     failWhen?: FailWhen;
     /** Send each AMI's verdict to Security Hub as an ASFF finding. */
     securityHub?: boolean;
+    /** The publish function also reads CloudTrail CreateTags events (publishEvent.ts). */
+    assessOnTag?: boolean;
 }
 
 export type Inspector2Settings = RuntimeSettings & Inspector2OnlySettings;
@@ -30,8 +32,9 @@ export const INSPECTOR2_SETTINGS_SPEC: SettingsSpec<Inspector2Settings> = extend
         acceptedRisks: "ACCEPTED_RISKS",
         failWhen: "FAIL_WHEN",
         securityHub: "SECURITY_HUB",
+        assessOnTag: "ASSESS_ON_TAG",
     },
-    json: ["rulesPackages", "acceptedRisks", "failWhen", "securityHub"],
+    json: ["rulesPackages", "acceptedRisks", "failWhen", "securityHub", "assessOnTag"],
     numbers: ["amiScanMaxAgeDays"],
 });
 

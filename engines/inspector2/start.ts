@@ -12,12 +12,12 @@ import { errorText } from "../../pipeline/run/errors";
 import type { AmiRecord } from "../../pipeline/run/manifest";
 import { publishNotice } from "../../pipeline/report/notify";
 import { ReapResult, reapStaleInstances } from "../../pipeline/cleanup/reap";
-import { maxRunSeconds } from "../../pipeline/cleanup/stale";
 import type { RunOutcome } from "../../pipeline/report/report";
 import { retrying } from "../../pipeline/run/retryable";
 import { makeRunId } from "../../pipeline/run/runId";
 import { DEFAULT_MAX_CONCURRENT_INSTANCES, splitWave } from "../../pipeline/launch/waves";
-import { claim } from "../../pipeline/run/runState";
+import { claim, release } from "../../pipeline/run/runState";
+import { claimPlan, runExpiry } from "./launchClaims";
 import { readSettings } from "../../pipeline/run/settings";
 import { noGoldenAmisNotice } from "../../pipeline/report/startNotices";
 import { ec2ScanningStatus } from "./accountStatus";
@@ -85,15 +85,21 @@ export function makeStartHandler(baseDeps: V2StartDeps): (event?: unknown, conte
         }
 
         // The lock outlives the whole run (start, duration, settle, sweep, grace: maxRunSeconds), as the reaper does.
-        const lockSeconds = maxRunSeconds({ durationSeconds: settings.durationSeconds, reapGraceSeconds: settings.reapGraceSeconds ?? 0 });
+        // It is the schedule's alone: a published AMI's run (publish.ts) holds only its AMI and slot claims.
         // Claiming again as the same holder succeeds, so a retried claim is safe.
-        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: new Date(deps.now().getTime() + lockSeconds * 1000).toISOString() }, deps.now());
+        const lock = await claim(retrying(deps.s3, { sleep: deps.sleep }), settings.reportBucket, startLockKey(settings.reportPrefix), { holder: runId, expiresAt: runExpiry(deps) }, deps.now());
         if (lock.status === "held") {
-            const reason = `run ${lock.by.holder} is still open (until ${lock.by.expiresAt}); one fleet at a time`;
+            const reason = `run ${lock.by.holder} is still open (until ${lock.by.expiresAt}); one scheduled fleet at a time`;
             await publishNotice(deps.sns, settings.resultsTopicArn, `[${settings.pipelineName}] previous assessment still running; this one skipped`, `${reason}. The next scheduled start tries again.`);
             return { runId, outcome: "RUN_IN_PROGRESS", amis: [], reason, reaped };
         }
-        return { ...(await launchRun(deps, runId, plan, log, scanModeNotes(status.scanMode))), reaped };
+        // AMIs a published run is assessing, and those beyond the slots open runs leave, wait.
+        const claimed = await claimPlan(deps, runId, plan);
+        if (claimed.plan.toLaunch.length === 0) {
+            await release(deps.s3, settings.reportBucket, startLockKey(settings.reportPrefix), runId);
+            return { ...(await reportWithoutLaunch(deps, runId, claimed.plan, "COMPLETED", [])), reaped };
+        }
+        return { ...(await launchRun(deps, runId, claimed.plan, log, scanModeNotes(status.scanMode), { locked: true, claims: claimed.claims })), reaped };
     };
 }
 

@@ -13,14 +13,14 @@ import { v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./startContract";
 
 /** Publishes the report of a run that launched nothing (agentless only, or Inspector not enabled). */
-export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan: AssessmentPlan, outcome: RunOutcome, unlaunched: AmiRecord[]): Promise<V2StartResult> {
+export async function reportWithoutLaunch(deps: V2StartDeps, runId: string, plan: AssessmentPlan, outcome: RunOutcome, unlaunched: AmiRecord[], trigger?: string): Promise<V2StartResult> {
     const { settings } = deps;
     const amis = [...plan.settled, ...unlaunched];
     const now = deps.now();
     const report = v2Report({
         ...settings,
         region: deps.region,
-        manifest: { runId, startedAt: now.toISOString(), amis, instances: [], agentless: plan.agentless, notes: [] },
+        manifest: { runId, startedAt: now.toISOString(), amis, instances: [], agentless: plan.agentless, notes: [], ...(trigger ? { trigger } : {}) },
         policy: policyFromSettings(settings, now),
         scanned: new Set(),
         notScannedReasons: {},

@@ -13,6 +13,8 @@ import { terminateRunInstances } from "../../pipeline/cleanup/runCleanup";
 import { deleteKey, putJson, release } from "../../pipeline/run/runState";
 import { startReportNotice } from "../../pipeline/report/startNotices";
 import { DEFAULT_MAX_DELAY_MS, isTransientError, retrying, withRetry } from "../../pipeline/run/retryable";
+import { LaunchClaims, releaseLaunchClaims } from "../../pipeline/launch/slots";
+import { dequeue, readQueueIds } from "../../pipeline/launch/publishQueue";
 import { reportWithoutLaunch } from "./startReport";
 import { RunInstance, V2RunManifest, startLockKey, v2RunKeys } from "./run";
 import type { AssessmentPlan, V2StartDeps, V2StartResult } from "./startContract";
@@ -56,9 +58,23 @@ export function outOfTimeRecords(images: Image[], launchedCount: number): AmiRec
     return images.map((image): AmiRecord => ({ ...amiRecord(image), status: "WAITING", reason }));
 }
 
-export async function launchRun(deps: V2StartDeps, runId: string, plan: AssessmentPlan, log: (...args: unknown[]) => void, notes: string[] = []): Promise<V2StartResult> {
+/** How a run was started: the schedule holds the start lock; a published AMI's run holds only its claims. */
+export interface RunStart {
+    /** The start lock is this run's (scheduled start). */
+    locked: boolean;
+    claims?: LaunchClaims;
+    trigger?: string;
+}
+
+/** Gives back the start lock (if held) and the run's claims: a run that never committed holds nothing. */
+async function releaseRun(deps: V2StartDeps, runId: string, how: RunStart): Promise<void> {
     const { settings, s3 } = deps;
-    const lockKey = startLockKey(settings.reportPrefix);
+    if (how.locked) await release(s3, settings.reportBucket, startLockKey(settings.reportPrefix), runId);
+    await releaseLaunchClaims(s3, settings.reportBucket, settings.reportPrefix, runId, how.claims);
+}
+
+export async function launchRun(deps: V2StartDeps, runId: string, plan: AssessmentPlan, log: (...args: unknown[]) => void, notes: string[] = [], how: RunStart = { locked: true }): Promise<V2StartResult> {
+    const { settings, s3 } = deps;
     const launchedIds: string[] = [];
     const keys = v2RunKeys(settings.reportPrefix, runId);
     try {
@@ -66,8 +82,9 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
         const amis = [...plan.settled, ...launched];
         if (!launched.some((ami) => ami.status === "ASSESSING" && ami.instanceId)) {
             if (launchedIds.length > 0) await terminateRunInstances(deps.ec2, settings.pipelineName, runId, launchedIds);
-            await release(s3, settings.reportBucket, lockKey, runId);
-            return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", launched)), reason: "no instance could be launched" };
+            await releaseRun(deps, runId, how);
+            await dequeueAll(deps, plan.toLaunch.map((image) => image.ImageId!), log);
+            return { ...(await reportWithoutLaunch(deps, runId, plan, "COMPLETED", launched, how.trigger)), reason: "no instance could be launched" };
         }
         // The run's CIS scan is created by analyze once SSM manages the instances (cisScan.ts).
         const startedAt = deps.now();
@@ -81,18 +98,22 @@ export async function launchRun(deps: V2StartDeps, runId: string, plan: Assessme
             instances: launched.filter((ami) => ami.status === "ASSESSING" && ami.instanceId).map((ami): RunInstance => ({ instanceId: ami.instanceId!, imageId: ami.imageId, launchedAt: startedAt.toISOString() })),
             agentless: plan.agentless,
             notes,
+            ...(how.trigger ? { trigger: how.trigger } : {}),
+            ...(how.claims ? { claims: how.claims } : {}),
         };
         // The open marker first, so that no manifest is ever without one: the sweep finds runs by it.
         await withRetry(() => putJson(s3, settings.reportBucket, keys.openMarker, { runId, deadline: manifest.deadline }), { sleep: deps.sleep });
         // The manifest is the commit point: from here the run is open and nothing below may undo it.
         await withRetry(() => putJson(s3, settings.reportBucket, keys.manifest, manifest), { sleep: deps.sleep });
         log("run started", runId, JSON.stringify(manifest.instances));
+        // Committed: these AMIs are no longer waiting for a slot.
+        await dequeueAll(deps, plan.toLaunch.map((image) => image.ImageId!), log);
         await notifyStart(deps, runId, amis, "RUN_STARTED").catch((error) => log("could not publish the start notice", errorText(error)));
         return { runId, outcome: "RUN_STARTED", amis, manifestKey: keys.manifest };
     } catch (error) {
         const cleanup = await terminateRunInstances(deps.ec2, settings.pipelineName, runId, launchedIds);
         await deleteKey(s3, settings.reportBucket, keys.openMarker).catch(() => undefined);
-        await release(s3, settings.reportBucket, lockKey, runId).catch(() => undefined);
+        await releaseRun(deps, runId, how).catch(() => undefined);
         log("start failed; terminated this run's instances", errorText(error), JSON.stringify(cleanup));
         throw error;
     }
@@ -129,6 +150,20 @@ async function launchImages(deps: V2StartDeps, runId: string, images: Image[], l
     }
     // An instance that dies at launch (a KMS key the role may not use) is never scanned: say why now.
     return confirmLaunches(deps.ec2, launched, { sleep: deps.sleep, kmsKeyArns: settings.kmsKeyArns ?? [], log: deps.log });
+}
+
+/**
+ * Drops the queue markers of these AMIs (a publish queued them; this run took them). A marker left
+ * behind costs at most one more assessment of its AMI, never a missed one.
+ */
+async function dequeueAll(deps: V2StartDeps, imageIds: string[], log: (...args: unknown[]) => void): Promise<void> {
+    const { s3, settings } = deps;
+    try {
+        const queued = new Set((await readQueueIds(s3, settings.reportBucket, settings.reportPrefix)));
+        for (const imageId of imageIds.filter((id) => queued.has(id))) await dequeue(s3, settings.reportBucket, settings.reportPrefix, imageId);
+    } catch (error) {
+        log("could not drop the queue markers", errorText(error));
+    }
 }
 
 /** Says only what needs saying: AMIs that could not be launched (the report covers the rest). */

@@ -21,9 +21,16 @@ export function goldenAmiQuery(amiTags: Record<string, string>, amiOwners: strin
     };
 }
 
-/** All golden AMIs over every page, each once, in ImageId order so reports are stable. */
-export async function findGoldenAmis(ec2: EC2Client, amiTags: Record<string, string>, amiOwners: string[]): Promise<Image[]> {
-    const query = goldenAmiQuery(amiTags, amiOwners);
+/**
+ * All golden AMIs over every page, each once, in ImageId order so reports are stable. With
+ * `imageIds`, only those: by the image-id filter, which (unlike ImageIds) answers an unknown or
+ * deregistered ID with nothing instead of InvalidAMIID.NotFound for the whole call (EC2 API
+ * reference, DescribeImages: Filter image-id).
+ */
+export async function findGoldenAmis(ec2: EC2Client, amiTags: Record<string, string>, amiOwners: string[], imageIds?: string[]): Promise<Image[]> {
+    if (imageIds && imageIds.length === 0) return [];
+    const base = goldenAmiQuery(amiTags, amiOwners);
+    const query = imageIds ? { ...base, Filters: [...base.Filters!, { Name: "image-id", Values: imageIds }] } : base;
     const byId = new Map<string, Image>();
     let nextToken: string | undefined;
     do {

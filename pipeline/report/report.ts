@@ -53,6 +53,8 @@ export interface AssessmentReport {
     instances: { terminated: string[]; terminationFailed: { instanceId: string; error: string }[] };
     /** Plain-language caveats: missing manifest, lookups that failed, counts that disagree. */
     notes: string[];
+    /** What started the run when not the schedule (assess on publish); absent for scheduled runs. */
+    trigger?: string;
     /** deprecateFailingAmis: what this run deprecated or undeprecated, and what it left alone. */
     deprecations?: DeprecationResult;
     /** The verdict policy the run applied: failWhen and every accepted risk with its status on the run's date. */
@@ -142,6 +144,7 @@ export function buildReport(parts: ReportParts): AssessmentReport {
         instances: { terminated: parts.terminated, terminationFailed: parts.terminationFailed },
         notes,
         ...(parts.policy ? { policy: parts.policy } : {}),
+        ...(parts.manifest?.trigger ? { trigger: parts.manifest.trigger } : {}),
         location: parts.location,
     };
 }

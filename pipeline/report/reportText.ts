@@ -46,10 +46,14 @@ export function fullReportUrl(report: Pick<AssessmentReport, "region" | "locatio
     return s3ConsoleUrl(report.region, report.location.bucket, htmlKeyOf(report.location.jsonKey));
 }
 
-/** e.g. "Golden AMI assessment: 2 FAIL, 5 PASS, 1 NOT ASSESSED (us-east-1)". */
+/**
+ * e.g. "Golden AMI assessment: 2 FAIL, 5 PASS, 1 NOT ASSESSED (us-east-1)"; a published AMI's
+ * single-AMI run names it: "Golden AMI assessment: ami-0abc (web-2026-12) FAIL (us-east-1)".
+ */
 export function reportSubject(report: AssessmentReport): string {
     const v = report.verdictCounts;
     const run = report.outcome === "COMPLETED" ? "" : ` run ${report.outcome}`;
+    if (report.trigger && report.amis.length === 1) return `Golden AMI assessment${run}: ${amiLabel(report.amis[0])} ${report.amis[0].verdict} (${report.region})`;
     return `Golden AMI assessment${run}: ${v.FAIL} FAIL, ${v.PASS} PASS, ${v["NOT ASSESSED"]} NOT ASSESSED (${report.region})`;
 }
 
@@ -146,6 +150,7 @@ export function summaryText(report: AssessmentReport, trend?: Trend): string {
         ...(trend ? [`Trend: ${trend.headline}`, ""] : []),
         `Golden AMI assessment of ${report.pipelineName}, run ${report.runArnId} in ${report.region}` +
             (report.completedAt ? ` (ended ${report.completedAt})` : ""),
+        ...(report.trigger ? [`Trigger: ${report.trigger}`] : []),
         `Result: ${v.FAIL} FAIL, ${v.PASS} PASS, ${v["NOT ASSESSED"]} NOT ASSESSED. ` +
             (report.policy?.failWhen.fixAvailableForDays ? "An AMI fails under the verdict policy below." : `An AMI fails on any finding of severity ${report.severityThreshold} or higher.`),
         `Full report: ${fullReportUrl(report)}`,
@@ -211,6 +216,7 @@ export function reportMarkdown(report: AssessmentReport, rulesPackageNames: Reco
         `| Region | ${report.region} |`,
         `| Engine | ${report.engine === "classic" ? "Amazon Inspector Classic" : "Amazon Inspector v2"} |`,
         `| Run | \`${report.runArn}\` |`,
+        ...(report.trigger ? [`| Trigger | ${cell(report.trigger)} |`] : []),
         `| Outcome | ${report.outcome}${report.completedAt ? ` at ${report.completedAt}` : ""} |`,
         `| Verdict threshold | ${report.severityThreshold}: any finding of this severity or higher fails an AMI |`,
         `| Manifest | ${report.manifest.found ? `run ${cell(report.manifest.runId)}, started ${report.manifest.startedAt}` : `missing: ${cell(report.manifest.reason)}`} |`,

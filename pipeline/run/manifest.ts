@@ -34,6 +34,8 @@ export interface RunManifest {
     /** ISO 8601. */
     startedAt: string;
     amis: AmiRecord[];
+    /** What started a run other than the schedule: "published 2026-12-03T10:00Z (EC2 AMI State Change: available)". */
+    trigger?: string;
 }
 
 /** Object keys for one run, all under the report prefix; `runKey` names the run's folder. */

@@ -45,7 +45,7 @@ describe("npm run plan", () => {
     it("collapses the regions configured alike into one block that lists them, with what a reviewer signs off on", () => {
         expect(summary).to.contain("=== 2 regions alike: us-east-1, eu-west-1");
         const section = summary.split("=== 2 regions alike:")[1];
-        expect(section).to.contain("component   gaa-dev-<region> in each, 46 resources each");
+        expect(section).to.contain("component   gaa-dev-<region> in each, 58 resources each");
         expect(section).to.contain("engine      inspector2 (ENGINE on the functions), scan mode instance");
         expect(section).to.contain('AMI filter  tags {"golden":"true"}, owners ["self"]');
         expect(section).to.contain("assessment  rules packages cve; duration 1h (3600 s)");
@@ -55,7 +55,7 @@ describe("npm run plan", () => {
         expect(section).to.match(/reports {5}s3:\/\/gaa-dev-<region>-reports-…\/reports\/, expire after 365 days, forceDestroy off/);
         expect(section).to.contain("emails      secops@example.com");
         expect(section).to.contain("schedule rate(7 days) -> start").and.contain("reaper-schedule rate(1 hour) -> reaper").and.contain("sweep-schedule rate(5 minutes) -> analyze").and.contain("scan-events pattern");
-        expect(section).to.contain("3 lambda/Function").and.contain("4 iam/Role").and.contain("1 iam/InstanceProfile").and.not.contain("inspector/AssessmentTemplate");
+        expect(section).to.contain("4 lambda/Function").and.contain("5 iam/Role").and.contain("1 iam/InstanceProfile").and.not.contain("inspector/AssessmentTemplate");
         expect(section).to.contain("forceDestroy off: pulumi destroy cannot delete it while it holds");
         expect(section).to.not.contain("is configured");
     });
@@ -88,11 +88,20 @@ describe("npm run plan", () => {
         for (const region of ["us-east-1"]) {
             for (const [name, doc] of Object.entries<any>(parsed.regions[region].iamPolicies)) {
                 const role = name.replace(`gaa-dev-${region}-`, "").replace(/-policy$/, "-role");
-                const block = section.split(`  IAM role ${role} (assumed by lambda.amazonaws.com)\n`)[1].split(/\n  (?:IAM role|!)/)[0];
+                const [header, rest] = section.split(`  IAM role ${role} (assumed by lambda.amazonaws.com)`)[1].split(/\n(.*)/s);
+                const block = rest.split(/\n  (?:IAM role|!)/)[0];
                 // A statement over 120 characters continues on lines indented further (8 spaces).
                 const lines = block.replace(/\n {8}/g, " ").split("\n").filter((l) => /^ {4}\S/.test(l));
-                expect(lines, name).to.have.length(doc.Statement.length);
-                doc.Statement.forEach((s: any, i: number) => {
+                // A role with another's grants (start beside publish) names it and prints only its own logs statement.
+                const twin = /^: ([\w-]+)'s statements, with its own logs$/.exec(header)?.[1];
+                const own = twin ? doc.Statement.filter((s: any) => s.Sid === "WriteOwnLogs") : doc.Statement;
+                if (twin) {
+                    const twinDoc = parsed.regions[region].iamPolicies[`gaa-dev-${region}-${twin.replace(/-role$/, "-policy")}`];
+                    const grants = (d: any) => JSON.stringify(d.Statement.filter((s: any) => s.Sid !== "WriteOwnLogs"));
+                    expect(grants(doc), `${name} has ${twin}'s grants`).to.equal(grants(twinDoc));
+                }
+                expect(lines, name).to.have.length(own.length);
+                own.forEach((s: any, i: number) => {
                     expect(lines[i].startsWith(`    ${s.Sid}: `), lines[i]).to.equal(true);
                     for (const action of [].concat(s.Action)) expect(lines[i]).to.contain(action);
                 });
@@ -102,7 +111,7 @@ describe("npm run plan", () => {
         expect(summary.replace(/\n {8}/g, " ")).to.match(/ {4}TerminateOnlyThisPipelinesInstances: ec2:TerminateInstances on ec2:instance\/\* \[StringEquals aws:ResourceTag\/golden-ami-assessment:pipeline/);
         expect(JSON.stringify(parsed.regions["us-east-1"].iamPolicies)).to.contain("arn:aws:ec2:us-east-1:123456789012:instance/*");
         expect(parsed.summary.regions["us-east-1"].engine.name).to.equal("inspector2");
-        expect(parsed.summary.regions["us-east-1"].roles).to.have.length(4);
+        expect(parsed.summary.regions["us-east-1"].roles).to.have.length(5);
     });
 
     it("warns when nobody is emailed, and about a configured subnet's route to HTTPS", () => {
@@ -117,7 +126,7 @@ describe("npm run plan", () => {
         expect(status, stderr).to.equal(0);
         const flat = stdout.replace(/\n {4}/g, " ");
         expect(stdout).to.contain("emails      (none)");
-        expect(flat).to.contain("! no email subscribers: run results and the 3 error alarm(s) reach no one; set golden-ami-assessment:notificationEmails");
+        expect(flat).to.contain("! no email subscribers: run results and the 4 error alarm(s) reach no one; set golden-ami-assessment:notificationEmails");
         expect(flat).to.contain("! subnet subnet-0123456789abcdef0 is configured: the mock cannot see its routes");
         expect(flat).to.contain("a route to a NAT gateway, or an internet gateway plus a public IP, or VPC interface endpoints");
     });
@@ -158,7 +167,7 @@ describe("npm run plan", () => {
         const { status, stdout, stderr } = plan("--details");
         expect(status, stderr).to.equal(0);
         for (const region of ["us-east-1", "eu-west-1"]) {
-            expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 46 resources`);
+            expect(stdout).to.contain(`=== ${region}: component gaa-dev-${region}, 58 resources`);
             expect(stdout).to.contain(`--- IAM policy: gaa-dev-${region}-start-policy`);
             expect(stdout).to.contain(`--- Schedule: gaa-dev-${region}-schedule\nrate(7 days)`);
             expect(stdout).to.contain(`--- Email subscription: gaa-dev-${region}-email-0`);

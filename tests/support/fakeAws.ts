@@ -296,7 +296,8 @@ export class FakeAws {
                     // "self" is the caller's account; every other image is taken as shared with it.
                     (owners.length === 0 || (owners.includes("self") && image.OwnerId === FAKE_ACCOUNT) || owners.includes(image.OwnerId ?? "")) &&
                     describableImage(image, input, FAKE_ACCOUNT, this.now()) &&
-                    ec2FilterMatches(input.Filters, image.Tags, { state: image.State }),
+                    // image-id: a DescribeImages filter (EC2 API reference); an unknown ID matches nothing, no error.
+                    ec2FilterMatches(input.Filters, image.Tags, { state: image.State, "image-id": image.ImageId }),
             );
             const offset = input.NextToken ? Number(input.NextToken) : 0;
             const size = Math.min(this.imagePageSize, input.MaxResults ?? Infinity);

@@ -27,7 +27,30 @@ async function nextScheduleRuns(w: V2World): Promise<void> {
     expectReported(w, runId, EXPECTED);
 }
 
+const COMMIT = START_CALLS.indexOf("PutObject reports/runs/<run>/manifest.json");
+
+/** Start died after its manifest (dropping queue markers): the run is committed and reported as usual. */
+function startCrashAfterCommit(step: Step): CycleScenario {
+    return {
+        name: `start dies at step ${step.index + 1} (${step.call}), after its commit; the run is reported`,
+        async run() {
+            const w = newV2World();
+            const fault = crashAt(w.aws, step);
+            await startDetached(w);
+            expectCrashedAt(w, step, fault.fired);
+            const [runId] = w.aws.keys(`${PREFIX}open/`).map((key) => key.slice(`${PREFIX}open/`.length));
+            w.aws.advance(10 * MINUTE);
+            scanAll(w);
+            await sweepUntilReported(w, runId);
+            expectReported(w, runId, EXPECTED);
+            await nextScheduleRuns(w);
+            return v2Outcome(w);
+        },
+    };
+}
+
 function startCrash(step: Step): CycleScenario {
+    if (step.index > COMMIT) return startCrashAfterCommit(step);
     return {
         name: `start dies at step ${step.index + 1} (${step.call}); the next schedule recovers`,
         async run() {

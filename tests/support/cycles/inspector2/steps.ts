@@ -10,6 +10,14 @@ export const START_CALLS = [
     "BatchGetAccountStatus",
     "GetConfiguration",
     "PutObject reports/locks/start.json",
+    // One claim per AMI (never assessed twice at once), then one instance slot each (slots.ts).
+    "PutObject reports/assessing/ami-0aaa0000000000001.json",
+    "PutObject reports/assessing/ami-0bbb0000000000002.json",
+    "PutObject reports/assessing/ami-0ccc0000000000003.json",
+    "ListObjectsV2 reports/slots/",
+    "PutObject reports/slots/0.json",
+    "PutObject reports/slots/1.json",
+    "PutObject reports/slots/2.json",
     "RunInstances ami-0aaa0000000000001",
     "RunInstances ami-0bbb0000000000002",
     "RunInstances ami-0ccc0000000000003",
@@ -17,6 +25,8 @@ export const START_CALLS = [
     "DescribeInstances",
     "PutObject reports/open/<run>",
     "PutObject reports/runs/<run>/manifest.json",
+    // Published AMIs this run took off the queue (none here).
+    "ListObjectsV2 reports/queue/",
 ];
 
 const OPEN_RUN = ["ListObjectsV2 reports/open/", "GetObject reports/runs/<run>/manifest.json", "GetObject reports/runs/<run>/delivered", "ListObjectsV2 reports/runs/<run>/scanned/"];
@@ -54,6 +64,9 @@ export const ANALYZE_CALLS = [
     "PutObject reports/runs/<run>/evidence.json",
     "DescribeInstances",
     "TerminateInstances i-00000000000010000,i-00000000000010001,i-00000000000010002",
+    // Is any AMI of the run gone (deregistered mid-run)? Two pages of two.
+    "DescribeImages",
+    "DescribeImages",
     "GetObject reports/latest.json",
     "PutObject reports/runs/<run>/report.json",
     "PutObject reports/runs/<run>/report.md",
@@ -69,6 +82,10 @@ export const ANALYZE_CALLS = [
     "CreateTags ami-0ccc0000000000003",
     "GetObject reports/locks/start.json",
     "DeleteObject reports/locks/start.json",
+    ...["assessing/ami-0aaa0000000000001", "assessing/ami-0bbb0000000000002", "assessing/ami-0ccc0000000000003", "slots/0", "slots/1", "slots/2"].flatMap((claim) => [
+        `GetObject reports/${claim}.json`,
+        `DeleteObject reports/${claim}.json`,
+    ]),
     "DeleteObject reports/open/<run>",
 ];
 
