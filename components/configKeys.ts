@@ -23,6 +23,8 @@ export const STACK_CONFIG_KEYS = {
     kmsKeyArns: "KMS key ARNs of golden AMI snapshots' customer-managed keys, each in a configured region",
     deprecateFailingAmis: "deprecate this account's FAIL AMIs (a later PASS undoes it)",
     reserveStartConcurrency: "reserve a concurrency of 1 for start",
+    digestSchedule: "EventBridge schedule of the hub's digest email; setting it creates the hub (default with a hub: rate(1 day))",
+    perRunEmails: "email every run's summary per region (default: true without a hub, false with one)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

@@ -40,6 +40,8 @@ import { PolicyScope, reaperPolicy } from "../infra/policies";
 import { reporting } from "../infra/reporting";
 import { terminateOnDelete } from "../infra/destroyGuard";
 import { scheduleInvocation } from "../infra/schedule";
+import { SpokeHubArgs, spokeHubTarget, withHubEnvironment } from "./hub";
+import { perRunEmailsFor } from "./hubConfig";
 
 /** The one place the engine is chosen. */
 const ENGINES: Record<EngineName, (inputs: EngineInputs) => Engine> = { inspector2: inspector2Engine, classic: classicEngine };
@@ -87,6 +89,10 @@ export interface GoldenAmiAssessmentArgs {
     deprecateFailingAmis?: boolean;
     /** Reserve a concurrency of 1 for start. Default true; turn off if the account's unreserved concurrency is at its minimum. */
     reserveStartConcurrency?: boolean;
+    /** The stack's hub (GoldenAmiAssessmentHub): analyze sends each run's summary there (inspector2; docs/hub.md). Default none. */
+    hub?: SpokeHubArgs;
+    /** Email every run's summary to the results topic. Default true without a hub, false with one (its digest replaces them). */
+    perRunEmails?: boolean;
 }
 
 /**
@@ -107,6 +113,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
     public readonly templateArn?: pulumi.Output<string>;
     public readonly bucketName: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The role analyze runs as: the hub's bucket policy admits exactly this role to this spoke's prefix. */
+    public readonly analyzeRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: GoldenAmiAssessmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("golden-ami-assessment:index:GoldenAmiAssessment", name, {}, opts);
@@ -138,7 +146,9 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             accountId,
             deprecateFailingAmis,
         });
-        const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis });
+        const perRunEmails = asResourceError(this, () => perRunEmailsFor(args.hub !== undefined, args.perRunEmails === undefined ? undefined : validateFlag(key("perRunEmails"), args.perRunEmails)));
+        const hubTarget = spokeHubTarget(args.hub, engineName, region, accountId, perRunEmails);
+        const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis, hub: hubTarget?.apply(({ bucket, prefix }) => ({ bucket, prefix })) });
         const engine = ENGINES[engineName]({
             name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, shared, network, report, policyScope, parent: this,
         });
@@ -149,7 +159,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             alarmTopicArn: report.resultsTopic.arn,
         };
         const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
-        const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze }, this);
+        const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze, environment: withHubEnvironment(engine.analyze.environment, hubTarget) }, this);
         const reaper = reaperFunction(name, common, shared, policyScope, this);
 
         const guard = terminateOnDelete(name, region, reaper, [network.securityGroup, start.func, analyze.func, ...engine.launchDependencies], this);
@@ -166,7 +176,9 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         this.templateArn = engine.outputs.templateArn;
         this.bucketName = report.bucket.bucket;
         this.securityGroupId = network.securityGroup.id;
+        this.analyzeRoleArn = analyze.role.arn;
         this.registerOutputs({
+            analyzeRoleArn: this.analyzeRoleArn,
             engine: this.engine,
             resultsTopicArn: this.resultsTopicArn,
             startFunctionName: this.startFunctionName,
@@ -182,8 +194,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
 type Reporting = ReturnType<typeof reporting>;
 
 /** What each function's policy is scoped to; the log group is the function's own. */
-function policyScopeFor(scope: { name: string; partition: Partition; region: string; accountId: pulumi.Output<string>; report: Reporting; deprecateFailingAmis: boolean }) {
-    const { name, partition, region, accountId, report, deprecateFailingAmis } = scope;
+function policyScopeFor(scope: { name: string; partition: Partition; region: string; accountId: pulumi.Output<string>; report: Reporting; deprecateFailingAmis: boolean; hub?: pulumi.Output<{ bucket: string; prefix: string }> }) {
+    const { name, partition, region, accountId, report, deprecateFailingAmis, hub } = scope;
     return (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
         pulumi.output({
             partition,
@@ -196,6 +208,7 @@ function policyScopeFor(scope: { name: string; partition: Partition; region: str
             logGroupArn,
             failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
             deprecateFailingAmis,
+            hub,
         });
 }
 

@@ -29,6 +29,7 @@ import {
 import { StackConfigKey, unknownKeyErrors } from "./configKeys";
 import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
 import { partitionOf } from "../infra/partition";
+import { HubOptions, validateHubOptions } from "./hubConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -56,6 +57,8 @@ export interface StackConfig {
     kmsKeyArns: string[];
     deprecateFailingAmis: boolean;
     reserveStartConcurrency: boolean;
+    /** digestSchedule and perRunEmails, as set (docs/hub.md). */
+    hub: HubOptions;
 }
 
 /**
@@ -136,6 +139,7 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         maxConcurrentInstances: check(() => validateMaxConcurrentInstances(key("maxConcurrentInstances"), get("maxConcurrentInstances") ?? DEFAULTS.maxConcurrentInstances)),
         deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
+        hub: check(() => validateHubOptions(key, get("digestSchedule"), structured("perRunEmails"))),
     };
     const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest };
     return Object.values(settings).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
