@@ -8,6 +8,7 @@ import { makeStartHandler, V2StartDeps, V2StartResult, V2StartSettings } from ".
 import { AssessmentReport } from "../../../../pipeline/report/report";
 import { maxInstanceAgeSeconds } from "../../../../pipeline/cleanup/stale";
 import { settle } from "../settle";
+import type { HubTarget } from "../../../../pipeline/hub/sendSummary";
 import { FakeAws, FakeSeverity, FAKE_REGION } from "../../fakeAws";
 
 export const START = new Date("2026-11-23T10:00:00.000Z");
@@ -70,6 +71,10 @@ export interface V2World {
     settings: CycleSettings;
     /** Deterministic but distinct per call: run ids and claim holders differ. */
     random: () => number;
+    /** Where analyze sends run summaries (docs/hub.md); unset: no hub. */
+    hub?: HubTarget;
+    /** The region the handlers run in (AWS_REGION); default FAKE_REGION. */
+    region?: string;
 }
 
 /** Three golden AMIs (one arm64) and one untagged; `settings` override the defaults. */
@@ -91,7 +96,7 @@ export function newV2World(settings: Partial<V2StartSettings> = {}, images = tru
 
 export function v2Deps(w: V2World): V2StartDeps & V2AnalyzeDeps {
     const { aws } = w;
-    return { ec2: aws.ec2, inspector2: aws.inspector2, s3: aws.s3, sns: aws.sns, settings: w.settings, region: FAKE_REGION, now: aws.now, sleep: aws.sleep, log: () => undefined, random: w.random };
+    return { ec2: aws.ec2, inspector2: aws.inspector2, s3: aws.s3, sns: aws.sns, settings: w.settings, region: w.region ?? FAKE_REGION, now: aws.now, sleep: aws.sleep, log: () => undefined, random: w.random, hub: w.hub };
 }
 
 export const start = (w: V2World): Promise<V2StartResult> => makeStartHandler(v2Deps(w))({});
