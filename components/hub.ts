@@ -101,7 +101,9 @@ export class GoldenAmiAssessmentHub extends pulumi.ComponentResource {
         const policy = pulumi.all([this.bucket.bucket, resolved]).apply(([bucket, arns]) =>
             asResourceError(this, () => {
                 try {
-                    return checkBucketPolicySize(hubBucketPolicy(partition, bucket, spokes.map((spoke, i) => ({ region: spoke.region, analyzeRoleArn: arns[i] }))), spokes.length);
+                    // Classic sends no summaries: no grant for it.
+                    const grants = spokes.flatMap((spoke, i) => (spoke.engine === "classic" ? [] : [{ region: spoke.region, analyzeRoleArn: arns[i] }]));
+                    return checkBucketPolicySize(hubBucketPolicy(partition, bucket, grants), grants.length);
                 } catch (error) {
                     throw new ConfigError(`GoldenAmiAssessmentHub "${this.hubName}" spokes`, spokes.length, (error as Error).message);
                 }

@@ -67,8 +67,9 @@ describe("hub whole cycle: 2 accounts × 2 regions (real handlers, fake AWS, rea
         const brokenRows = index.rows.filter((r) => r.account === broken.account && r.region === broken.region);
         expect(brokenRows.map((r) => r.status).sort()).to.deep.equal(["FAIL", "STALE", "STALE"]);
         // FAIL, then STALE, then PASS.
-        expect(index.rows.findIndex((r) => r.status === "STALE")).to.be.greaterThan(index.rows.findLastIndex((r) => r.status === "FAIL"));
-        expect(index.rows.findIndex((r) => r.status === "PASS")).to.be.greaterThan(index.rows.findLastIndex((r) => r.status === "STALE"));
+        const statuses = index.rows.map((r) => r.status);
+        expect(statuses.indexOf("STALE")).to.be.greaterThan(statuses.lastIndexOf("FAIL"));
+        expect(statuses.indexOf("PASS")).to.be.greaterThan(statuses.lastIndexOf("STALE"));
         expect(index.rows.filter((r) => r.status === "PASS").every((r) => r.trend === "same" && r.previousVerdict === "PASS")).to.equal(true);
         await sendDigest(h.deps);
         const digest = h.hub.world.published[1];
