@@ -80,8 +80,11 @@ function spokeState(spoke: ExpectedSpoke, summary: RunSummary | undefined, now: 
     return { state: "silent", detail: summary ? `no summary for ${days} days (schedule every ${spoke.scheduleSeconds / 3600} h)` : `no summary since the hub learned of it ${days} days ago` };
 }
 
+/** Plain code-unit order: IDs and region names are ASCII, and localeCompare is too slow for 30,000 rows. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function byStatus(a: HubRow, b: HubRow): number {
-    return STATUS_RANK[a.status] - STATUS_RANK[b.status] || b.failing - a.failing || a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || a.imageId.localeCompare(b.imageId);
+    return STATUS_RANK[a.status] - STATUS_RANK[b.status] || b.failing - a.failing || compare(a.account, b.account) || compare(a.region, b.region) || compare(a.imageId, b.imageId);
 }
 
 /**
@@ -120,7 +123,7 @@ export function buildHubIndex(input: { spokes: ExpectedSpoke[]; summaries: Map<s
 }
 
 export function statusCounts(rows: readonly Pick<HubRow, "status">[]): Record<RowStatus, number> {
-    const counts = Object.fromEntries(ROW_STATUSES.map((s) => [s, 0])) as Record<RowStatus, number>;
+    const counts: Record<RowStatus, number> = { FAIL: 0, "NOT ASSESSED": 0, STALE: 0, PASS: 0 };
     for (const row of rows) counts[row.status]++;
     return counts;
 }

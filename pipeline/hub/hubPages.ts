@@ -50,18 +50,23 @@ function rowHtml(row: HubRow, now: Date): string {
 
 const ROW_HEADER = "<tr><th>Verdict</th><th>Account</th><th>Region</th><th>AMI</th><th>Age</th><th>Trend</th><th>Top CVEs</th><th>Report</th></tr>";
 
-function spokeRow(spoke: SpokeStatus, from: string): string {
-    const counts = ROW_STATUSES.filter((s) => s !== "STALE").map((s) => `${spoke.counts[s as keyof SpokeStatus["counts"]] ?? 0} ${s}`).join(", ");
-    const state = spoke.state === "reporting" ? "reporting" : `${spoke.state}: ${spoke.detail ?? ""}`;
-    return (
-        `<tr><td data-label="Account"><a href="${escapeHtml(link(from, pageFile({ kind: "account", value: spoke.account }, 1)))}">${escapeHtml(spoke.account)}</a></td>` +
-        `<td data-label="Region"><a href="${escapeHtml(link(from, pageFile({ kind: "region", value: spoke.region }, 1)))}">${escapeHtml(spoke.region)}</a></td>` +
-        `<td data-label="State" class="${spoke.state}">${escapeHtml(state)}</td><td data-label="Last summary">${escapeHtml(spoke.lastSummaryAt ?? "never")}</td>` +
-        `<td data-label="Verdicts">${escapeHtml(counts)}</td></tr>`
-    );
+/** One row per account (not per spoke: 750 spokes would make the first page slow); silent spokes are named above. */
+function accountRows(index: HubIndex, from: string): string[] {
+    const byAccount = new Map<string, SpokeStatus[]>();
+    for (const spoke of index.spokes) byAccount.set(spoke.account, [...(byAccount.get(spoke.account) ?? []), spoke]);
+    return [...byAccount.entries()].map(([account, spokes]) => {
+        const counts = { FAIL: 0, "NOT ASSESSED": 0, PASS: 0 } as Record<string, number>;
+        for (const spoke of spokes) for (const [verdict, n] of Object.entries(spoke.counts)) counts[verdict] = (counts[verdict] ?? 0) + (n ?? 0);
+        const quiet = spokes.filter((s) => s.state !== "reporting").map((s) => `${s.region} ${s.state}`);
+        return (
+            `<tr><td data-label="Account"><a href="${escapeHtml(link(from, pageFile({ kind: "account", value: account }, 1)))}">${escapeHtml(account)}</a></td>` +
+            `<td data-label="Regions">${spokes.length - quiet.length} of ${spokes.length} reporting${quiet.length ? `; <span class="silent">${escapeHtml(quiet.join(", "))}</span>` : ""}</td>` +
+            `<td data-label="Verdicts">${escapeHtml(`${counts.FAIL} FAIL, ${counts["NOT ASSESSED"]} NOT ASSESSED, ${counts.PASS} PASS`)}</td></tr>`
+        );
+    });
 }
 
-function filterNav(index: HubIndex, from: string, accounts: string[], regions: string[]): string {
+function filterNav(from: string, accounts: string[], regions: string[]): string {
     const a = (filter: Filter, label: string) => `<a href="${escapeHtml(link(from, pageFile(filter, 1)))}">${escapeHtml(label)}</a>`;
     return [
         `<nav>Verdict: ${a({ kind: "all" }, "all")}${ROW_STATUSES.map((s) => a({ kind: "status", value: s }, s)).join("")}</nav>`,
@@ -80,33 +85,50 @@ function filterTitle(filter: Filter): string {
     return filter.kind === "all" ? "every AMI" : `${filter.kind} ${filter.value}`;
 }
 
-/** One page of one filter; the first page of "all" is index.html, with the spokes and the counts. */
-function renderPage(index: HubIndex, filter: Filter, rows: HubRow[], n: number, pages: number, nav: string): string {
-    const now = new Date(index.generatedAt);
-    const from = pageFile(filter, n);
+/** What every page shows above its rows, computed once per build (it reads every row). */
+interface PageHead {
+    summary: string;
+    silent: string;
+    nav: { root: string; inPages: string };
+}
+
+function pageHead(index: HubIndex): PageHead {
     const counts = statusCounts(index.rows);
     const silent = index.spokes.filter((s) => s.state === "silent");
+    const accounts = [...new Set(index.spokes.map((s) => s.account))].sort();
+    const regions = [...new Set(index.spokes.map((s) => s.region))].sort();
+    return {
+        summary: `<p>${ROW_STATUSES.map((s) => `<span class="${cls(s)}">${counts[s]} ${s}</span>`).join(", ")} across ${index.spokes.length} spoke(s); built ${escapeHtml(index.generatedAt)}.</p>`,
+        silent: silent.length ? `<p class="silent">${silent.length} silent spoke(s): ${escapeHtml(silent.map((s) => `${s.account} ${s.region}`).join(", "))}</p>` : "",
+        nav: { root: filterNav("index.html", accounts, regions), inPages: filterNav("pages/x.html", accounts, regions) },
+    };
+}
+
+/** One page of one filter; the first page of "all" is index.html, with the accounts. */
+function renderPage(index: HubIndex, head: PageHead, filter: Filter, rows: HubRow[], n: number, pages: number): string {
+    const now = new Date(index.generatedAt);
+    const from = pageFile(filter, n);
     const html = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">',
         `<title>Golden AMI hub: ${escapeHtml(filterTitle(filter))}</title><style>${STYLE}</style></head><body>`,
         `<h1>Golden AMI hub: ${escapeHtml(filterTitle(filter))}</h1>`,
-        `<p>${ROW_STATUSES.map((s) => `<span class="${cls(s)}">${counts[s]} ${s}</span>`).join(", ")} across ${index.spokes.length} spoke(s); built ${escapeHtml(index.generatedAt)}.</p>`,
-        silent.length ? `<p class="silent">${silent.length} silent spoke(s): ${escapeHtml(silent.map((s) => `${s.account} ${s.region}`).join(", "))}</p>` : "",
-        nav,
+        head.summary,
+        head.silent,
+        from.startsWith("pages/") ? head.nav.inPages : head.nav.root,
     ];
     if (filter.kind === "all" && n === 1) {
-        html.push("<h2>Spokes</h2>", `<table id="spokes"><tr><th>Account</th><th>Region</th><th>State</th><th>Last summary</th><th>Verdicts</th></tr>`, ...index.spokes.map((s) => spokeRow(s, from)), "</table>");
+        html.push("<h2>Accounts</h2>", `<table id="accounts"><tr><th>Account</th><th>Regions</th><th>Verdicts</th></tr>`, ...accountRows(index, from), "</table>");
     }
     html.push(`<h2>AMIs (${rows.length === 0 ? "none" : `page ${n} of ${pages}`})</h2>`, pager(filter, n, pages, from), `<table id="amis">${ROW_HEADER}`, ...rows.map((r) => rowHtml(r, now)), "</table>", pager(filter, n, pages, from), "</body></html>", "");
     return html.filter((line) => line !== "").join("\n");
 }
 
-function paged(index: HubIndex, filter: Filter, rows: HubRow[], nav: (from: string) => string): HubPage[] {
+function paged(index: HubIndex, head: PageHead, filter: Filter, rows: HubRow[]): HubPage[] {
     const pages = Math.max(1, Math.ceil(rows.length / PAGE_ROWS));
     return Array.from({ length: pages }, (_, i) => {
         const file = pageFile(filter, i + 1);
-        return { key: `${HUB_FOLDER}${file}`, html: renderPage(index, filter, rows.slice(i * PAGE_ROWS, (i + 1) * PAGE_ROWS), i + 1, pages, nav(file)) };
+        return { key: `${HUB_FOLDER}${file}`, html: renderPage(index, head, filter, rows.slice(i * PAGE_ROWS, (i + 1) * PAGE_ROWS), i + 1, pages) };
     });
 }
 
@@ -114,7 +136,7 @@ function paged(index: HubIndex, filter: Filter, rows: HubRow[], nav: (from: stri
 export function renderHubPages(index: HubIndex): HubPage[] {
     const accounts = [...new Set(index.spokes.map((s) => s.account))].sort();
     const regions = [...new Set(index.spokes.map((s) => s.region))].sort();
-    const nav = (from: string) => filterNav(index, from, accounts, regions);
+    const head = pageHead(index);
     const groups = new Map<string, { filter: Filter; rows: HubRow[] }>();
     const add = (filter: Filter, row?: HubRow) => {
         const id = pageFile(filter, 1);
@@ -132,7 +154,7 @@ export function renderHubPages(index: HubIndex): HubPage[] {
         add({ kind: "account", value: row.account }, row);
         add({ kind: "region", value: row.region }, row);
     }
-    return [...groups.values()].flatMap((group) => paged(index, group.filter, group.rows, nav));
+    return [...groups.values()].flatMap((group) => paged(index, head, group.filter, group.rows));
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -70,7 +70,7 @@ describe("hub pages", () => {
             expect(page.html, page.key).to.not.match(/<script|https?:\/\/(?!console)/);
         }
         const home = pages.find((p) => p.key === "hub/index.html")!.html;
-        expect(home).to.include('href="pages/status-fail-1.html"').and.include('href="pages/account-2-1.html"').and.include('id="spokes"');
+        expect(home).to.include('href="pages/status-fail-1.html"').and.include('href="pages/account-2-1.html"').and.include('id="accounts"');
         const inner = pages.find((p) => p.key === "hub/pages/all-2.html")!.html;
         expect(inner).to.include('href="../index.html"').and.include('href="all-3.html"');
     });
