@@ -13,6 +13,7 @@ import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
 import { benchCycles, cycleRows, printTimings } from "./cycles";
 import { DOCTOR_TARGET_MS, benchDoctor } from "./doctor";
+import { reportHub } from "./hubReport";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
 const RESULTS = path.resolve(__dirname, "..", ".bench", "results.json");
@@ -266,6 +267,7 @@ async function main() {
     const analyze = await reportAnalyzeClassic();
     const cycles = await reportCycles();
     const doctor = await reportDoctor();
+    const hub = await reportHub(QUICK, judged);
 
     const { onePlan: _plan, ...planResults } = plan;
     const results = {
@@ -278,6 +280,7 @@ async function main() {
         analyze: { ...analyze, pass: { calls: analyze.totalMade === analyze.totalMinimum, time: analyze.wallMs <= 1.5 * analyze.boundMs } },
         cycles,
         doctor,
+        hub,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
