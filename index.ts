@@ -55,5 +55,5 @@ for (const region of settings.regions) {
 }
 
 hub?.admitSpokes(hubSpokes);
-/** The hub, when the stack has one. */
-export const hubOutputs = hub && { bucketName: hub.bucketName, resultsTopicArn: hub.resultsTopicArn, indexFunctionName: hub.indexFunctionName, digestFunctionName: hub.digestFunctionName };
+/** The hub, when the stack has one (an empty object without: an undefined export makes Pulumi warn). */
+export const hubOutputs = !hub ? {} : { bucketName: hub.bucketName, resultsTopicArn: hub.resultsTopicArn, indexFunctionName: hub.indexFunctionName, digestFunctionName: hub.digestFunctionName };

@@ -31,7 +31,7 @@ const STYLE =
     "*{box-sizing:border-box}body{font-family:system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:1rem auto;padding:0 1rem;max-width:1200px;color:#212121;line-height:1.4;overflow-wrap:break-word}" +
     "h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.5rem}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}" +
     "th{background:#f5f5f5}.FAIL{color:#c62828;font-weight:bold}.NOT-ASSESSED,.silent{color:#ef6c00;font-weight:bold}.STALE{color:#6d4c41}.PASS{color:#2e7d32}" +
-    "nav a{margin-right:.6rem;white-space:nowrap}nav{margin:.4rem 0}.worse{color:#c62828}.better{color:#2e7d32}" +
+    ".n{white-space:nowrap}nav a{margin-right:.6rem;white-space:nowrap}nav{margin:.4rem 0}.worse{color:#c62828}.better{color:#2e7d32}" +
     "@media (max-width:760px){table,tbody,tr,td{display:block}tr:first-child{display:none}td{border:none;padding:.1rem 0}tr{border:1px solid #ddd;margin:.4rem 0;padding:.4rem}td::before{content:attr(data-label) \": \";font-weight:bold}}";
 
 const cls = (status: string) => status.replace(/ /g, "-");
@@ -39,10 +39,10 @@ const cls = (status: string) => status.replace(/ /g, "-");
 function rowHtml(row: HubRow, now: Date): string {
     const trend = row.previousVerdict ? `${row.trend} (was ${row.previousVerdict})` : row.trend;
     return (
-        `<tr><td data-label="Verdict" class="${cls(row.status)}">${escapeHtml(row.status)}</td>` +
+        `<tr><td data-label="Verdict" class="${cls(row.status)} n">${escapeHtml(row.status)}</td>` +
         `<td data-label="Account">${escapeHtml(row.account)}</td><td data-label="Region">${escapeHtml(row.region)}</td>` +
         `<td data-label="AMI">${escapeHtml(row.imageId)}${row.name ? ` ${escapeHtml(row.name)}` : ""}</td>` +
-        `<td data-label="Age">${escapeHtml(ageText(row.assessedAt, now))}</td><td data-label="Trend" class="${row.trend}">${escapeHtml(trend)}</td>` +
+        `<td data-label="Age" class="n">${escapeHtml(ageText(row.assessedAt, now))}</td><td data-label="Trend" class="${row.trend}">${escapeHtml(trend)}</td>` +
         `<td data-label="Top CVEs">${escapeHtml(row.topCves.join(", "))}</td>` +
         `<td data-label="Report"><a href="${escapeHtml(row.reportUrl)}">${escapeHtml(row.run)}</a></td></tr>`
     );
