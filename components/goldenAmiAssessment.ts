@@ -158,7 +158,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             failedInvocationsQueue: report.failedInvocationsQueue,
             alarmTopicArn: report.resultsTopic.arn,
         };
-        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
+        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, environment: withHubEnvironment(engine.start.environment, hubTarget), reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
         const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze, environment: withHubEnvironment(engine.analyze.environment, hubTarget) }, this);
         const reaper = reaperFunction(name, common, shared, policyScope, this);
 
@@ -166,6 +166,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         scheduleInvocation(`${name}-schedule`, schedule, start.func, region, this, [guard]);
         scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region, this, [guard]);
         engine.connect(analyze.func);
+        // An agentless stack's analyze has no sweep; with a hub it needs one to send the summaries of the runs start reports.
+        if (hubTarget && scanMode === "agentless") scheduleInvocation(`${name}-hub-sweep-schedule`, DEFAULTS.hubSweepSchedule, analyze.func, region, this, [guard]);
 
         this.engine = engineName;
         this.resultsTopicArn = report.resultsTopic.arn;

@@ -205,7 +205,7 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
     }
     await putIfAbsent(s3, settings.reportBucket, keys.deliveredMarker, JSON.stringify({ runId, holder, deliveredAt: deps.now().toISOString() }));
     // The hub's run summary (docs/hub.md): never throws; one that failed is resent by the next sweep.
-    const toHub = await deliverToHub(s3, deps.hub, report, settings.accountId);
+    const toHub = await deliverToHub(s3, deps.hub, report);
     if (toHub.status === "failed") problems.push(`The run summary did not reach the hub (${toHub.error}); the next sweep resends it.`);
 
     // Housekeeping after delivery: each step is repeatable, and a failure here never costs the report.

@@ -29,6 +29,11 @@ export function readHubTarget(env: Record<string, string | undefined>): HubTarge
     return { bucket, prefix, perRunEmails: env[HUB_ENV.perRunEmails] === "true" };
 }
 
+/** The spoke's account, from its prefix (spokes/<account>/<region>/): the summary says the account its prefix admits. */
+export function accountOfPrefix(prefix: string): string {
+    return prefix.split("/")[1];
+}
+
 export function hubTargetEnv(target: HubTarget): Record<string, string> {
     return { [HUB_ENV.bucket]: target.bucket, [HUB_ENV.prefix]: target.prefix, [HUB_ENV.perRunEmails]: String(target.perRunEmails) };
 }
@@ -36,11 +41,11 @@ export function hubTargetEnv(target: HubTarget): Record<string, string> {
 export type HubDelivery = { status: "sent" | "already-sent" | "no-hub" } | { status: "failed"; error: string };
 
 /** Sends one delivered run's summary, once per hub-sent marker; the run's summary and the spoke's latest. */
-export async function sendRunSummary(s3: S3Client, hub: HubTarget, report: AssessmentReport, account: string): Promise<HubDelivery> {
+export async function sendRunSummary(s3: S3Client, hub: HubTarget, report: AssessmentReport): Promise<HubDelivery> {
     const { bucket, jsonKey } = report.location;
     const sent = hubSentKey(jsonKey);
     if (await readJson(s3, bucket, sent)) return { status: "already-sent" };
-    const summary = JSON.stringify(runSummary(report, account));
+    const summary = JSON.stringify(runSummary(report, accountOfPrefix(hub.prefix)));
     const keys = hubSpokeKeys(hub.prefix, report.runArnId);
     await putText(s3, hub.bucket, keys.summary, summary, "application/json");
     // The hub's index reads only this one object per spoke. Only the newest run is ever sent or resent, so it never goes back.
@@ -50,11 +55,10 @@ export async function sendRunSummary(s3: S3Client, hub: HubTarget, report: Asses
 }
 
 /** After delivery: never throws, so a hub that is down costs neither the report nor the run's housekeeping. */
-export async function deliverToHub(s3: S3Client, hub: HubTarget | undefined, report: AssessmentReport, account: string | undefined): Promise<HubDelivery> {
+export async function deliverToHub(s3: S3Client, hub: HubTarget | undefined, report: AssessmentReport): Promise<HubDelivery> {
     if (!hub) return { status: "no-hub" };
     try {
-        if (!account) throw new Error("the spoke's account ID is not set");
-        return await sendRunSummary(s3, hub, report, account);
+        return await sendRunSummary(s3, hub, report);
     } catch (error) {
         return { status: "failed", error: errorText(error) };
     }
@@ -65,7 +69,7 @@ export async function deliverToHub(s3: S3Client, hub: HubTarget | undefined, rep
  * Two reads when all is well (the latest pointer, the marker). An older unsent run is not resent:
  * the hub shows each spoke's latest run, which supersedes it.
  */
-export async function resendLatestSummary(s3: S3Client, hub: HubTarget | undefined, spoke: { reportBucket: string; reportPrefix: string; accountId?: string }): Promise<HubDelivery> {
+export async function resendLatestSummary(s3: S3Client, hub: HubTarget | undefined, spoke: { reportBucket: string; reportPrefix: string }): Promise<HubDelivery> {
     if (!hub) return { status: "no-hub" };
     try {
         const pointer = await readJson<{ jsonKey?: string }>(s3, spoke.reportBucket, historyKeys(spoke.reportPrefix).latest);
@@ -73,7 +77,7 @@ export async function resendLatestSummary(s3: S3Client, hub: HubTarget | undefin
         if (!jsonKey || (await readJson(s3, spoke.reportBucket, hubSentKey(jsonKey)))) return { status: "already-sent" };
         const report = (await readJson<AssessmentReport>(s3, spoke.reportBucket, jsonKey))?.value;
         if (!report) return { status: "already-sent" };
-        return await deliverToHub(s3, hub, report, spoke.accountId);
+        return await deliverToHub(s3, hub, report);
     } catch (error) {
         return { status: "failed", error: errorText(error) };
     }

@@ -8,14 +8,14 @@ import { readStackConfig } from "../../components/stackConfig";
 import { BUCKET_POLICY_MAX_BYTES, hubBucketPolicy } from "../../infra/hubPolicies";
 import { runUnderMocks } from "../../scripts/mockRuntime";
 
-async function planHub(spokeArgs: { engine?: "inspector2" | "classic"; perRunEmails?: boolean }[] = [{}], hubArgs: { digestSchedule?: string } = {}) {
+async function planHub(spokeArgs: { engine?: "inspector2" | "classic"; perRunEmails?: boolean; scanMode?: "agentless" }[] = [{}], hubArgs: { digestSchedule?: string } = {}) {
     return runUnderMocks(
         () => {
             const hub = new GoldenAmiAssessmentHub("gaa-prod-hub", { region: "eu-west-1", notificationEmails: ["secops@example.com"], ...hubArgs });
             const spokes = spokeArgs.map((args, i) => {
                 const region = ["eu-west-1", "us-east-1"][i];
                 const engine = args.engine ?? "inspector2";
-                const assessment = new GoldenAmiAssessment(`gaa-prod-${region}`, { region, engine, amiTags: { golden: "true" }, hub: { bucketName: hub.bucketName }, perRunEmails: args.perRunEmails, ...(engine === "classic" ? { duration: "15m" } : {}) });
+                const assessment = new GoldenAmiAssessment(`gaa-prod-${region}`, { region, engine, amiTags: { golden: "true" }, hub: { bucketName: hub.bucketName }, perRunEmails: args.perRunEmails, scanMode: args.scanMode, ...(engine === "classic" ? { duration: "15m" } : {}) });
                 return hubSpokeOf(region, engine, "rate(7 days)", assessment);
             });
             hub.admitSpokes(spokes);
@@ -56,6 +56,16 @@ describe("GoldenAmiAssessmentHub", function () {
         const arns = JSON.parse(plan.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "gaa-prod-hub-hub-policy")!.inputs.policy).Statement.slice(1).flatMap((s: any) => s.Condition.ArnEquals["aws:PrincipalArn"]);
         expect(arns).to.have.length(2);
         for (const arn of arns) expect(arn).to.match(/^arn:aws:iam::123456789012:role\/gaa-prod-(eu-west|us-east)-1-analyze-role/);
+    });
+
+    it("sweeps an agentless spoke's analyze hourly so the runs start reports reach the hub; start knows only perRunEmails", async () => {
+        const plan = await planHub([{ scanMode: "agentless" }]);
+        expect(plan.resources.find((r) => r.name === "gaa-prod-eu-west-1-hub-sweep-schedule")!.inputs.scheduleExpression).to.equal("rate(1 hour)");
+        expect(plan.resources.find((r) => r.name === "gaa-prod-eu-west-1-start")!.inputs.environment.variables).to.include({ PER_RUN_EMAILS: "false" });
+        const startPolicy = JSON.parse(plan.resources.find((r) => r.name === "gaa-prod-eu-west-1-start-policy")!.inputs.policy);
+        expect(startPolicy.Statement.map((s: any) => s.Sid)).to.not.include("SendRunSummariesToTheHubOwnPrefixOnly");
+        const plain = await planHub([{}]);
+        expect(plain.resources.some((r) => r.name.endsWith("hub-sweep-schedule")), "instance mode sweeps every 5 minutes already").to.equal(false);
     });
 
     it("leaves a Classic spoke out (end of support: listed as unsupported, no hub grant)", async () => {

@@ -8,7 +8,7 @@ import { hubSentKey, hubSpokeKeys, spokePrefix } from "../../../pipeline/hub/sum
 import { sendRunSummary } from "../../../pipeline/hub/sendSummary";
 import type { AssessmentReport } from "../../../pipeline/report/report";
 import { ACCOUNTS, DAY, HubWorld, REGIONS, newHubWorld, runSpoke } from "../../support/cycles/hubWorld";
-import { analyze, keysOf, reportOf } from "../../support/cycles/inspector2/world";
+import { analyze, keysOf, reportOf, start } from "../../support/cycles/inspector2/world";
 import { s3Error } from "../../support/fakeAws";
 
 const hubIndexOf = (h: HubWorld) => h.hub.world.json<HubIndex>(HUB_KEYS.index)!;
@@ -85,7 +85,7 @@ describe("hub whole cycle: 2 accounts × 2 regions (real handlers, fake AWS, rea
         // A duplicate delivery of the same run's summary (a retried invocation): same keys, same rows.
         const report = reportOf(first.world, runId) as AssessmentReport;
         first.world.aws.objects.delete(hubSentKey(keysOf(runId).reportJson));
-        expect(await sendRunSummary(first.world.aws.s3, first.world.hub!, report, first.account)).to.deep.equal({ status: "sent" });
+        expect(await sendRunSummary(first.world.aws.s3, first.world.hub!, report)).to.deep.equal({ status: "sent" });
         expect(h.hub.world.putsOf(hubSpokeKeys(spokePrefix(first.account, first.region), runId).summary)).to.equal(2);
 
         // The hub does not answer the second spoke's writes until its report is out.
@@ -105,6 +105,21 @@ describe("hub whole cycle: 2 accounts × 2 regions (real handlers, fake AWS, rea
         expect(build.rows, "three AMIs of each of the two spokes that ran, each once").to.equal(6);
     });
 
+    it("sends the summary of a run start reports itself (Inspector not enabled) with analyze's next sweep: NOT ASSESSED in the hub", async () => {
+        const h = newHubWorld();
+        const spoke = h.spoke(ACCOUNTS[1], REGIONS[0]);
+        spoke.world.aws.accountEc2Status = "DISABLED";
+        const result = await start(spoke.world);
+        expect(result.outcome).to.equal("REPORTED");
+        expect(spoke.world.aws.reportMessages(), "no per-run email").to.deep.equal([]);
+        // The hub admits the analyze role only: start's report goes out with the next sweep.
+        expect(h.hub.world.keys("spokes/")).to.deep.equal([]);
+        await analyze(spoke.world);
+        await buildAndPublishIndex(h.deps);
+        const rows = hubIndexOf(h).rows.filter((r) => r.account === spoke.account && r.region === spoke.region);
+        expect(rows.map((r) => r.status)).to.deep.equal(["NOT ASSESSED", "NOT ASSESSED", "NOT ASSESSED"]);
+    });
+
     it("refuses a spoke's write outside its own prefix and any read of the hub", async () => {
         const h = newHubWorld();
         const spoke = h.spoke(ACCOUNTS[0], REGIONS[0]);
@@ -112,7 +127,7 @@ describe("hub whole cycle: 2 accounts × 2 regions (real handlers, fake AWS, rea
         const report = reportOf(spoke.world, runId)!;
         for (const prefix of [spokePrefix(ACCOUNTS[1], REGIONS[0]), spokePrefix(ACCOUNTS[0], REGIONS[1]), "hub/"]) {
             spoke.world.aws.objects.delete(hubSentKey(keysOf(runId).reportJson));
-            const error = await sendRunSummary(spoke.world.aws.s3, { ...spoke.world.hub!, prefix }, report, spoke.account).then(() => undefined, (e) => e);
+            const error = await sendRunSummary(spoke.world.aws.s3, { ...spoke.world.hub!, prefix }, report).then(() => undefined, (e) => e);
             expect(error?.name, prefix).to.equal("AccessDenied");
         }
         const read = await spoke.world.aws.s3.send(new (await import("@aws-sdk/client-s3")).GetObjectCommand({ Bucket: h.hub.bucket, Key: HUB_KEYS.spokes })).then(() => "read", (e) => e.name);
