@@ -9,6 +9,7 @@ import type { PolicyDocument } from "../../infra/policies";
 import { hubBucketPolicy } from "../../infra/hubPolicies";
 import { spokePrefix } from "../../pipeline/hub/summary";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
+import { renderHubSummary } from "../../scripts/planHub";
 import { ACCOUNTS, HUB_ACCOUNT, analyzeRoleArn, spokeIdentityPolicy } from "../support/cycles/hubWorld";
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
@@ -50,6 +51,13 @@ describe("IAM policy simulation of the hub", function () {
         const policy = plan.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "gaa-sim-hub-hub-policy")!;
         bucketPolicy = JSON.parse(policy.inputs.policy);
         bucket = /:::([^/"]+)/.exec(policy.inputs.policy)![1];
+    });
+
+    it("shows the hub in `npm run plan`: its schedules, spokes and every statement of its policies; nothing without a hub", () => {
+        const text = renderHubSummary(plan);
+        expect(text).to.include("=== hub gaa-sim-hub (us-east-1)").and.include("rate(1 day) -> digest").and.include(`spokes      ${MOCK_ACCOUNT} us-east-1, ${MOCK_ACCOUNT} eu-west-1`);
+        expect(text).to.include("SpokesWriteOnlyTheirOwnPrefixeuwest1: s3:PutObject for * on").and.include("IAM role index-role").and.include("RecordWhatWasSent");
+        expect(renderHubSummary({ ...plan, resources: plan.resources.filter((r) => !r.name.startsWith("gaa-sim-hub")) })).to.equal("");
     });
 
     describe("the planned stack (spokes in the hub's account)", () => {
