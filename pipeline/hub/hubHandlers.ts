@@ -80,7 +80,8 @@ export interface IndexBuild {
 export async function buildAndPublishIndex(deps: HubDeps): Promise<IndexBuild> {
     const { s3, settings } = deps;
     const { spokes, listedAt } = await readSpokes(s3, settings.hubBucket);
-    const previous = (await readJson<HubIndex>(s3, settings.hubBucket, HUB_KEYS.index).catch(() => undefined))?.value;
+    // An unreadable previous index only costs the trends (every row "new"); a throttle or an outage fails the build, to be retried.
+    const previous = (await readJson<HubIndex>(s3, settings.hubBucket, HUB_KEYS.index).catch((error) => (error instanceof SyntaxError ? undefined : Promise.reject(error))))?.value;
     const problems: string[] = [];
     const latest = await mapWithConcurrency(spokes, HUB_CONCURRENCY, (spoke) => readLatest(deps, spoke, problems));
     const summaries = new Map<string, RunSummary>();
