@@ -3,10 +3,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GoldenAmiAssessment } from "./components/goldenAmiAssessment";
 import { CONFIG_NAMESPACE, componentName, readStackConfig } from "./components/stackConfig";
+import { HubSpoke, hubSpokeOf, stackHub } from "./components/hub";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 // Every key of the stack, so that a misspelled one is refused instead of silently ignored.
 const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"), Object.keys(pulumi.runtime.allConfig()));
+
+// The hub (docs/hub.md): created first, so each spoke knows its bucket; it admits them all after the loop.
+const hub = stackHub(pulumi.getStack(), settings, { providers: { aws: new aws.Provider("aws-hub", { region: settings.regions[0] as aws.Region }) } });
+const hubSpokes: HubSpoke[] = [];
 
 /** Outputs keyed by region. */
 export const assessments: Record<string, object> = {};
@@ -39,9 +44,12 @@ for (const region of settings.regions) {
             securityHub: settings.securityHub,
             assessOnPublish: settings.assessOnPublish,
             assessOnTag: settings.assessOnTag,
+            hub: hub && { bucketName: hub.bucketName },
+            perRunEmails: settings.hub.perRunEmails,
         },
         { providers: { aws: provider } },
     );
+    hubSpokes.push(hubSpokeOf(region, settings.engine, settings.schedule, assessment));
     assessments[region] = {
         engine: assessment.engine,
         resultsTopicArn: assessment.resultsTopicArn,
@@ -50,3 +58,7 @@ for (const region of settings.regions) {
         ...(assessment.templateArn ? { templateArn: assessment.templateArn } : {}),
     };
 }
+
+hub?.admitSpokes(hubSpokes);
+/** The hub, when the stack has one (an empty object without: an undefined export makes Pulumi warn). */
+export const hubOutputs = !hub ? {} : { bucketName: hub.bucketName, resultsTopicArn: hub.resultsTopicArn, indexFunctionName: hub.indexFunctionName, digestFunctionName: hub.digestFunctionName };

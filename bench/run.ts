@@ -14,6 +14,7 @@ import { benchArchives } from "./archives";
 import { benchCycles, cycleRows, printTimings } from "./cycles";
 import { DOCTOR_TARGET_MS, benchDoctor } from "./doctor";
 import { benchPublish, printPublish } from "./publish";
+import { reportHub } from "./hubReport";
 import { REGIONS_14, Row, median, printTable, status } from "./common";
 
 const RESULTS = path.resolve(__dirname, "..", ".bench", "results.json");
@@ -270,6 +271,7 @@ async function main() {
     const publish = await benchPublish();
     printPublish(publish, judged);
     const doctor = await reportDoctor();
+    const hub = await reportHub(QUICK, judged);
 
     const { onePlan: _plan, ...planResults } = plan;
     const results = {
@@ -283,6 +285,7 @@ async function main() {
         cycles,
         publish,
         doctor,
+        hub,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");

@@ -28,6 +28,8 @@ export const STACK_CONFIG_KEYS = {
     securityHub: "inspector2: send each AMI's verdict to Security Hub as a finding (BatchImportFindings)",
     assessOnPublish: "inspector2: assess a golden AMI when it becomes available (default true on inspector2; classic: schedule only)",
     assessOnTag: "inspector2: also when a tag makes an AMI golden (CloudTrail CreateTags: needs a trail)",
+    digestSchedule: "EventBridge schedule of the hub's digest email; setting it creates the hub (default with a hub: rate(1 day))",
+    perRunEmails: "email every run's summary per region (default: true without a hub, false with one)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

@@ -42,6 +42,8 @@ import { reporting } from "../infra/reporting";
 import { terminateOnDelete } from "../infra/destroyGuard";
 import { scheduleInvocation } from "../infra/schedule";
 import { PolicyArgs, validatedPolicyArgs } from "./policyConfig";
+import { SpokeHubArgs, spokeHubTarget, withHubEnvironment } from "./hub";
+import { perRunEmailsFor } from "./hubConfig";
 
 /** The one place the engine is chosen. */
 const ENGINES: Record<EngineName, (inputs: EngineInputs) => Engine> = { inspector2: inspector2Engine, classic: classicEngine };
@@ -99,6 +101,10 @@ export interface GoldenAmiAssessmentArgs {
     assessOnPublish?: boolean;
     /** Also when a tag makes an AMI golden (CloudTrail CreateTags; needs a trail). Default false. Plain. */
     assessOnTag?: boolean;
+    /** The stack's hub (GoldenAmiAssessmentHub): analyze sends each run's summary there (inspector2; docs/hub.md). Default none. */
+    hub?: SpokeHubArgs;
+    /** Email every run's summary to the results topic. Default true without a hub, false with one (its digest replaces them). */
+    perRunEmails?: boolean;
 }
 
 /**
@@ -119,6 +125,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
     public readonly templateArn?: pulumi.Output<string>;
     public readonly bucketName: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The role analyze runs as: the hub's bucket policy admits exactly this role to this spoke's prefix. */
+    public readonly analyzeRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: GoldenAmiAssessmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("golden-ami-assessment:index:GoldenAmiAssessment", name, {}, opts);
@@ -153,7 +161,9 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             accountId,
             deprecateFailingAmis,
         });
-        const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis });
+        const perRunEmails = asResourceError(this, () => perRunEmailsFor(args.hub !== undefined, args.perRunEmails === undefined ? undefined : validateFlag(key("perRunEmails"), args.perRunEmails)));
+        const hubTarget = spokeHubTarget(args.hub, engineName, region, accountId, perRunEmails);
+        const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis, hub: hubTarget?.apply(({ bucket, prefix }) => ({ bucket, prefix })) });
         const engine = ENGINES[engineName]({
             name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, assessOnPublish, assessOnTag, shared, network, report, policyScope, verdictPolicy, parent: this,
         });
@@ -163,8 +173,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             failedInvocationsQueue: report.failedInvocationsQueue,
             alarmTopicArn: report.resultsTopic.arn,
         };
-        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
-        const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze }, this);
+        const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, environment: withHubEnvironment(engine.start.environment, hubTarget), reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
+        const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze, environment: withHubEnvironment(engine.analyze.environment, hubTarget) }, this);
         const reaper = reaperFunction(name, common, shared, policyScope, this);
         const extras = (engine.extraHandlers ?? []).map((extra) => ({ extra, fn: handlerFunction(`${name}-${extra.role}`, { ...common, ...extra.handler }, this) }));
         const launching = extras.filter(({ extra }) => extra.launches).map(({ fn }) => fn.func);
@@ -174,6 +184,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         scheduleInvocation(`${name}-reaper-schedule`, DEFAULTS.reaperSchedule, reaper.func, region, this, [guard]);
         engine.connect(analyze.func);
         for (const { extra, fn } of extras) extra.connect(fn.func, [guard]);
+        // An agentless stack's analyze has no sweep; with a hub it needs one to send the summaries of the runs start reports.
+        if (hubTarget && scanMode === "agentless") scheduleInvocation(`${name}-hub-sweep-schedule`, DEFAULTS.hubSweepSchedule, analyze.func, region, this, [guard]);
 
         this.engine = engineName;
         this.resultsTopicArn = report.resultsTopic.arn;
@@ -184,7 +196,9 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         this.templateArn = engine.outputs.templateArn;
         this.bucketName = report.bucket.bucket;
         this.securityGroupId = network.securityGroup.id;
+        this.analyzeRoleArn = analyze.role.arn;
         this.registerOutputs({
+            analyzeRoleArn: this.analyzeRoleArn,
             engine: this.engine,
             resultsTopicArn: this.resultsTopicArn,
             startFunctionName: this.startFunctionName,
@@ -200,8 +214,8 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
 type Reporting = ReturnType<typeof reporting>;
 
 /** What each function's policy is scoped to; the log group is the function's own. */
-function policyScopeFor(scope: { name: string; partition: Partition; region: string; accountId: pulumi.Output<string>; report: Reporting; deprecateFailingAmis: boolean }) {
-    const { name, partition, region, accountId, report, deprecateFailingAmis } = scope;
+function policyScopeFor(scope: { name: string; partition: Partition; region: string; accountId: pulumi.Output<string>; report: Reporting; deprecateFailingAmis: boolean; hub?: pulumi.Output<{ bucket: string; prefix: string }> }) {
+    const { name, partition, region, accountId, report, deprecateFailingAmis, hub } = scope;
     return (logGroupArn: pulumi.Output<string>): pulumi.Output<PolicyScope> =>
         pulumi.output({
             partition,
@@ -214,6 +228,7 @@ function policyScopeFor(scope: { name: string; partition: Partition; region: str
             logGroupArn,
             failedInvocationsQueueArn: report.failedInvocationsQueue.arn,
             deprecateFailingAmis,
+            hub,
         });
 }
 

@@ -32,6 +32,7 @@ import { partitionOf } from "../infra/partition";
 import { readPolicyConfig } from "./policyStackConfig";
 import type { AcceptedRisk, FailWhen } from "../pipeline/verdict/policy";
 import { validateAssessOnPublish, validateAssessOnTag } from "./publishConfig";
+import { HubOptions, validateHubOptions } from "./hubConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -65,6 +66,8 @@ export interface StackConfig {
     securityHub: boolean;
     assessOnPublish: boolean;
     assessOnTag: boolean;
+    /** digestSchedule and perRunEmails, as set (docs/hub.md). */
+    hub: HubOptions;
 }
 
 /**
@@ -145,6 +148,7 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         maxConcurrentInstances: check(() => validateMaxConcurrentInstances(key("maxConcurrentInstances"), get("maxConcurrentInstances") ?? DEFAULTS.maxConcurrentInstances)),
         deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
+        hub: check(() => validateHubOptions(key, get("digestSchedule"), structured("perRunEmails"))),
     };
     const assessOnPublish = check(() => validateAssessOnPublish(key("assessOnPublish"), structured("assessOnPublish"), engine ?? DEFAULTS.engine));
     const assessOnTag = check(() => validateAssessOnTag(key("assessOnTag"), structured("assessOnTag"), assessOnPublish ?? false));

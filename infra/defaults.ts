@@ -36,4 +36,6 @@ export const DEFAULTS = {
     amiScanMaxAgeDays: 7,
     /** Everything the handlers write goes under this prefix; IAM is scoped to it. */
     reportPrefix: "reports/",
+    /** With a hub, an agentless stack's analyze sends the summaries of the runs start reported (docs/hub.md). */
+    hubSweepSchedule: "rate(1 hour)",
 };

@@ -29,6 +29,8 @@ export interface PolicyScope {
     failedInvocationsQueueArn: string;
     /** Opt-in: the verdict writer may deprecate (and undeprecate) this account's own AMIs. */
     deprecateFailingAmis?: boolean;
+    /** The hub's bucket and this spoke's prefix in it (docs/hub.md): analyze may PutObject there only. */
+    hub?: { bucket: string; prefix: string };
 }
 
 export interface LaunchScope {

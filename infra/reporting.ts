@@ -7,6 +7,10 @@ export interface ReportingArgs {
     region: string;
     notificationEmails: pulumi.Input<string>[];
     reportRetentionDays: pulumi.Input<number>;
+    /** false: the caller sets the bucket's one policy itself (the hub: TLS-only plus its spokes). Default true. */
+    tlsOnlyPolicy?: boolean;
+    /** Expire only objects under this prefix (the hub keeps its own files). Default: every object. */
+    expirePrefix?: string;
 }
 
 export interface Reporting {
@@ -50,7 +54,7 @@ export function reporting(name: string, args: ReportingArgs, parent: pulumi.Reso
                 {
                     id: "expire-reports",
                     status: "Enabled",
-                    filter: {},
+                    filter: args.expirePrefix ? { prefix: args.expirePrefix } : {},
                     expiration: { days: args.reportRetentionDays },
                     abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
                 },
@@ -58,6 +62,18 @@ export function reporting(name: string, args: ReportingArgs, parent: pulumi.Reso
         },
         opts,
     );
+    if (args.tlsOnlyPolicy !== false) tlsOnly(name, region, bucket, parent);
+
+    // Events a handler failed on (after its retries) are kept 14 days for inspection or redrive.
+    const failedInvocationsQueue = new aws.sqs.Queue(
+        `${name}-failed-invocations`,
+        { region, messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
+        opts,
+    );
+    return { resultsTopic, bucket, failedInvocationsQueue };
+}
+
+function tlsOnly(name: string, region: string, bucket: aws.s3.Bucket, parent: pulumi.Resource): void {
     new aws.s3.BucketPolicy(
         `${name}-reports-tls-only`,
         {
@@ -79,14 +95,6 @@ export function reporting(name: string, args: ReportingArgs, parent: pulumi.Reso
                 }),
             ),
         },
-        opts,
+        { parent },
     );
-
-    // Events a handler failed on (after its retries) are kept 14 days for inspection or redrive.
-    const failedInvocationsQueue = new aws.sqs.Queue(
-        `${name}-failed-invocations`,
-        { region, messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
-        opts,
-    );
-    return { resultsTopic, bucket, failedInvocationsQueue };
 }

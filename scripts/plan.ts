@@ -4,6 +4,7 @@
 import { CONFIG_NAMESPACE } from "../components/stackConfig";
 import { planIndex } from "./mockRuntime";
 import { regionPlans, renderDetails, renderSummary } from "./planReport";
+import { renderHubSummary } from "./planHub";
 import { StackArgs, parseStackArgs } from "./stackArgs";
 import { maskSecretStandIns, plannableConfig, readConfigFile, readStackFile } from "./stackFile";
 
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
         const summary = { configNotes: notes, warnings: plan.warnings, regions: Object.fromEntries(Object.entries(plans).map(([r, p]) => [r, p.summary])) };
         process.stdout.write(maskSecretStandIns(JSON.stringify({ stack, summary, regions: plans }, null, 2)) + "\n");
     } else {
-        process.stdout.write(maskSecretStandIns((details ? renderDetails : renderSummary)(stack, plans, plan.warnings, notes)));
+        process.stdout.write(maskSecretStandIns((details ? renderDetails : renderSummary)(stack, plans, plan.warnings, notes) + renderHubSummary(plan)));
     }
 }
 

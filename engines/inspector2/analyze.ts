@@ -9,6 +9,7 @@ import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline
 import { errorText } from "../../pipeline/run/errors";
 import { deleteKey, listKeys, readJson } from "../../pipeline/run/runState";
 import { readSettings } from "../../pipeline/run/settings";
+import { readHubTarget, resendLatestSummary } from "../../pipeline/hub/sendSummary";
 import type { CisScanStatus } from "./cis";
 import { advanceRunCisScan, withRecordedCisScan } from "./cisScan";
 import { createInspector2Client } from "./client";
@@ -55,6 +56,8 @@ export function makeAnalyzeHandler(deps: V2AnalyzeDeps): (event: unknown) => Pro
                 errors.push(error);
             }
         }
+        // The sweep resends a run summary that did not reach the hub (never throws).
+        if (parsed.kind !== "scan" && deps.hub) log("analyze: hub summary", { ...(await resendLatestSummary(s3, deps.hub, settings)) });
         if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(errorText).join("; "));
         return { trigger: parsed.kind === "scan" ? `scan of ${parsed.instanceId}` : "sweep", runs };
     };
@@ -137,6 +140,7 @@ export function analyzeHandlerFactory(): (event: unknown) => Promise<V2AnalyzeRe
         region: process.env.AWS_REGION ?? "unknown region",
         now: () => new Date(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        hub: readHubTarget(process.env),
     });
 }
 

@@ -6,6 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import type { HubTarget } from "../../pipeline/hub/sendSummary";
 import type { Inspector2Settings } from "./settings";
 
 export const ANALYZE_KEYS = [
@@ -33,6 +34,8 @@ export interface V2AnalyzeDeps {
     sleep: (ms: number) => Promise<void>;
     log?: (message: string, detail?: Record<string, unknown>) => void;
     random?: () => number;
+    /** Where run summaries go (docs/hub.md); unset without a hub. */
+    hub?: HubTarget;
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

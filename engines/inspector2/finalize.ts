@@ -12,6 +12,7 @@ import { sendRunVerdicts } from "./verdictSinks";
 import type { FindingSummary } from "../../pipeline/verdict/findingModel";
 import type { Severity } from "../../pipeline/run/settings";
 import { publishReport } from "../../pipeline/report/publishReport";
+import { deliverToHub } from "../../pipeline/hub/sendSummary";
 import type { AssessmentReport, RunOutcome } from "../../pipeline/report/report";
 import { findPipelineInstances } from "../../pipeline/cleanup/instances";
 import { errorText } from "../../pipeline/run/errors";
@@ -217,7 +218,7 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
         });
         // Before publishing, so the report says what was deprecated; repeating it on a retry changes nothing more.
         report = await withDeprecations(deps.ec2, report, manifest.amis, settings, deps.now());
-        await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
+        await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix, { email: deps.hub?.perRunEmails ?? true });
     } catch (error) {
         // Nothing went out: give the claim back so that the retry (or the next sweep) reports at
         // once instead of waiting out REPORT_CLAIM_SECONDS. A reporter that dies cannot; the expiry covers it.
@@ -225,6 +226,9 @@ export async function finalizeRun(deps: V2AnalyzeDeps, manifest: V2RunManifest, 
         throw error;
     }
     await putIfAbsent(s3, settings.reportBucket, keys.deliveredMarker, JSON.stringify({ runId, holder, deliveredAt: deps.now().toISOString() }));
+    // The hub's run summary (docs/hub.md): never throws; one that failed is resent by the next sweep.
+    const toHub = await deliverToHub(s3, deps.hub, report);
+    if (toHub.status === "failed") problems.push(`The run summary did not reach the hub (${toHub.error}); the next sweep resends it.`);
 
     // Housekeeping after delivery: each step is repeatable, and a failure here never costs the report.
     const closed = await closeRun(deps, manifest, report);

@@ -13,6 +13,7 @@ import {
     tagGoldenAmisStatement,
     terminatePipelineInstances,
 } from "../../infra/policies";
+import { spokeHubStatement } from "../../infra/hubPolicies";
 import type { RulesPackageName } from "../../pipeline/run/rulesPackages";
 import { PIPELINE_TAG } from "../../pipeline/run/tags";
 import type { ScanModeSetting } from "./settings";
@@ -139,6 +140,7 @@ export function analyzePolicy(scope: PolicyScope, v2: Inspector2Scope): PolicyDo
             ...deprecationStatements(scope),
             ...runStateStatements(scope, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
             ...verdictSinkStatements(scope, v2),
+            ...(scope.hub ? [spokeHubStatement(scope.partition, scope.hub.bucket, scope.hub.prefix)] : []),
         ],
     };
 }

@@ -24,6 +24,7 @@ import { ec2ScanningStatus } from "./accountStatus";
 import { AmiScanResult, agentlessShortfall, readAmiScanResults } from "./agentless";
 import { createInspector2Client } from "./client";
 import { reportWithoutLaunch } from "./startReport";
+import { readHubTarget } from "../../pipeline/hub/sendSummary";
 import { startLockKey } from "./run";
 import { launchRun } from "./startRun";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings, ScanModeSetting } from "./settings";
@@ -139,6 +140,7 @@ export function startHandlerFactory(): (event?: unknown, context?: StartContext)
         now: () => new Date(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         log: console.log,
+        hub: readHubTarget(process.env),
     });
 }
 

@@ -9,6 +9,7 @@ import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { ReapResult } from "../../pipeline/cleanup/reap";
 import type { AmiRecord } from "../../pipeline/run/manifest";
 import type { RunOutcome } from "../../pipeline/report/report";
+import type { HubTarget } from "../../pipeline/hub/sendSummary";
 import type { AmiScanResult } from "./agentless";
 import type { Inspector2Settings, ScanModeSetting } from "./settings";
 
@@ -45,6 +46,8 @@ export interface V2StartDeps {
     random?: () => number;
     /** Milliseconds left in this invocation (Lambda's context.getRemainingTimeInMillis); unbounded when absent. */
     remainingMs?: () => number;
+    /** The hub (docs/hub.md): start reads only perRunEmails; analyze's sweep sends the summary of a run start reported. */
+    hub?: HubTarget;
 }
 
 /** The part of Lambda's context start uses. */

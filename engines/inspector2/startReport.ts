@@ -47,12 +47,13 @@ async function deliverOnce(deps: V2StartDeps, runId: string, report: AssessmentR
     const claimed = await claim(s3, settings.reportBucket, keys.reportClaim, { holder, expiresAt: new Date(deps.now().getTime() + REPORT_CLAIM_SECONDS * 1000).toISOString() }, deps.now());
     if (claimed.status === "held" || (await readJson(s3, settings.reportBucket, keys.deliveredMarker))) return;
     try {
-        await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix);
+        await publishReport(s3, deps.sns, settings.resultsTopicArn, report, settings.reportPrefix, { email: deps.hub?.perRunEmails ?? true });
     } catch (error) {
         await release(s3, settings.reportBucket, keys.reportClaim, holder).catch(() => undefined);
         throw error;
     }
     await putIfAbsent(s3, settings.reportBucket, keys.deliveredMarker, JSON.stringify({ runId, holder, deliveredAt: deps.now().toISOString() }));
+    // The hub's run summary is sent by analyze's next sweep (docs/hub.md): the hub admits analyze's role only.
     const tagging = await tagAssessedAmis(deps.ec2, report.amis, new Date(report.generatedAt));
     for (const failed of tagging.failed) deps.log?.(`could not tag ${failed.imageId}: ${failed.error}`);
     // No sweep follows a run start reports itself: what does not go out now is logged (and in the progress object).

@@ -12,7 +12,8 @@ import { computeTrend } from "./trend";
 
 export { htmlKeyOf } from "./reportText";
 
-export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicArn: string, report: AssessmentReport, reportPrefix: string): Promise<void> {
+/** options.email false: no per-run email (a hub's digest replaces it); the report is written all the same. */
+export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicArn: string, report: AssessmentReport, reportPrefix: string, options: { email?: boolean } = {}): Promise<void> {
     const { bucket, jsonKey, markdownKey } = report.location;
     const htmlKey = htmlKeyOf(jsonKey);
     const previous = await previousReport(s3, bucket, reportPrefix);
@@ -21,7 +22,7 @@ export async function publishReport(s3: S3Client, sns: SNSClient, resultsTopicAr
     await putText(s3, bucket, markdownKey, reportMarkdown(report, {}, trend), "text/markdown; charset=utf-8");
     await putText(s3, bucket, htmlKey, renderReportHtml(report, trend), "text/html; charset=utf-8");
     const email = reportEmail(report, trend);
-    await publishNotice(sns, resultsTopicArn, email.subject, email.message, email.pointer);
+    if (options.email !== false) await publishNotice(sns, resultsTopicArn, email.subject, email.message, email.pointer);
     await recordInHistory(s3, report, reportPrefix, htmlKey);
 }
 

@@ -66,6 +66,8 @@ export interface FakeInstance {
 export interface S3Object {
     body: string;
     etag: string;
+    /** When it was written (SDK GetObjectOutput.LastModified). */
+    lastModified?: Date;
 }
 
 export interface PublishedMessage {
@@ -185,6 +187,12 @@ export class FakeAws {
     calls: string[] = [];
     /** Real time every call takes (benchmarks); 0 in tests, which run on the fake clock. */
     latencyMs = 0;
+    /**
+     * Buckets of other accounts this world's S3 client can reach (S3 routes by bucket name, across
+     * accounts): bucket name -> the owner's side, which decides with its bucket policy (fakeHub.ts).
+     * Every other bucket name is this world's own bucket.
+     */
+    foreignBuckets = new Map<string, (command: string, input: any) => Promise<any>>();
 
     // Small pages force every reader to page.
     imagePageSize = 2;
@@ -598,6 +606,7 @@ export class FakeAws {
         const mock = isolatedMock(this.s3);
         mock.on(PutObjectCommand).callsFake(async (input) => {
             await this.enter("PutObject", input, input.Key);
+            if (this.foreignBuckets.has(input.Bucket)) return this.foreignBuckets.get(input.Bucket)!("PutObject", input);
             const key: string = input.Key;
             const existing = this.objects.get(key);
             if (input.IfNoneMatch === "*" && existing) throw s3Error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
@@ -607,19 +616,21 @@ export class FakeAws {
             }
             const body = typeof input.Body === "string" ? input.Body : Buffer.from(input.Body as Uint8Array).toString("utf8");
             const etag = `"etag-${++this.etagCounter}"`;
-            this.objects.set(key, { body, etag });
+            this.objects.set(key, { body, etag, lastModified: this.now() });
             this.puts.push({ key, body });
             return { ETag: etag };
         });
         mock.on(GetObjectCommand).callsFake(async (input) => {
             await this.enter("GetObject", input, input.Key);
+            if (this.foreignBuckets.has(input.Bucket)) return this.foreignBuckets.get(input.Bucket)!("GetObject", input);
             const object = this.objects.get(input.Key);
             if (!object) throw s3Error("NoSuchKey", 404, "The specified key does not exist.");
             const body = object.body;
-            return { Body: { transformToString: async () => body } as any, ETag: object.etag };
+            return { Body: { transformToString: async () => body } as any, ETag: object.etag, LastModified: object.lastModified };
         });
         mock.on(ListObjectsV2Command).callsFake(async (input) => {
             await this.enter("ListObjectsV2", input, input.Prefix);
+            if (this.foreignBuckets.has(input.Bucket)) return this.foreignBuckets.get(input.Bucket)!("ListObjectsV2", input);
             const keys = this.keys(input.Prefix ?? "");
             const offset = input.ContinuationToken ? Number(input.ContinuationToken.replace("list-", "")) : 0;
             const size = Math.min(this.s3ListPageSize, input.MaxKeys ?? Infinity);
@@ -633,6 +644,7 @@ export class FakeAws {
         });
         mock.on(DeleteObjectCommand).callsFake(async (input) => {
             await this.enter("DeleteObject", input, input.Key);
+            if (this.foreignBuckets.has(input.Bucket)) return this.foreignBuckets.get(input.Bucket)!("DeleteObject", input);
             this.objects.delete(input.Key);
             return {};
         });

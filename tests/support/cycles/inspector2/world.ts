@@ -8,6 +8,7 @@ import { makeStartHandler, V2StartDeps, V2StartResult, V2StartSettings } from ".
 import { AssessmentReport } from "../../../../pipeline/report/report";
 import { maxInstanceAgeSeconds } from "../../../../pipeline/cleanup/stale";
 import { settle } from "../settle";
+import type { HubTarget } from "../../../../pipeline/hub/sendSummary";
 import { FakeAws, FakeSeverity, FAKE_REGION } from "../../fakeAws";
 import type { FakeVerdictSinks } from "../../fakeVerdictSinks";
 
@@ -73,6 +74,10 @@ export interface V2World {
     random: () => number;
     /** EventBridge and Security Hub, when a scenario watches where verdicts go (policyWorld.ts). */
     sinks?: FakeVerdictSinks;
+    /** Where analyze sends run summaries (docs/hub.md); unset: no hub. */
+    hub?: HubTarget;
+    /** The region the handlers run in (AWS_REGION); default FAKE_REGION. */
+    region?: string;
 }
 
 /** Three golden AMIs (one arm64) and one untagged; `settings` override the defaults. */
@@ -95,7 +100,7 @@ export function newV2World(settings: Partial<V2StartSettings> = {}, images = tru
 export function v2Deps(w: V2World): V2StartDeps & V2AnalyzeDeps {
     const { aws } = w;
     const sinks = w.sinks ? { events: w.sinks.events, securityHub: w.sinks.securityHub } : {};
-    return { ec2: aws.ec2, inspector2: aws.inspector2, s3: aws.s3, sns: aws.sns, ...sinks, settings: w.settings, region: FAKE_REGION, now: aws.now, sleep: aws.sleep, log: () => undefined, random: w.random };
+    return { ec2: aws.ec2, inspector2: aws.inspector2, s3: aws.s3, sns: aws.sns, ...sinks, settings: w.settings, region: w.region ?? FAKE_REGION, now: aws.now, sleep: aws.sleep, log: () => undefined, random: w.random, hub: w.hub };
 }
 
 export const start = (w: V2World): Promise<V2StartResult> => makeStartHandler(v2Deps(w))({});
