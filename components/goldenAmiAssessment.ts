@@ -135,6 +135,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         const { maxConcurrentInstances, kmsKeyArns, deprecateFailingAmis, reserveStartConcurrency } = asResourceError(this, () => validatedLaunchArgs(name, args, region, partition, this));
         const verdictPolicy = asResourceError(this, () => validatedPolicyArgs(key, args, engineName, DEFAULTS.severityThreshold));
         const { assessOnPublish, assessOnTag } = asResourceError(this, () => validatedPublishArgs(name, args, engineName));
+        const perRunEmails = asResourceError(this, () => perRunEmailsFor(args.hub !== undefined, args.perRunEmails === undefined ? undefined : validateFlag(key("perRunEmails"), args.perRunEmails)));
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const report = reporting(name, { region, notificationEmails, reportRetentionDays }, this);
@@ -161,18 +162,12 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
             accountId,
             deprecateFailingAmis,
         });
-        const perRunEmails = asResourceError(this, () => perRunEmailsFor(args.hub !== undefined, args.perRunEmails === undefined ? undefined : validateFlag(key("perRunEmails"), args.perRunEmails)));
         const hubTarget = spokeHubTarget(args.hub, engineName, region, accountId, perRunEmails);
         const policyScope = policyScopeFor({ name, partition, region, accountId, report, deprecateFailingAmis, hub: hubTarget?.apply(({ bucket, prefix }) => ({ bucket, prefix })) });
         const engine = ENGINES[engineName]({
             name, region, partition, accountId, rulesPackages, durationSeconds, schedule, scheduleIntervalSeconds: schedule.apply(scheduleIntervalSeconds), scanMode, enableInspector, assessOnPublish, assessOnTag, shared, network, report, policyScope, verdictPolicy, parent: this,
         });
-        const common = {
-            region,
-            logRetentionDays,
-            failedInvocationsQueue: report.failedInvocationsQueue,
-            alarmTopicArn: report.resultsTopic.arn,
-        };
+        const common = { region, logRetentionDays, failedInvocationsQueue: report.failedInvocationsQueue, alarmTopicArn: report.resultsTopic.arn };
         const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, environment: withHubEnvironment(engine.start.environment, hubTarget), reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
         const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze, environment: withHubEnvironment(engine.analyze.environment, hubTarget) }, this);
         const reaper = reaperFunction(name, common, shared, policyScope, this);
