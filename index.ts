@@ -1,20 +1,38 @@
-// The stack: reads golden-ami-assessment:* config and creates one GoldenAmiAssessment per region.
+// The stack: reads golden-ami-assessment:* config and creates one GoldenAmiAssessment per region
+// (per account and region with `accounts`, each through a provider assuming that account's role).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GoldenAmiAssessment } from "./components/goldenAmiAssessment";
-import { CONFIG_NAMESPACE, componentName, readStackConfig } from "./components/stackConfig";
+import { CONFIG_NAMESPACE, readStackConfig } from "./components/stackConfig";
+import { validateHubAccount } from "./components/accountsConfig";
+import { placeOutputs, stackTargets, targetProviderArgs, validateTargetNames } from "./components/stackTargets";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 // Every key of the stack, so that a misspelled one is refused instead of silently ignored.
 const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"), Object.keys(pulumi.runtime.allConfig()));
 
-/** Outputs keyed by region. */
+const stack = pulumi.getStack();
+// One target per account and region (without `accounts`: per region, in the stack's own account).
+const targets = stackTargets(stack, settings.regions, settings.accounts);
+validateTargetNames(targets, settings.engine, settings.scanMode);
+
+/** The deploying account's provider, only with `accounts` or `hub`: its caller identity checks `hub`. */
+const deployingProvider = settings.accounts || settings.hub ? new aws.Provider("aws-deploying-account", { region: settings.regions[0] as aws.Region }) : undefined;
+/** The hub's account: `hub`, else the deploying account. Exported only with `accounts` or `hub`. */
+export const hubAccount = deployingProvider
+    ? aws.getCallerIdentityOutput({}, { provider: deployingProvider }).accountId.apply((id) => validateHubAccount(`${CONFIG_NAMESPACE}:hub`, settings.hub, settings.accounts, id))
+    : undefined;
+
+/** Outputs keyed by region; with `accounts`, by account then region. */
 export const assessments: Record<string, object> = {};
-for (const region of settings.regions) {
-    // One provider per region, so a GovCloud region can use its own credentials (aws:profile etc. apply to all).
-    const provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region });
+/** Every component with its target, for wiring that spans them. */
+const components: { target: (typeof targets)[number]; assessment: GoldenAmiAssessment }[] = [];
+for (const target of targets) {
+    const { region } = target;
+    // One provider per account and region, so a GovCloud region can use its own credentials (aws:profile etc. apply to all).
+    const provider = new aws.Provider(target.provider, targetProviderArgs(stack, target) as aws.ProviderArgs);
     const assessment = new GoldenAmiAssessment(
-        componentName(pulumi.getStack(), region),
+        target.component,
         {
             region,
             engine: settings.engine,
@@ -37,11 +55,12 @@ for (const region of settings.regions) {
         },
         { providers: { aws: provider } },
     );
-    assessments[region] = {
+    components.push({ target, assessment });
+    placeOutputs(assessments, target, {
         engine: assessment.engine,
         resultsTopicArn: assessment.resultsTopicArn,
         startFunctionName: assessment.startFunctionName,
         bucketName: assessment.bucketName,
         ...(assessment.templateArn ? { templateArn: assessment.templateArn } : {}),
-    };
+    });
 }

@@ -23,6 +23,9 @@ export const STACK_CONFIG_KEYS = {
     kmsKeyArns: "KMS key ARNs of golden AMI snapshots' customer-managed keys, each in a configured region",
     deprecateFailingAmis: "deprecate this account's FAIL AMIs (a later PASS undoes it)",
     reserveStartConcurrency: "reserve a concurrency of 1 for start",
+    accounts: "accounts to deploy to, each { id, roleArn } or { id } with roleName (default: the stack's own account; docs/accounts.md)",
+    roleName: "the role assumed in each account of accounts that gives no roleArn",
+    hub: "the account hosting the hub: one of accounts or the deploying account (default: the deploying account)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

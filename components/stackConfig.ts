@@ -29,6 +29,7 @@ import {
 import { StackConfigKey, unknownKeyErrors } from "./configKeys";
 import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
 import { partitionOf } from "../infra/partition";
+import { AccountTarget, validateAccounts, validateHub, validateRoleName } from "./accountsConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -56,6 +57,10 @@ export interface StackConfig {
     kmsKeyArns: string[];
     deprecateFailingAmis: boolean;
     reserveStartConcurrency: boolean;
+    /** Where the stack deploys; undefined: the stack's own account, no role assumed. */
+    accounts?: AccountTarget[];
+    /** The hub's account; undefined: the deploying account. */
+    hub?: string;
 }
 
 /**
@@ -138,5 +143,17 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
     };
     const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest };
-    return Object.values(settings).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
+    const rollout = readRollout(key, get, structured, partitionOf(regions?.[0] ?? awsRegion ?? "us-east-1"), check);
+    return Object.values(settings).every((value) => value !== undefined) && rollout ? ({ ...settings, ...rollout.value } as StackConfig) : undefined;
+}
+
+/** accounts, roleName and hub (components/accountsConfig.ts); undefined when one of them is invalid. */
+function readRollout(key: (name: StackConfigKey) => string, get: (key: string) => string | undefined, structured: (name: StackConfigKey) => unknown, partition: ReturnType<typeof partitionOf>, check: Check) {
+    // Plain strings: JSON.parse would turn an account ID into a number.
+    const roleNameValue = get("roleName");
+    const roleName = roleNameValue === undefined ? undefined : check(() => validateRoleName(key("roleName"), roleNameValue));
+    const accounts = check(() => validateAccounts(key("accounts"), structured("accounts"), roleName, partition) ?? null);
+    const hub = check(() => validateHub(key("hub"), get("hub")) ?? null);
+    if ((roleNameValue !== undefined && roleName === undefined) || accounts === undefined || hub === undefined) return undefined;
+    return { value: { ...(accounts ? { accounts } : {}), ...(hub ? { hub } : {}) } };
 }

@@ -3,7 +3,7 @@
 // Mocked cloud values (ARNs, IDs) are shaped like the real ones so that policies read true.
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../infra/partition";
-import { MOCK_ACCOUNT, MockCloud, computedState, mockedCall, resourceId } from "../components/testing";
+import { MOCK_ACCOUNT, MockAccounts, MockCloud, computedState, mockedCall, resourceId } from "../components/testing";
 
 export { MOCK_ACCOUNT, MockCloud };
 
@@ -80,6 +80,7 @@ export async function runUnderMocks(
     const mocked = new Map<string, { id: string; inputs: any; state: any }[]>();
     const registered: Registered[] = [];
     const warnings: string[] = [];
+    const accounts = new MockAccounts();
     // An error inside apply() rejects a registration nobody awaits: surface the first one as ours.
     let fail: (error: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -99,13 +100,14 @@ export async function runUnderMocks(
         await pulumi.runtime.setMocks(
             {
                 newResource: (args) => {
-                    const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+                    accounts.observe(args.type, args.name, args.inputs);
+                    const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, accounts.of(args.provider)) };
                     const id = resourceId(args.type, args.name) || (state as any).bucket;
                     const key = `${args.type}::${args.name}`;
                     mocked.set(key, [...(mocked.get(key) ?? []), { id, inputs: args.inputs, state }]);
                     return { id, state: withoutArchives(state) };
                 },
-                call: (args) => mockedCall(args.token, args.inputs, options.cloud ?? {}, warnings),
+                call: (args) => mockedCall(args.token, args.inputs, options.cloud ?? {}, warnings, accounts.of(args.provider)),
             },
             options.project ?? "golden-ami-assessment",
             options.stack,
