@@ -18,10 +18,20 @@ validateTargetNames(targets, settings.engine, settings.scanMode);
 
 /** The deploying account's provider, only with `accounts` or `hub`: its caller identity checks `hub`. */
 const deployingProvider = settings.accounts || settings.hub ? new aws.Provider("aws-deploying-account", { region: settings.regions[0] as aws.Region }) : undefined;
-/** The hub's account: `hub`, else the deploying account. Exported only with `accounts` or `hub`. */
-export const hubAccount = deployingProvider
-    ? aws.getCallerIdentityOutput({}, { provider: deployingProvider }).accountId.apply((id) => validateHubAccount(`${CONFIG_NAMESPACE}:hub`, settings.hub, settings.accounts, id))
-    : undefined;
+/**
+ * With `accounts` or `hub`: the provider of the hub's account (`hub`, else the deploying account) in the
+ * first region, for the hub. A `hub` the stack does not reach fails the preview naming the key; the provider
+ * also refuses any other account (allowedAccountIds).
+ */
+const hubProvider = deployingProvider && hubAccountProvider(deployingProvider);
+
+function hubAccountProvider(deploying: aws.Provider): aws.Provider {
+    const key = `${CONFIG_NAMESPACE}:hub`;
+    const hubAccount = aws.getCallerIdentityOutput({}, { provider: deploying }).accountId.apply((id) => validateHubAccount(key, settings.hub, settings.accounts, id));
+    const hubRole = settings.accounts?.find((account) => account.id === settings.hub)?.roleArn;
+    const target = { region: settings.regions[0], component: "", provider: "", roleArn: hubRole };
+    return new aws.Provider("aws-hub", { ...(targetProviderArgs(stack, target) as aws.ProviderArgs), allowedAccountIds: hubAccount.apply((id) => [id]) });
+}
 
 /** Outputs keyed by region; with `accounts`, by account then region. */
 export const assessments: Record<string, object> = {};

@@ -2,7 +2,7 @@
 // name, its provider's name and the role that provider assumes. index.ts loops over them.
 import { EngineName, ScanMode } from "../pipeline/run/settings";
 import { AccountTarget } from "./accountsConfig";
-import { validateComponentName } from "./config";
+import { ConfigError, validateComponentName } from "./config";
 
 export interface StackTarget {
     /** Undefined: the stack's own account (no `accounts` configured), no role assumed. */
@@ -21,7 +21,19 @@ export interface StackTarget {
  * components differ in every name the plan and the reports show.
  */
 export function targetComponentName(stack: string, region: string, account?: string): string {
-    return account === undefined ? `gaa-${stack}-${region}` : `gaa-${stack}-${account}-${region}`;
+    return account === undefined ? `gaa-${stack}-${region}` : `gaa-${stack}-${account}-${regionCode(region)}`;
+}
+
+const DIRECTIONS: Record<string, string> = { north: "n", south: "s", east: "e", west: "w", central: "c", northeast: "ne", northwest: "nw", southeast: "se", southwest: "sw", gov: "g" };
+
+/**
+ * The short form of a region in names with an account ("ap-southeast-2" -> "apse2", "us-gov-west-1"
+ * -> "usgw1"): the 12-digit account leaves too little of the 64 characters of an EventBridge rule or
+ * Lambda name for the full region; with it, stack names up to 17 characters fit.
+ */
+export function regionCode(region: string): string {
+    const [area, ...rest] = region.split("-");
+    return area + rest.map((part) => DIRECTIONS[part] ?? part).join("");
 }
 
 /** The provider of a target; `aws-<region>` without accounts, as before accounts existed. */
@@ -49,6 +61,13 @@ export function stackTargets(stack: string, regions: readonly string[], accounts
 export function validateTargetNames(targets: readonly StackTarget[], engine: EngineName, scanMode: ScanMode): void {
     const longest = [...targets].sort((a, b) => b.component.length - a.component.length)[0];
     if (longest) validateComponentName("stack name", longest.component, engine, scanMode);
+    // Fails closed should two regions ever share a short form.
+    const seen = new Map<string, StackTarget>();
+    for (const target of targets) {
+        const other = seen.get(target.component);
+        if (other) throw new ConfigError("golden-ami-assessment:regions", [other.region, target.region], `both would be named ${target.component}; report this as a bug`);
+        seen.set(target.component, target);
+    }
 }
 
 /** The provider arguments of a target: its region, and the role it assumes when it has one. */

@@ -27,11 +27,15 @@ export class MockAccounts {
 
     /** Called for every registered resource; remembers the AWS providers that assume a role. */
     observe(type: string, name: string, inputs: any): void {
-        if (type !== "pulumi:providers:aws" || inputs?.assumeRoles === undefined) return;
+        if (type !== "pulumi:providers:aws") return;
         // Provider inputs of object type reach the mock as JSON text.
-        const roles = typeof inputs.assumeRoles === "string" ? JSON.parse(inputs.assumeRoles) : inputs.assumeRoles;
-        const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roles?.[0]?.roleArn ?? "")?.[1];
-        if (account) this.byProvider.set(name, account);
+        const json = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
+        const account = /^arn:[^:]+:iam::(\d{12}):/.exec(json(inputs?.assumeRoles)?.[0]?.roleArn ?? "")?.[1] ?? MOCK_ACCOUNT;
+        this.byProvider.set(name, account);
+        // The provider refuses credentials of an account not listed (its allowedAccountIds; message as in
+        // hashicorp/terraform-provider-aws PR #32352: "AWS account ID not allowed: 123456789012").
+        const allowed: string[] | undefined = json(inputs?.allowedAccountIds);
+        if (allowed && !allowed.includes(account)) throw new Error(`AWS account ID not allowed: ${account}`);
     }
 
     /** The account of a provider reference ("<provider URN>::<id>"); MOCK_ACCOUNT for the default or an unknown one. */
