@@ -30,8 +30,20 @@ export interface Plan {
     warnings: string[];
 }
 
-/** Stack frames kept while a program runs under mocks (GAA_PLAN_STACK_FRAMES raises it to debug a failing program). */
-const PLAN_STACK_FRAMES = Number(process.env.GAA_PLAN_STACK_FRAMES ?? 1);
+/**
+ * Pulumi captures and formats a stack for every internal promise (debuggablePromise), and a whole one
+ * for every resource's source position (Resource.callsites raises stackTraceLimit to Infinity for it):
+ * together over half of the plan's time. While a program runs under mocks, stackTraceLimit becomes an
+ * accessor, which V8 does not read: no stack is captured (errors keep their messages; `stack` is
+ * undefined) and Pulumi's assignments are ignored. GAA_PLAN_STACKS=1 keeps stacks, to debug a failing
+ * program. Returns the property to restore, or undefined when left as it was.
+ */
+function withoutStacks(): PropertyDescriptor | undefined {
+    if (process.env.GAA_PLAN_STACKS === "1") return undefined;
+    const descriptor = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+    Object.defineProperty(Error, "stackTraceLimit", { configurable: true, get: () => 0, set: () => undefined });
+    return descriptor;
+}
 
 interface Registered {
     resource: pulumi.Resource;
@@ -91,10 +103,7 @@ export async function runUnderMocks(
     // source-mapped, which was 40% of planning time. Plain V8 traces are enough here.
     const prepareStackTrace = Error.prepareStackTrace;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
-    // Pulumi also captures and formats a stack for every internal promise (debuggablePromise), which
-    // was half of the per-component cost. One frame still says where an error was thrown.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = PLAN_STACK_FRAMES;
+    const stackTraceLimit = withoutStacks();
     try {
         pulumi.runtime.setAllConfig(options.config);
         await pulumi.runtime.setMocks(
@@ -149,7 +158,7 @@ export async function runUnderMocks(
     } finally {
         process.off("unhandledRejection", onRejection);
         Error.prepareStackTrace = prepareStackTrace;
-        Error.stackTraceLimit = stackTraceLimit;
+        if (stackTraceLimit) Object.defineProperty(Error, "stackTraceLimit", stackTraceLimit);
     }
 }
 
@@ -162,6 +171,7 @@ async function plannedResources(
 ): Promise<PlannedResource[]> {
     const taken = new Map<string, number>();
     const resources: PlannedResource[] = [];
+    const byResource = new Map(registered.map((p) => [p.resource, p]));
     for (const r of registered) {
         const key = `${r.type}::${r.name}`;
         const index = taken.get(key) ?? 0;
@@ -169,8 +179,8 @@ async function plannedResources(
         const mock = mocked.get(key)?.[index];
         if (!mock) continue;
         const urn = urns.get(r)!;
-        const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
-        const dependsOn = r.dependsOn.map((d) => registered.find((p) => p.resource === d)?.name ?? "(unknown)");
+        const parent = r.parent ? (urns.get(byResource.get(r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
+        const dependsOn = r.dependsOn.map((d) => byResource.get(d)?.name ?? "(unknown)");
         resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn, ...(r.retainOnDelete ? { retainOnDelete: true } : {}) });
     }
     return resources;
