@@ -54,7 +54,7 @@ for (const target of targets) {
             duration: settings.durationSeconds,
             schedule: settings.schedule,
             instanceTypes: settings.instanceTypes,
-            subnetId: settings.subnets[region],
+            subnetId: target.subnetId ?? settings.subnets[region],
             notificationEmails: settings.notificationEmails,
             severityThreshold: settings.severityThreshold,
             reportRetentionDays: settings.reportRetentionDays,

@@ -2,12 +2,15 @@
 // `roleName` (the role assumed in each, when an entry gives no roleArn) and `hub` (the account
 // hosting the hub). Each check names the key, the bad value and what is allowed.
 import { ConfigError } from "../infra/configError";
+import { validateSubnets } from "./config";
 import { Partition } from "../infra/partition";
 
 /** An account the stack deploys to, with the role its provider assumes there. */
 export interface AccountTarget {
     id: string;
     roleArn: string;
+    /** Region -> subnet ID in this account (subnet IDs belong to one account); default: its default VPC. */
+    subnets?: Record<string, string>;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -39,9 +42,10 @@ function entryRoleArn(where: string, entry: { id: string; roleArn?: unknown }, r
 
 /**
  * `accounts`: a non-empty list of { id, roleArn } or { id } (with `roleName`), each id 12 digits
- * and listed once. Undefined when unset: the stack's own account, no role assumed.
+ * and listed once, optionally with its own `subnets`. Undefined when unset: the stack's own account,
+ * no role assumed.
  */
-export function validateAccounts(key: string, value: unknown, roleName: string | undefined, partition: Partition): AccountTarget[] | undefined {
+export function validateAccounts(key: string, value: unknown, roleName: string | undefined, partition: Partition, regions: readonly string[] = []): AccountTarget[] | undefined {
     if (value === undefined) return undefined;
     const shape = `a list of { "id": "<12-digit account ID>", "roleArn": "<role ARN>" } or { "id": ... } with golden-ami-assessment:roleName, at most ${MAX_ACCOUNTS}`;
     if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ACCOUNTS) throw new ConfigError(key, value, shape);
@@ -49,14 +53,16 @@ export function validateAccounts(key: string, value: unknown, roleName: string |
     return value.map((entry, index) => {
         const where = `${key}[${index}]`;
         if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new ConfigError(where, entry, shape);
-        const unknown = Object.keys(entry).filter((field) => field !== "id" && field !== "roleArn");
-        if (unknown.length > 0) throw new ConfigError(where, entry, `unknown field(s) ${unknown.join(", ")}; an entry has id and, optionally, roleArn`);
+        const unknown = Object.keys(entry).filter((field) => !["id", "roleArn", "subnets"].includes(field));
+        if (unknown.length > 0) throw new ConfigError(where, entry, `unknown field(s) ${unknown.join(", ")}; an entry has id and, optionally, roleArn and subnets`);
         const id = (entry as { id?: unknown }).id;
         // A number loses leading zeros (and precision) in YAML: only a string is an account ID.
         if (typeof id !== "string" || !ACCOUNT_ID.test(id)) throw new ConfigError(`${where}.id`, id, 'a 12-digit AWS account ID as a string (quoted in YAML: "012345678901")');
         if (seen.has(id)) throw new ConfigError(`${where}.id`, id, "is listed twice; each account once");
         seen.add(id);
-        return { id, roleArn: entryRoleArn(where, entry as { id: string; roleArn?: unknown }, roleName, partition) };
+        const roleArn = entryRoleArn(where, entry as { id: string; roleArn?: unknown }, roleName, partition);
+        const subnets = (entry as { subnets?: unknown }).subnets;
+        return { id, roleArn, ...(subnets === undefined ? {} : { subnets: validateSubnets(`${where}.subnets`, subnets, regions) }) };
     });
 }
 
@@ -75,4 +81,11 @@ export function validateHubAccount(key: string, hub: string | undefined, account
     if (hub === undefined || hub === deployingAccount || accounts?.some((account) => account.id === hub)) return hub ?? deployingAccount;
     const allowed = [...(accounts ?? []).map((account) => account.id), `${deployingAccount} (the deploying account)`];
     throw new ConfigError(key, hub, `is not an account this stack deploys to; allowed: ${allowed.join(", ")}`);
+}
+
+/** A subnet ID belongs to one account: with `accounts`, subnets are given per account. */
+export function validateNoSharedSubnets(key: string, subnets: Record<string, string>, accounts: readonly AccountTarget[] | undefined): void {
+    if (accounts && Object.keys(subnets).length > 0) {
+        throw new ConfigError(key, subnets, 'a subnet ID belongs to one account: with accounts, give each account its own, e.g. accounts: [{ "id": "...", "subnets": { "us-east-1": "subnet-..." } }]');
+    }
 }

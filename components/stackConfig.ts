@@ -29,7 +29,7 @@ import {
 import { StackConfigKey, unknownKeyErrors } from "./configKeys";
 import { validateFlag, validateKmsKeyArns, validateKmsKeysInRegions, validateMaxConcurrentInstances } from "./launchConfig";
 import { partitionOf } from "../infra/partition";
-import { AccountTarget, validateAccounts, validateHub, validateRoleName } from "./accountsConfig";
+import { AccountTarget, validateAccounts, validateHub, validateNoSharedSubnets, validateRoleName } from "./accountsConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -143,16 +143,17 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
     };
     const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest };
-    const rollout = readRollout(key, get, structured, partitionOf(regions?.[0] ?? awsRegion ?? "us-east-1"), check);
+    const rollout = readRollout(key, get, structured, partitionOf(regions?.[0] ?? awsRegion ?? "us-east-1"), regions ?? [], check);
+    if (rollout && rest.subnets) check(() => validateNoSharedSubnets(key("subnets"), rest.subnets!, rollout.value.accounts));
     return Object.values(settings).every((value) => value !== undefined) && rollout ? ({ ...settings, ...rollout.value } as StackConfig) : undefined;
 }
 
 /** accounts, roleName and hub (components/accountsConfig.ts); undefined when one of them is invalid. */
-function readRollout(key: (name: StackConfigKey) => string, get: (key: string) => string | undefined, structured: (name: StackConfigKey) => unknown, partition: ReturnType<typeof partitionOf>, check: Check) {
+function readRollout(key: (name: StackConfigKey) => string, get: (key: string) => string | undefined, structured: (name: StackConfigKey) => unknown, partition: ReturnType<typeof partitionOf>, regions: string[], check: Check) {
     // Plain strings: JSON.parse would turn an account ID into a number.
     const roleNameValue = get("roleName");
     const roleName = roleNameValue === undefined ? undefined : check(() => validateRoleName(key("roleName"), roleNameValue));
-    const accounts = check(() => validateAccounts(key("accounts"), structured("accounts"), roleName, partition) ?? null);
+    const accounts = check(() => validateAccounts(key("accounts"), structured("accounts"), roleName, partition, regions) ?? null);
     const hub = check(() => validateHub(key("hub"), get("hub")) ?? null);
     if ((roleNameValue !== undefined && roleName === undefined) || accounts === undefined || hub === undefined) return undefined;
     return { value: { ...(accounts ? { accounts } : {}), ...(hub ? { hub } : {}) } };

@@ -13,6 +13,8 @@ export interface StackTarget {
     /** The aws.Provider's name. */
     provider: string;
     roleArn?: string;
+    /** The account's own subnet in this region (accounts[i].subnets), if configured. */
+    subnetId?: string;
 }
 
 /**
@@ -49,8 +51,15 @@ export function roleSessionName(stack: string): string {
 /** Accounts first, then regions: every region of the first account, then the next account. */
 export function stackTargets(stack: string, regions: readonly string[], accounts?: readonly AccountTarget[]): StackTarget[] {
     if (!accounts) return regions.map((region) => ({ region, component: targetComponentName(stack, region), provider: targetProviderName(region) }));
-    return accounts.flatMap(({ id, roleArn }) =>
-        regions.map((region) => ({ account: id, region, roleArn, component: targetComponentName(stack, region, id), provider: targetProviderName(region, id) })),
+    return accounts.flatMap(({ id, roleArn, subnets }) =>
+        regions.map((region) => ({
+            account: id,
+            region,
+            roleArn,
+            component: targetComponentName(stack, region, id),
+            provider: targetProviderName(region, id),
+            ...(subnets?.[region] ? { subnetId: subnets[region] } : {}),
+        })),
     );
 }
 

@@ -67,6 +67,16 @@ describe("rollout config: accounts, roleName, hub", () => {
         });
     }
 
+    it("takes subnets per account, and refuses the stack-wide subnets with accounts (a subnet ID belongs to one account)", () => {
+        const settings = read({ accounts: [{ id: A, subnets: { "us-east-1": "subnet-0123456789abcdef0" } }, { id: B }], roleName: "r" });
+        expect(settings.accounts![0].subnets).to.deep.equal({ "us-east-1": "subnet-0123456789abcdef0" });
+        expect(stackTargets("dev", ["us-east-1"], settings.accounts).map((t) => t.subnetId)).to.deep.equal(["subnet-0123456789abcdef0", undefined]);
+        const shared = errorOf({ accounts: [{ id: A }], roleName: "r", subnets: { "us-east-1": "subnet-0123456789abcdef0" } });
+        expect(shared).to.contain(`${NS}:subnets`).and.to.contain("belongs to one account");
+        const elsewhere = errorOf({ accounts: [{ id: A, subnets: { "eu-west-1": "subnet-0123456789abcdef0" } }], roleName: "r" });
+        expect(elsewhere).to.contain(`${NS}:accounts[0].subnets`).and.to.contain("not one of the configured regions");
+    });
+
     it("reports a bad accounts entry together with other bad keys", () => {
         const message = errorOf({ accounts: [{ id: "1" }], severityThreshold: "Urgent" });
         expect(message).to.contain(`${NS}:accounts[0].id`).and.to.contain(`${NS}:severityThreshold`);
