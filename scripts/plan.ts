@@ -4,7 +4,7 @@
 import { CONFIG_NAMESPACE } from "../components/stackConfig";
 import { planIndex } from "./mockRuntime";
 import { regionPlans, renderDetails, renderSummary } from "./planReport";
-import { PlanTarget, hasAccounts, planTargets, renderAccountsSummary, targetPlans } from "./planAccounts";
+import { PlanTarget, configuredAccountSubnets, hasAccounts, planTargets, renderAccountsSummary, targetPlans } from "./planAccounts";
 import { StackArgs, parseStackArgs } from "./stackArgs";
 import { maskSecretStandIns, plannableConfig, readConfigFile, readStackFile } from "./stackFile";
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const plan = await planIndex({ stack, config });
     const targets = planTargets(plan.exports, stack);
     if (hasAccounts(targets)) {
-        const plans = targetPlans(plan, targets, { subnets: configuredSubnets(config), configNotes: notes });
+        const plans = targetPlans(plan, targets, { configNotes: notes }, configuredAccountSubnets(config[`${CONFIG_NAMESPACE}:accounts`]));
         const summary = { configNotes: notes, warnings: plan.warnings, accounts: byAccount(targets, (t) => plans[t.key].summary) };
         const text = json ? JSON.stringify({ stack, summary, accounts: byAccount(targets, (t) => plans[t.key]) }, null, 2) + "\n" : details ? renderDetails(stack, plans, plan.warnings, notes) : renderAccountsSummary(stack, plan, targets, plans, notes);
         process.stdout.write(maskSecretStandIns(text));

@@ -2,6 +2,7 @@
 // each target's plan, and the summary grouped by account, then region, where the components
 // configured alike share one block and each account lists its regions in one line per block.
 import { regionCode, targetComponentName, targetProviderName } from "../components/stackTargets";
+import { bucketPrefixFor } from "../infra/reporting";
 import { Plan } from "./mockRuntime";
 import { PlanReportOptions, RegionGroup, RegionPlan, SUMMARY_WIDTH, differences, fold, header, normalized, regionLines, regionPlan, wrap } from "./planReport";
 
@@ -30,14 +31,39 @@ export function hasAccounts(targets: readonly PlanTarget[]): boolean {
     return targets.some((target) => target.account !== undefined);
 }
 
-/** Each target's plan, keyed by PlanTarget.key. */
-export function targetPlans(plan: Plan, targets: readonly PlanTarget[], options: PlanReportOptions = {}): Record<string, RegionPlan> {
-    return Object.fromEntries(targets.map((t) => [t.key, regionPlan(plan, t.component, t.region, options, targetProviderName(t.region, t.account))]));
+/** Each target's plan, keyed by PlanTarget.key; an account's configured subnets (accounts[i].subnets) are its own. */
+export function targetPlans(plan: Plan, targets: readonly PlanTarget[], options: PlanReportOptions = {}, subnetsByAccount: Record<string, Record<string, string>> = {}): Record<string, RegionPlan> {
+    return Object.fromEntries(
+        targets.map((t) => {
+            const mine = t.account === undefined ? options : { ...options, subnets: subnetsByAccount[t.account] ?? {} };
+            return [t.key, regionPlan(plan, t.component, t.region, mine, targetProviderName(t.region, t.account))];
+        }),
+    );
+}
+
+/** accounts[i].subnets by account, read leniently from the raw config (the program validates it). */
+export function configuredAccountSubnets(accountsJson: string | undefined): Record<string, Record<string, string>> {
+    try {
+        const accounts = JSON.parse(accountsJson ?? "[]");
+        return Array.isArray(accounts) ? Object.fromEntries(accounts.filter((a) => a?.subnets && typeof a.subnets === "object").map((a) => [String(a.id), a.subnets])) : {};
+    } catch {
+        return {};
+    }
 }
 
 /** A target's lines with its account and region (also in short form, inside names) replaced, so that targets alike compare equal. */
 function normalizedTarget(lines: string[], target: PlanTarget): string[] {
-    const named = target.account === undefined ? lines : lines.map((line) => line.split(target.account!).join("<account>").replace(new RegExp(`-${regionCode(target.region)}(?=-|\\b)`, "g"), "-<region>"));
+    if (target.account === undefined) return normalized(lines, target.region);
+    // A bucket name keeps only the first 28 characters of the component's (infra/reporting.ts).
+    const bucketStem = bucketPrefixFor(target.component).replace(/-reports-$/, "");
+    const named = lines.map((line) =>
+        line
+            .split(`${bucketStem}-reports`)
+            .join(`${target.component}-reports`)
+            .split(target.account!)
+            .join("<account>")
+            .replace(new RegExp(`-${regionCode(target.region)}(?=-|\\b)`, "g"), "-<region>"),
+    );
     return normalized(named, target.region);
 }
 
