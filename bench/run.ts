@@ -6,6 +6,7 @@
 // tests: small sizes, one run each, targets shown but not judged; every path still runs.
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Plan, planIndex } from "../scripts/mockRuntime";
 import { benchAnalyze } from "./analyze";
@@ -169,7 +170,7 @@ async function reportPlan(counters: Counters) {
 async function reportPlanAccounts() {
     console.log(`\nPlanning with accounts (${QUICK ? "1 and 2 accounts × 2 regions" : "1, 5 and 10 accounts × 14 regions"}; in process after a warm-up, bundles cached)...`);
     const result = await benchPlanAccounts(QUICK);
-    const rows: Row[] = result.measures.map((m) => [`${m.accounts} × ${m.regions} = ${m.components} components`, `${m.medianMs} ms`, `runs ${m.runsMs.join(", ")} ms; ${m.resources} resources`, ""]);
+    const rows: Row[] = result.measures.map((m) => [`${m.accounts} × ${m.regions} = ${m.components} components`, `${m.medianMs} ms`, `runs ${m.runsMs.join(", ")} ms; CPU ${m.cpuMs} ms; ${m.resources} resources; load ${os.loadavg()[0].toFixed(1)}`, ""]);
     rows.push(["per extra component", `${result.perComponentMs.toFixed(0)} ms`, "(largest − smallest) ÷ (their difference in components)", judged(result.perComponentMs <= result.perComponentTargetMs, `≤ ${result.perComponentTargetMs} ms`)]);
     if (result.process) {
         const p = result.process;
