@@ -37,7 +37,7 @@ const CONFIGS: Record<string, Record<string, string>> = {
         "golden-ami-assessment:rulesPackages": JSON.stringify(["cve", "cis"]),
         "golden-ami-assessment:deprecateFailingAmis": "true",
         "golden-ami-assessment:notificationEmails": JSON.stringify(["secops@example.com"]),
-        "golden-ami-assessment:subnets": JSON.stringify({ [REGION]: "subnet-0123456789abcdef0" }),
+        "golden-ami-assessment:accounts": JSON.stringify([{ id: MEMBER, roleArn: ROLE, subnets: { [REGION]: "subnet-0123456789abcdef0" } }]),
     },
     "inspector2, agentless": { "golden-ami-assessment:scanMode": "agentless" },
     classic: { "golden-ami-assessment:engine": "classic", "golden-ami-assessment:duration": "15m", "golden-ami-assessment:notificationEmails": JSON.stringify(["secops@example.com"]) },
