@@ -1,25 +1,53 @@
-// The stack: reads golden-ami-assessment:* config and creates one GoldenAmiAssessment per region.
+// The stack: reads golden-ami-assessment:* config and creates one GoldenAmiAssessment per region
+// (per account and region with `accounts`, each through a provider assuming that account's role).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GoldenAmiAssessment } from "./components/goldenAmiAssessment";
-import { CONFIG_NAMESPACE, componentName, readStackConfig } from "./components/stackConfig";
+import { CONFIG_NAMESPACE, readStackConfig } from "./components/stackConfig";
+import { validateHubAccount } from "./components/accountsConfig";
 import { HubSpoke, hubSpokeOf, stackHub } from "./components/hub";
+import { placeOutputs, stackTargets, targetProviderArgs, validateTargetNames } from "./components/stackTargets";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 // Every key of the stack, so that a misspelled one is refused instead of silently ignored.
 const settings = readStackConfig((key) => config.get(key), new pulumi.Config("aws").get("region"), Object.keys(pulumi.runtime.allConfig()));
 
-// The hub (docs/hub.md): created first, so each spoke knows its bucket; it admits them all after the loop.
-const hub = stackHub(pulumi.getStack(), settings, { providers: { aws: new aws.Provider("aws-hub", { region: settings.regions[0] as aws.Region }) } });
+const stack = pulumi.getStack();
+// One target per account and region (without `accounts`: per region, in the stack's own account).
+const targets = stackTargets(stack, settings.regions, settings.accounts);
+validateTargetNames(targets, settings.engine, settings.scanMode);
+
+/** A hub is asked for by `accounts`, `hub` or `digestSchedule` (docs/hub.md). */
+const hubWanted = Boolean(settings.accounts || settings.hub || settings.hubOptions.digestSchedule);
+/** The deploying account's provider, only with a hub: its caller identity checks `hub`. */
+const deployingProvider = hubWanted ? new aws.Provider("aws-deploying-account", { region: settings.regions[0] as aws.Region }) : undefined;
+/**
+ * With a hub: the provider of the hub's account (`hub`, else the deploying account) in the
+ * first region, for the hub. A `hub` the stack does not reach fails the preview naming the key; the provider
+ * also refuses any other account (allowedAccountIds).
+ */
+const hubProvider = deployingProvider && hubAccountProvider(deployingProvider);
+
+function hubAccountProvider(deploying: aws.Provider): aws.Provider {
+    const key = `${CONFIG_NAMESPACE}:hub`;
+    const hubAccount = aws.getCallerIdentityOutput({}, { provider: deploying }).accountId.apply((id) => validateHubAccount(key, settings.hub, settings.accounts, id));
+    const hubRole = settings.accounts?.find((account) => account.id === settings.hub)?.roleArn;
+    const target = { region: settings.regions[0], component: "", provider: "", roleArn: hubRole };
+    return new aws.Provider("aws-hub", { ...(targetProviderArgs(stack, target) as aws.ProviderArgs), allowedAccountIds: hubAccount.apply((id) => [id]) });
+}
+
+// The hub: created first, so each spoke knows its bucket; it admits them all after the loop.
+const hub = hubProvider && stackHub(stack, settings, { providers: { aws: hubProvider } }, true);
 const hubSpokes: HubSpoke[] = [];
 
-/** Outputs keyed by region. */
+/** Outputs keyed by region; with `accounts`, by account then region. */
 export const assessments: Record<string, object> = {};
-for (const region of settings.regions) {
-    // One provider per region, so a GovCloud region can use its own credentials (aws:profile etc. apply to all).
-    const provider = new aws.Provider(`aws-${region}`, { region: region as aws.Region });
+for (const target of targets) {
+    const { region } = target;
+    // One provider per account and region, so a GovCloud region can use its own credentials (aws:profile etc. apply to all).
+    const provider = new aws.Provider(target.provider, targetProviderArgs(stack, target) as aws.ProviderArgs);
     const assessment = new GoldenAmiAssessment(
-        componentName(pulumi.getStack(), region),
+        target.component,
         {
             region,
             engine: settings.engine,
@@ -31,7 +59,7 @@ for (const region of settings.regions) {
             duration: settings.durationSeconds,
             schedule: settings.schedule,
             instanceTypes: settings.instanceTypes,
-            subnetId: settings.subnets[region],
+            subnetId: target.subnetId ?? settings.subnets[region],
             notificationEmails: settings.notificationEmails,
             severityThreshold: settings.severityThreshold,
             reportRetentionDays: settings.reportRetentionDays,
@@ -45,18 +73,18 @@ for (const region of settings.regions) {
             assessOnPublish: settings.assessOnPublish,
             assessOnTag: settings.assessOnTag,
             hub: hub && { bucketName: hub.bucketName },
-            perRunEmails: settings.hub.perRunEmails,
+            perRunEmails: settings.hubOptions.perRunEmails,
         },
         { providers: { aws: provider } },
     );
     hubSpokes.push(hubSpokeOf(region, settings.engine, settings.schedule, assessment));
-    assessments[region] = {
+    placeOutputs(assessments, target, {
         engine: assessment.engine,
         resultsTopicArn: assessment.resultsTopicArn,
         startFunctionName: assessment.startFunctionName,
         bucketName: assessment.bucketName,
         ...(assessment.templateArn ? { templateArn: assessment.templateArn } : {}),
-    };
+    });
 }
 
 hub?.admitSpokes(hubSpokes);

@@ -1,4 +1,4 @@
-// `npm run bench`: planning time (1 region and all 14), each Lambda's zipped code archive and its
+// `npm run bench`: planning time (1 region and all 14; 1, 5 and 10 accounts × 14 regions), each Lambda's zipped code archive and its
 // cold load time, the analyze handlers' API calls and time against their lower bounds, and the whole-cycle
 // scenarios of both engines as totals, and the doctor over 14 regions.
 // Prints tables and writes .bench/results.json. Targets print PASS/FAIL; the exit code is 0 unless
@@ -6,11 +6,13 @@
 // tests: small sizes, one run each, targets shown but not judged; every path still runs.
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Plan, planIndex } from "../scripts/mockRuntime";
 import { benchAnalyze } from "./analyze";
 import { benchAnalyzeV2 } from "./analyzeV2";
 import { benchArchives } from "./archives";
+import { benchPlanAccounts } from "./planAccounts";
 import { benchCycles, cycleRows, printTimings } from "./cycles";
 import { DOCTOR_TARGET_MS, benchDoctor } from "./doctor";
 import { benchPublish, printPublish } from "./publish";
@@ -167,6 +169,20 @@ async function reportPlan(counters: Counters) {
     return plan;
 }
 
+async function reportPlanAccounts() {
+    console.log(`\nPlanning with accounts (${QUICK ? "1 and 2 accounts × 2 regions" : "1, 5 and 10 accounts × 14 regions"}; in process after a warm-up, bundles cached)...`);
+    const result = await benchPlanAccounts(QUICK);
+    const rows: Row[] = result.measures.map((m) => [`${m.accounts} × ${m.regions} = ${m.components} components`, `${m.medianMs} ms`, `runs ${m.runsMs.join(", ")} ms; CPU ${m.cpuMs} ms; ${m.resources} resources; load ${os.loadavg()[0].toFixed(1)}`, ""]);
+    rows.push(["per extra component", `${result.perComponentMs.toFixed(0)} ms`, "(largest − smallest) ÷ (their difference in components)", judged(result.perComponentMs <= result.perComponentTargetMs, `≤ ${result.perComponentTargetMs} ms`)]);
+    if (result.process) {
+        const p = result.process;
+        const last = result.measures[result.measures.length - 1];
+        rows.push([`npm run plan, ${last.accounts} × ${last.regions}`, `${p.wallMs} ms`, `fresh process (ts-node, bundling, plan, summary of ${p.summaryLines} lines); exit ${p.status}${p.stderr ? `; ${p.stderr}` : ""}`, judged(p.status === 0 && p.wallMs < result.largestTargetMs, `< ${result.largestTargetMs / 1000} s`)]);
+    }
+    printTable(["plan with accounts", "time", "detail", "target"], rows);
+    return result;
+}
+
 async function reportArchives(onePlan: Plan) {
     console.log(`\nCode archives (1 region; zipped with deflate level 6; cold load: median of ${LOAD_RUNS} fresh node processes)...`);
     const sizes = await benchArchives(onePlan, roleOf, LOAD_RUNS);
@@ -263,6 +279,7 @@ async function main() {
     const counters = instrumentSerialization();
     console.log(`golden-ami-assessment benchmarks${QUICK ? " (quick: small sizes, targets not judged)" : ""}\n`.trimEnd());
     const plan = await reportPlan(counters);
+    const planAccounts = await reportPlanAccounts();
     const sizes = await reportArchives(plan.onePlan);
     const v2 = await reportAnalyzeV2();
     const analyze = await reportAnalyzeClassic();
@@ -278,6 +295,7 @@ async function main() {
         generatedAt: new Date().toISOString(),
         node: process.version,
         plan: { ...planResults, targetMs: PLAN_TARGET_MS, growthTarget: GROWTH_TARGET, pass: plan.all.medianMs <= PLAN_TARGET_MS && plan.growth <= GROWTH_TARGET },
+        planAccounts,
         quick: QUICK,
         analyzeV2: v2,
         archives: sizes.map((s) => ({ ...s, targetBytes: targetOf(s.role), pass: s.zippedBytes <= targetOf(s.role) && s.files.length === 1 })),

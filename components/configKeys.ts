@@ -30,6 +30,9 @@ export const STACK_CONFIG_KEYS = {
     assessOnTag: "inspector2: also when a tag makes an AMI golden (CloudTrail CreateTags: needs a trail)",
     digestSchedule: "EventBridge schedule of the hub's digest email; setting it creates the hub (default with a hub: rate(1 day))",
     perRunEmails: "email every run's summary per region (default: true without a hub, false with one)",
+    accounts: "accounts to deploy to, each { id, roleArn } or { id } with roleName (default: the stack's own account; docs/accounts.md)",
+    roleName: "the role assumed in each account of accounts that gives no roleArn",
+    hub: "the account hosting the hub: one of accounts or the deploying account (default: the deploying account)",
 } as const;
 
 export type StackConfigKey = keyof typeof STACK_CONFIG_KEYS;

@@ -152,19 +152,19 @@ export function hubName(stack: string): string {
 }
 
 /**
- * The stack's hub, or undefined when it has none. Today digestSchedule asks for one; the stack's
- * `accounts`/`hub` keys (issue 22, part 1) will too. In the first region, where the digest is sent from.
+ * The stack's hub, or undefined when it has none: `accounts`, `hub` or `digestSchedule` asks for one.
+ * In the first region, where the digest is sent from.
  */
 export function stackHub(
     stack: string,
-    settings: { regions: string[]; notificationEmails: string[]; reportRetentionDays: number; hub: HubOptions },
+    settings: { regions: string[]; notificationEmails: string[]; reportRetentionDays: number; hubOptions: HubOptions },
     opts: pulumi.ComponentResourceOptions,
-    wanted = settings.hub.digestSchedule !== undefined,
+    wanted = settings.hubOptions.digestSchedule !== undefined,
 ): GoldenAmiAssessmentHub | undefined {
     if (!wanted) return undefined;
     return new GoldenAmiAssessmentHub(
         hubName(stack),
-        { region: settings.regions[0], notificationEmails: settings.notificationEmails, digestSchedule: settings.hub.digestSchedule, summaryRetentionDays: settings.reportRetentionDays },
+        { region: settings.regions[0], notificationEmails: settings.notificationEmails, digestSchedule: settings.hubOptions.digestSchedule, summaryRetentionDays: settings.reportRetentionDays },
         opts,
     );
 }

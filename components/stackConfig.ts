@@ -33,6 +33,7 @@ import { readPolicyConfig } from "./policyStackConfig";
 import type { AcceptedRisk, FailWhen } from "../pipeline/verdict/policy";
 import { validateAssessOnPublish, validateAssessOnTag } from "./publishConfig";
 import { HubOptions, validateHubOptions } from "./hubConfig";
+import { AccountTarget, validateAccounts, validateHub, validateNoSharedSubnets, validateRoleName } from "./accountsConfig";
 
 export const CONFIG_NAMESPACE = "golden-ami-assessment";
 
@@ -67,7 +68,11 @@ export interface StackConfig {
     assessOnPublish: boolean;
     assessOnTag: boolean;
     /** digestSchedule and perRunEmails, as set (docs/hub.md). */
-    hub: HubOptions;
+    hubOptions: HubOptions;
+    /** Where the stack deploys; undefined: the stack's own account, no role assumed. */
+    accounts?: AccountTarget[];
+    /** The hub's account; undefined: the deploying account. */
+    hub?: string;
 }
 
 /**
@@ -148,12 +153,25 @@ function readSettings(get: (key: string) => string | undefined, awsRegion: strin
         maxConcurrentInstances: check(() => validateMaxConcurrentInstances(key("maxConcurrentInstances"), get("maxConcurrentInstances") ?? DEFAULTS.maxConcurrentInstances)),
         deprecateFailingAmis: check(() => validateFlag(key("deprecateFailingAmis"), structured("deprecateFailingAmis") ?? DEFAULTS.deprecateFailingAmis)),
         reserveStartConcurrency: check(() => validateFlag(key("reserveStartConcurrency"), structured("reserveStartConcurrency") ?? DEFAULTS.reserveStartConcurrency)),
-        hub: check(() => validateHubOptions(key, get("digestSchedule"), structured("perRunEmails"))),
+        hubOptions: check(() => validateHubOptions(key, get("digestSchedule"), structured("perRunEmails"))),
     };
     const assessOnPublish = check(() => validateAssessOnPublish(key("assessOnPublish"), structured("assessOnPublish"), engine ?? DEFAULTS.engine));
     const assessOnTag = check(() => validateAssessOnTag(key("assessOnTag"), structured("assessOnTag"), assessOnPublish ?? false));
     const policy = readPolicyConfig({ key, structured, get, check, engine, severityThreshold: rest.severityThreshold, now });
     const settings = { engine, regions, rulesPackages, durationSeconds, schedule, kmsKeyArns, ...rest, assessOnPublish, assessOnTag, ...policy.settings };
-    if (!policy.valid) return undefined;
-    return Object.values({ ...settings, failWhen: true }).every((value) => value !== undefined) ? (settings as StackConfig) : undefined;
+    const rollout = readRollout(key, get, structured, partitionOf(regions?.[0] ?? awsRegion ?? "us-east-1"), regions ?? [], check);
+    if (rollout && rest.subnets) check(() => validateNoSharedSubnets(key("subnets"), rest.subnets!, rollout.value.accounts));
+    if (!policy.valid || !rollout) return undefined;
+    return Object.values({ ...settings, failWhen: true }).every((value) => value !== undefined) ? ({ ...settings, ...rollout.value } as StackConfig) : undefined;
+}
+
+/** accounts, roleName and hub (components/accountsConfig.ts); undefined when one of them is invalid. */
+function readRollout(key: (name: StackConfigKey) => string, get: (key: string) => string | undefined, structured: (name: StackConfigKey) => unknown, partition: ReturnType<typeof partitionOf>, regions: string[], check: Check) {
+    // Plain strings: JSON.parse would turn an account ID into a number.
+    const roleNameValue = get("roleName");
+    const roleName = roleNameValue === undefined ? undefined : check(() => validateRoleName(key("roleName"), roleNameValue));
+    const accounts = check(() => validateAccounts(key("accounts"), structured("accounts"), roleName, partition, regions) ?? null);
+    const hub = check(() => validateHub(key("hub"), get("hub")) ?? null);
+    if ((roleNameValue !== undefined && roleName === undefined) || accounts === undefined || hub === undefined) return undefined;
+    return { value: { ...(accounts ? { accounts } : {}), ...(hub ? { hub } : {}) } };
 }

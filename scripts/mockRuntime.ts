@@ -3,7 +3,7 @@
 // Mocked cloud values (ARNs, IDs) are shaped like the real ones so that policies read true.
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../infra/partition";
-import { MOCK_ACCOUNT, MockCloud, computedState, mockedCall, resourceId } from "../components/testing";
+import { MOCK_ACCOUNT, MockAccounts, MockCloud, computedState, mockedCall, resourceId } from "../components/testing";
 
 export { MOCK_ACCOUNT, MockCloud };
 
@@ -30,6 +30,21 @@ export interface Plan {
     warnings: string[];
 }
 
+/**
+ * Pulumi captures and formats a stack for every internal promise (debuggablePromise), and a whole one
+ * for every resource's source position (Resource.callsites raises stackTraceLimit to Infinity for it):
+ * together over half of the plan's time. While a program runs under mocks, stackTraceLimit becomes an
+ * accessor, which V8 does not read: no stack is captured (errors keep their messages; `stack` is
+ * undefined) and Pulumi's assignments are ignored. GAA_PLAN_STACKS=1 keeps stacks, to debug a failing
+ * program. Returns the property to restore, or undefined when left as it was.
+ */
+function withoutStacks(): PropertyDescriptor | undefined {
+    if (process.env.GAA_PLAN_STACKS === "1") return undefined;
+    const descriptor = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+    Object.defineProperty(Error, "stackTraceLimit", { configurable: true, get: () => 0, set: () => undefined });
+    return descriptor;
+}
+
 interface Registered {
     resource: pulumi.Resource;
     type: string;
@@ -37,6 +52,17 @@ interface Registered {
     parent?: pulumi.Resource;
     dependsOn: pulumi.Resource[];
     retainOnDelete?: boolean;
+}
+
+/**
+ * The state handed back to Pulumi without its code archives. Pulumi formats every registration's
+ * response into a debug message (`resp: ${response}`) even when debug logging is off, which for a
+ * Lambda's bundled code cost ~50 ms per function, a third of the plan. Nothing reads a function's
+ * `code` output; the plan keeps the full state.
+ */
+function withoutArchives(state: Record<string, unknown>): Record<string, unknown> {
+    const isArchive = (value: unknown) => pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value);
+    return Object.values(state).some(isArchive) ? Object.fromEntries(Object.entries(state).filter(([, value]) => !isArchive(value))) : state;
 }
 
 /** The explicit dependencies given as plain resources (the only form this program uses). */
@@ -66,6 +92,7 @@ export async function runUnderMocks(
     const mocked = new Map<string, { id: string; inputs: any; state: any }[]>();
     const registered: Registered[] = [];
     const warnings: string[] = [];
+    const accounts = new MockAccounts();
     // An error inside apply() rejects a registration nobody awaits: surface the first one as ours.
     let fail: (error: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -76,18 +103,20 @@ export async function runUnderMocks(
     // source-mapped, which was 40% of planning time. Plain V8 traces are enough here.
     const prepareStackTrace = Error.prepareStackTrace;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    const stackTraceLimit = withoutStacks();
     try {
         pulumi.runtime.setAllConfig(options.config);
         await pulumi.runtime.setMocks(
             {
                 newResource: (args) => {
-                    const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+                    accounts.observe(args.type, args.name, args.inputs);
+                    const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, accounts.of(args.provider)) };
                     const id = resourceId(args.type, args.name) || (state as any).bucket;
                     const key = `${args.type}::${args.name}`;
                     mocked.set(key, [...(mocked.get(key) ?? []), { id, inputs: args.inputs, state }]);
-                    return { id, state };
+                    return { id, state: withoutArchives(state) };
                 },
-                call: (args) => mockedCall(args.token, args.inputs, options.cloud ?? {}, warnings),
+                call: (args) => mockedCall(args.token, args.inputs, options.cloud ?? {}, warnings, accounts.of(args.provider)),
             },
             options.project ?? "golden-ami-assessment",
             options.stack,
@@ -129,6 +158,7 @@ export async function runUnderMocks(
     } finally {
         process.off("unhandledRejection", onRejection);
         Error.prepareStackTrace = prepareStackTrace;
+        if (stackTraceLimit) Object.defineProperty(Error, "stackTraceLimit", stackTraceLimit);
     }
 }
 
@@ -141,6 +171,7 @@ async function plannedResources(
 ): Promise<PlannedResource[]> {
     const taken = new Map<string, number>();
     const resources: PlannedResource[] = [];
+    const byResource = new Map(registered.map((p) => [p.resource, p]));
     for (const r of registered) {
         const key = `${r.type}::${r.name}`;
         const index = taken.get(key) ?? 0;
@@ -148,8 +179,8 @@ async function plannedResources(
         const mock = mocked.get(key)?.[index];
         if (!mock) continue;
         const urn = urns.get(r)!;
-        const parent = r.parent ? (urns.get(registered.find((p) => p.resource === r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
-        const dependsOn = r.dependsOn.map((d) => registered.find((p) => p.resource === d)?.name ?? "(unknown)");
+        const parent = r.parent ? (urns.get(byResource.get(r.parent)!) ?? (await valueOf(r.parent.urn))) : stackUrn;
+        const dependsOn = r.dependsOn.map((d) => byResource.get(d)?.name ?? "(unknown)");
         resources.push({ type: r.type, name: r.name, parent, urn, id: mock.id, inputs: mock.inputs, state: mock.state, dependsOn, ...(r.retainOnDelete ? { retainOnDelete: true } : {}) });
     }
     return resources;

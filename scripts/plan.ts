@@ -5,6 +5,7 @@ import { CONFIG_NAMESPACE } from "../components/stackConfig";
 import { planIndex } from "./mockRuntime";
 import { regionPlans, renderDetails, renderSummary } from "./planReport";
 import { renderHubSummary } from "./planHub";
+import { PlanTarget, configuredAccountSubnets, hasAccounts, planTargets, renderAccountsSummary, targetPlans } from "./planAccounts";
 import { StackArgs, parseStackArgs } from "./stackArgs";
 import { maskSecretStandIns, plannableConfig, readConfigFile, readStackFile } from "./stackFile";
 
@@ -38,6 +39,13 @@ function configuredSubnets(config: Record<string, string>): Record<string, strin
     }
 }
 
+/** account -> region -> what `pick` gives for that target. */
+function byAccount<T>(targets: readonly PlanTarget[], pick: (target: PlanTarget) => T): Record<string, Record<string, T>> {
+    const result: Record<string, Record<string, T>> = {};
+    for (const target of targets) (result[target.account!] ??= {})[target.region] = pick(target);
+    return result;
+}
+
 async function main(): Promise<void> {
     const { stack, stackSource, configFile, json, details, help } = parseArgs(process.argv.slice(2));
     if (help) {
@@ -49,7 +57,15 @@ async function main(): Promise<void> {
     const { config } = planned;
     const notes = configFile && stackSource === "default" ? [`stack "${stack}" (the file is not named Pulumi.<stack>.yaml; pass --stack to name it)`, ...planned.notes] : planned.notes;
     const plan = await planIndex({ stack, config });
-    const regions = Object.keys(plan.exports.assessments as object);
+    const targets = planTargets(plan.exports, stack);
+    if (hasAccounts(targets)) {
+        const plans = targetPlans(plan, targets, { configNotes: notes }, configuredAccountSubnets(config[`${CONFIG_NAMESPACE}:accounts`]));
+        const summary = { configNotes: notes, warnings: plan.warnings, accounts: byAccount(targets, (t) => plans[t.key].summary) };
+        const text = json ? JSON.stringify({ stack, summary, accounts: byAccount(targets, (t) => plans[t.key]) }, null, 2) + "\n" : details ? renderDetails(stack, plans, plan.warnings, notes) : renderAccountsSummary(stack, plan, targets, plans, notes) + renderHubSummary(plan);
+        process.stdout.write(maskSecretStandIns(text));
+        return;
+    }
+    const regions = targets.map((target) => target.region);
     const plans = regionPlans(plan, stack, regions, { subnets: configuredSubnets(config), configNotes: notes });
     if (json) {
         const summary = { configNotes: notes, warnings: plan.warnings, regions: Object.fromEntries(Object.entries(plans).map(([r, p]) => [r, p.summary])) };

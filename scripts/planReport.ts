@@ -89,7 +89,7 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
 const envOf = (r: PlannedResource): Record<string, string> => r.inputs?.environment?.variables ?? {};
 
 /** The resources of one region: the component and its descendants, anything named after it, and its provider. */
-export function regionResources(plan: Plan, component: string, region: string): PlannedResource[] {
+export function regionResources(plan: Plan, component: string, region: string, provider = `aws-${region}`): PlannedResource[] {
     const root = plan.resources.find((r) => r.type === COMPONENT_TYPE && r.name === component);
     const inTree = new Set<string>();
     if (root) {
@@ -105,47 +105,47 @@ export function regionResources(plan: Plan, component: string, region: string): 
         }
     }
     return plan.resources.filter(
-        (r) => inTree.has(r.urn) || r.name === component || r.name.startsWith(`${component}-`) || (r.type === "pulumi:providers:aws" && r.name === `aws-${region}`),
+        (r) => inTree.has(r.urn) || r.name === component || r.name.startsWith(`${component}-`) || (r.type === "pulumi:providers:aws" && r.name === provider),
     );
 }
 
 export function regionPlans(plan: Plan, stack: string, regions: string[], options: PlanReportOptions = {}): Record<string, RegionPlan> {
-    const byRegion: Record<string, RegionPlan> = {};
-    for (const region of regions) {
-        const component = componentName(stack, region);
-        const mine = regionResources(plan, component, region).sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
-        byRegion[region] = {
-            component,
-            summary: summarize(mine, component, region, options),
-            resources: mine.map((r) => ({ type: r.type, name: r.name })),
-            iamPolicies: documents(mine, "aws:iam/rolePolicy:RolePolicy", (r) => parse(r.inputs.policy)),
-            assumeRolePolicies: documents(mine, "aws:iam/role:Role", (r) => parse(r.inputs.assumeRolePolicy)),
-            topicPolicies: documents(mine, "aws:sns/topicPolicy:TopicPolicy", (r) => parse(r.inputs.policy)),
-            bucketPolicies: documents(mine, "aws:s3/bucketPolicy:BucketPolicy", (r) => parse(r.inputs.policy)),
-            schedules: documents(mine.filter((r) => r.inputs.scheduleExpression), "aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.scheduleExpression),
-            eventPatterns: documents(mine.filter((r) => r.inputs.eventPattern), "aws:cloudwatch/eventRule:EventRule", (r) => parse(r.inputs.eventPattern)),
-            lambdaPermissions: documents(mine, "aws:lambda/permission:Permission", (r) => ({ principal: r.inputs.principal, sourceArn: r.inputs.sourceArn })),
-            securityGroups: documents(mine, "aws:ec2/securityGroup:SecurityGroup", (r) => ({ ingress: r.inputs.ingress ?? [], egress: r.inputs.egress ?? [] })),
-            assessmentTemplates: documents(mine, "aws:inspector/assessmentTemplate:AssessmentTemplate", (r) => ({
-                rulesPackageArns: r.inputs.rulesPackageArns,
-                duration: r.inputs.duration,
-                eventSubscriptions: r.inputs.eventSubscriptions ?? [],
-            })),
-            emailSubscriptions: documents(
-                mine.filter((r) => r.inputs.protocol === "email" || r.inputs.protocol === "email-json"),
-                "aws:sns/topicSubscription:TopicSubscription",
-                (r) => ({ topic: r.inputs.topic, endpoint: r.inputs.endpoint }),
-            ),
-            functions: documents(mine, "aws:lambda/function:Function", (r) => ({
-                runtime: r.inputs.runtime,
-                architectures: r.inputs.architectures,
-                timeout: r.inputs.timeout,
-                memorySize: r.inputs.memorySize,
-                environment: envOf(r),
-            })),
-        };
-    }
-    return byRegion;
+    return Object.fromEntries(regions.map((region) => [region, regionPlan(plan, componentName(stack, region), region, options)]));
+}
+
+/** The plan of one component (`provider`: its provider's name, aws-<region> without accounts). */
+export function regionPlan(plan: Plan, component: string, region: string, options: PlanReportOptions = {}, provider?: string): RegionPlan {
+    const mine = regionResources(plan, component, region, provider).sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+    return {
+        component,
+        summary: summarize(mine, component, region, options),
+        resources: mine.map((r) => ({ type: r.type, name: r.name })),
+        iamPolicies: documents(mine, "aws:iam/rolePolicy:RolePolicy", (r) => parse(r.inputs.policy)),
+        assumeRolePolicies: documents(mine, "aws:iam/role:Role", (r) => parse(r.inputs.assumeRolePolicy)),
+        topicPolicies: documents(mine, "aws:sns/topicPolicy:TopicPolicy", (r) => parse(r.inputs.policy)),
+        bucketPolicies: documents(mine, "aws:s3/bucketPolicy:BucketPolicy", (r) => parse(r.inputs.policy)),
+        schedules: documents(mine.filter((r) => r.inputs.scheduleExpression), "aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.scheduleExpression),
+        eventPatterns: documents(mine.filter((r) => r.inputs.eventPattern), "aws:cloudwatch/eventRule:EventRule", (r) => parse(r.inputs.eventPattern)),
+        lambdaPermissions: documents(mine, "aws:lambda/permission:Permission", (r) => ({ principal: r.inputs.principal, sourceArn: r.inputs.sourceArn })),
+        securityGroups: documents(mine, "aws:ec2/securityGroup:SecurityGroup", (r) => ({ ingress: r.inputs.ingress ?? [], egress: r.inputs.egress ?? [] })),
+        assessmentTemplates: documents(mine, "aws:inspector/assessmentTemplate:AssessmentTemplate", (r) => ({
+            rulesPackageArns: r.inputs.rulesPackageArns,
+            duration: r.inputs.duration,
+            eventSubscriptions: r.inputs.eventSubscriptions ?? [],
+        })),
+        emailSubscriptions: documents(
+            mine.filter((r) => r.inputs.protocol === "email" || r.inputs.protocol === "email-json"),
+            "aws:sns/topicSubscription:TopicSubscription",
+            (r) => ({ topic: r.inputs.topic, endpoint: r.inputs.endpoint }),
+        ),
+        functions: documents(mine, "aws:lambda/function:Function", (r) => ({
+            runtime: r.inputs.runtime,
+            architectures: r.inputs.architectures,
+            timeout: r.inputs.timeout,
+            memorySize: r.inputs.memorySize,
+            environment: envOf(r),
+        })),
+    };
 }
 
 function documents<T>(resources: PlannedResource[], type: string, pick: (r: PlannedResource) => T): Record<string, T> {
@@ -339,7 +339,7 @@ function duration(seconds: number): string {
 }
 
 /** Items joined with `separator` into lines of at most `width` characters. */
-function wrap(items: string[], width: number, separator = ", "): string[] {
+export function wrap(items: string[], width: number, separator = ", "): string[] {
     const lines: string[] = [];
     let line = "";
     for (const item of items) {
@@ -352,7 +352,7 @@ function wrap(items: string[], width: number, separator = ", "): string[] {
     return lines;
 }
 
-function header(stack: string, planWarnings: string[], configNotes: string[]): string[] {
+export function header(stack: string, planWarnings: string[], configNotes: string[]): string[] {
     return [
         `Offline plan for stack "${stack}": index.ts under Pulumi's mock runtime, no AWS calls. Not \`pulumi preview\`: the mock`,
         `cannot know real VPCs, subnets and routes, or account state (is Inspector enabled?); account ${MOCK_ACCOUNT}, ARNs and IDs are placeholders.`,
@@ -364,7 +364,7 @@ function header(stack: string, planWarnings: string[], configNotes: string[]): s
 export const SUMMARY_WIDTH = 120;
 
 /** The summary lines of one region, without its === header. */
-function regionLines(plan: RegionPlan): string[] {
+export function regionLines(plan: RegionPlan): string[] {
     const s = plan.summary;
     const lines: string[] = [];
     const field = (label: string, text: string) => wrap(text.split(" "), SUMMARY_WIDTH - 14, " ").forEach((line, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(11)} ${line}`));
@@ -428,7 +428,7 @@ export function shortArns(text: string): string {
 }
 
 /** A line over the width folded at spaces onto indented continuation lines: an IAM statement is never cut short. */
-function fold(line: string): string[] {
+export function fold(line: string): string[] {
     if (line.length <= SUMMARY_WIDTH) return [line];
     const lead = line.length - line.trimStart().length;
     const indent = " ".repeat(lead + 4);
@@ -443,7 +443,7 @@ function fold(line: string): string[] {
  * A region's lines with what differs by construction between regions (the region, also inside
  * names, and generated ID and name suffixes) replaced, so that regions configured alike compare equal.
  */
-function normalized(lines: string[], region: string): string[] {
+export function normalized(lines: string[], region: string): string[] {
     return lines.map((line) =>
         line
             .split(region)
@@ -478,7 +478,7 @@ export function regionGroups(plans: Record<string, RegionPlan>): RegionGroup[] {
 }
 
 /** The lines of `group` that `first` lacks (+) and those of `first` it lacks (-), or undefined when most differ. */
-function differences(group: RegionGroup, first: RegionGroup): string[] | undefined {
+export function differences(group: RegionGroup, first: RegionGroup): string[] | undefined {
     const count = (lines: string[]) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
     const mine = count(group.normalized);
     const theirs = count(first.normalized);

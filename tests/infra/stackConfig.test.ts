@@ -179,7 +179,7 @@ describe("stack config", () => {
     it("declares its keys in Pulumi.yaml with the program's descriptions and defaults; the others say why not", () => {
         const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, any> };
         const undeclared = Object.keys(STACK_CONFIG_KEYS).filter((key) => !(key in project.config));
-        expect(undeclared).to.deep.equal(["regions", "amiTags", "rulesPackages", "instanceTypes", "subnets", "acceptedRisks", "failWhen", "assessOnPublish", "digestSchedule", "perRunEmails"]);
+        expect(undeclared).to.deep.equal(["regions", "amiTags", "rulesPackages", "instanceTypes", "subnets", "acceptedRisks", "failWhen", "assessOnPublish", "digestSchedule", "perRunEmails", "accounts", "roleName", "hub"]);
         const defaults: Record<string, unknown> = { ...DEFAULTS, notificationEmails: [] };
         for (const [key, declared] of Object.entries(project.config)) {
             expect(STACK_CONFIG_KEYS, key).to.have.property(key);
