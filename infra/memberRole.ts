@@ -153,6 +153,14 @@ export const MEMBER_STATEMENTS: MemberStatement[] = [
         source: `${SAR("amazons3")}; the provider's aws.s3.Bucket read calls the bucket's Get* configuration actions`,
     },
     {
+        // The hub's list of expected spokes (components/hub.ts admitSpokes), an object the stack writes.
+        Sid: "TheHubsSpokeListObject",
+        types: ["aws:s3/bucketObjectv2:BucketObjectv2"],
+        actions: ["s3:PutObject", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObject"],
+        resources: (s) => [`arn:${s.partition}:s3:::${NAME}/hub/*`],
+        source: `${SAR("amazons3")}; [?] the provider's aws.s3.BucketObjectv2 read calls HeadObject (s3:GetObject) and GetObjectTagging`,
+    },
+    {
         Sid: "CreateSecurityGroupsNamedForTheComponent",
         types: ["aws:ec2/securityGroup:SecurityGroup"],
         actions: ["ec2:CreateSecurityGroup"],

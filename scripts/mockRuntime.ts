@@ -141,6 +141,10 @@ export async function runUnderMocks(
             batch.forEach((r, i) => urns.set(r, resolved[i]));
         }
         const resources = await plannedResources(registered, mocked, urns, stackUrn);
+        // The stack registers its outputs once every exported value resolves (the hub's wait on its
+        // provider's caller identity); let that happen before the next plan replaces the mocks.
+        await Promise.race([failed, valueOf(pulumi.output(exports))]);
+        await new Promise((resolve) => setImmediate(resolve));
         return { resources, exports: exports as Record<string, unknown>, warnings };
     } catch (error) {
         const message = cleanError(error);

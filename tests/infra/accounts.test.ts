@@ -162,8 +162,11 @@ describe("rollout under mocks (index.ts)", function () {
     it("creates one component per account and region, its resources in that account and region", () => {
         const components = plan.resources.filter((r) => r.type === "golden-ami-assessment:index:GoldenAmiAssessment").map((r) => r.name);
         expect(components).to.have.members([A, B].flatMap((account) => ["use1", "apse2"].map((code) => `gaa-${"a".repeat(17)}-${account}-${code}`)));
-        const functions = plan.resources.filter((r) => r.type === "aws:lambda/function:Function");
-        expect(functions).to.have.length(12);
+        const all = plan.resources.filter((r) => r.type === "aws:lambda/function:Function");
+        // Four per component (start, analyze, reaper, publish); the hub's two are its own (tests/infra/hub.test.ts).
+        const functions = all.filter((r) => /-\d{12}-(use1|apse2)-/.test(r.name));
+        expect(functions).to.have.length(16);
+        expect(all.length - functions.length).to.equal(2);
         for (const fn of functions) {
             const [, account, code] = /-(\d{12})-(use1|apse2)-/.exec(fn.name)!;
             expect(fn.state.arn, fn.name).to.match(new RegExp(`^arn:aws:lambda:${code === "use1" ? "us-east-1" : "ap-southeast-2"}:${account}:function:`));
@@ -207,7 +210,9 @@ describe("rollout under mocks (index.ts)", function () {
         const single = await planIndex({ stack: "dev", config: { "aws:region": "us-east-1", [`${NS}:amiTags`]: JSON.stringify({ golden: "true" }) } });
         const providers = single.resources.filter((r) => r.type === "pulumi:providers:aws");
         expect(providers.map((p) => [p.name, p.inputs.assumeRoles])).to.deep.equal([["aws-us-east-1", undefined]]);
-        expect(Object.keys(single.exports)).to.deep.equal(["assessments"]);
+        // hubOutputs is empty without a hub (an undefined export would make Pulumi warn).
+        expect(single.exports).to.have.property("hubOutputs").that.deep.equals({});
+        expect(Object.keys(single.exports)).to.deep.equal(["assessments", "hubOutputs"]);
         expect(Object.keys(single.exports.assessments as object)).to.deep.equal(["us-east-1"]);
     });
 });

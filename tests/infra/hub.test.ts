@@ -94,8 +94,8 @@ describe("GoldenAmiAssessmentHub", function () {
 describe("stack keys digestSchedule and perRunEmails", () => {
     const read = (config: Record<string, string>) => readStackConfig((key) => ({ amiTags: '{"golden":"true"}', ...config })[key], "us-east-1", Object.keys(config).map((k) => `golden-ami-assessment:${k}`));
     it("reads them, unset by default", () => {
-        expect(read({}).hub).to.deep.equal({});
-        expect(read({ digestSchedule: "cron(0 8 * * ? *)", perRunEmails: "true" }).hub).to.deep.equal({ digestSchedule: "cron(0 8 * * ? *)", perRunEmails: true });
+        expect(read({}).hubOptions).to.deep.equal({});
+        expect(read({ digestSchedule: "cron(0 8 * * ? *)", perRunEmails: "true" }).hubOptions).to.deep.equal({ digestSchedule: "cron(0 8 * * ? *)", perRunEmails: true });
     });
     it("refuses bad values naming the key", () => {
         expect(() => read({ digestSchedule: "daily" })).to.throw("golden-ami-assessment:digestSchedule");

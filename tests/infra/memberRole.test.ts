@@ -50,6 +50,8 @@ function planMember(extra: Record<string, string>): Promise<Plan> {
             "aws:region": REGION,
             "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }),
             "golden-ami-assessment:accounts": JSON.stringify([{ id: MEMBER, roleArn: ROLE }]),
+            // The hub in the member account too, so that the role must cover what the hub creates.
+            "golden-ami-assessment:hub": MEMBER,
             ...extra,
         },
     });
@@ -90,6 +92,8 @@ function requestFor(plan: Plan, r: PlannedResource, statement: MemberStatement, 
                 return r.inputs.arn;
             case "aws:s3/bucket:Bucket":
                 return `arn:aws:s3:::${r.state.bucket}`;
+            case "aws:s3/bucketObjectv2:BucketObjectv2":
+                return `arn:aws:s3:::${r.inputs.bucket}/${r.inputs.key}`;
             default:
                 if (r.type.startsWith("aws:s3/")) return `arn:aws:s3:::${r.inputs.bucket}`;
                 if (typeof r.state?.arn === "string") return r.state.arn;

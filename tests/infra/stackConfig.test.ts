@@ -51,7 +51,7 @@ describe("stack config", () => {
             securityHub: false,
             assessOnPublish: true,
             assessOnTag: false,
-            hub: {},
+            hubOptions: {},
         });
     });
 
