@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     if (hasAccounts(targets)) {
         const plans = targetPlans(plan, targets, { configNotes: notes }, configuredAccountSubnets(config[`${CONFIG_NAMESPACE}:accounts`]));
         const summary = { configNotes: notes, warnings: plan.warnings, accounts: byAccount(targets, (t) => plans[t.key].summary) };
-        const text = json ? JSON.stringify({ stack, summary, accounts: byAccount(targets, (t) => plans[t.key]) }, null, 2) + "\n" : details ? renderDetails(stack, plans, plan.warnings, notes) : renderAccountsSummary(stack, plan, targets, plans, notes) + renderHubSummary(plan);
+        const text = json ? JSON.stringify({ stack, summary, accounts: byAccount(targets, (t) => plans[t.key]) }, null, 2) + "\n" : (details ? renderDetails(stack, plans, plan.warnings, notes) : renderAccountsSummary(stack, plan, targets, plans, notes)) + renderHubSummary(plan, details);
         process.stdout.write(maskSecretStandIns(text));
         return;
     }
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
         const summary = { configNotes: notes, warnings: plan.warnings, regions: Object.fromEntries(Object.entries(plans).map(([r, p]) => [r, p.summary])) };
         process.stdout.write(maskSecretStandIns(JSON.stringify({ stack, summary, regions: plans }, null, 2)) + "\n");
     } else {
-        process.stdout.write(maskSecretStandIns((details ? renderDetails : renderSummary)(stack, plans, plan.warnings, notes) + renderHubSummary(plan)));
+        process.stdout.write(maskSecretStandIns((details ? renderDetails : renderSummary)(stack, plans, plan.warnings, notes) + renderHubSummary(plan, details)));
     }
 }
 

@@ -399,6 +399,7 @@ export function regionLines(plan: RegionPlan): string[] {
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([type, n]) => `${n} ${shortType(type)}`);
     wrap(counts, SUMMARY_WIDTH - 14).forEach((line, i) => lines.push(`  ${(i === 0 ? "resources" : "").padEnd(11)} ${line}`));
+    const printed = new Map<string, string>();
     for (const role of s.roles) {
         const extras = [
             role.assumedBy.length ? `assumed by ${role.assumedBy.join(", ")}` : "",
@@ -410,10 +411,28 @@ export function regionLines(plan: RegionPlan): string[] {
         const twin = s.roles.find((other) => other !== role && s.roles.indexOf(other) < s.roles.indexOf(role) && sameGrants(other.statements, role.statements, ownLogs));
         // Folded to the width after grouping (regionGroups), so that folding never splits a generated ID.
         lines.push(`  IAM role ${role.role}${extras.length ? ` (${extras.join("; ")})` : ""}${twin ? `: ${twin.role}'s statements, with its own logs` : ""}`);
-        for (const statement of twin ? role.statements.filter(ownLogs) : role.statements) lines.push(`    ${shortArns(statement)}`);
+        lines.push(...roleStatementLines(twin ? role.statements.filter(ownLogs) : role.statements, role.role, printed));
     }
     for (const w of s.warnings) wrap(w.split(" "), SUMMARY_WIDTH - 6, " ").forEach((line, i) => lines.push(`  ${i === 0 ? "!" : " "} ${line}`));
     return lines;
+}
+
+/**
+ * A role's statements, except those an earlier role was printed with word for word: these are
+ * named by Sid on one line ("as analyze-role: ..."), so a shared grant is read once.
+ */
+function roleStatementLines(statements: readonly string[], role: string, printed: Map<string, string>): string[] {
+    const shared = new Map<string, string[]>();
+    const own: string[] = [];
+    for (const statement of statements) {
+        const first = printed.get(statement);
+        if (first) shared.set(first, [...(shared.get(first) ?? []), statement.slice(0, statement.indexOf(":"))]);
+        else {
+            printed.set(statement, role);
+            own.push(`    ${shortArns(statement)}`);
+        }
+    }
+    return [...own, ...[...shared].map(([first, sids]) => `    as ${first}: ${sids.join(", ")}`)];
 }
 
 /** The same statements apart from those `except` picks out (each role's own log group). */

@@ -50,7 +50,7 @@ describe("npm run plan with accounts", () => {
         expect(lines).to.include("  111111111111 as arn:aws:iam::111111111111:role/gaa-deployer");
         expect(lines).to.include("  222222222222 as arn:aws:iam::222222222222:role/build/gaa-deployer");
         expect(lines.filter((l) => l === "    block A     us-east-1, eu-west-1")).to.have.length(2);
-        expect(lines).to.include("=== block A: 4 components alike, 46 resources each");
+        expect(lines).to.include("=== block A: 4 components alike, 58 resources each");
         expect(summary).to.contain("gaa-prod-<account>-<region>-start").and.to.not.match(/gaa-prod-\d{12}/);
     });
 
@@ -68,8 +68,8 @@ describe("npm run plan with accounts", () => {
         expect(lines).to.include("    block A     us-east-1, eu-west-1, ap-southeast-2");
         expect(lines).to.include("    block A     us-east-1, ap-southeast-2");
         expect(lines).to.include("    block B     eu-west-1");
-        expect(lines).to.include("=== block A: 5 components alike, 46 resources each");
-        expect(lines).to.include("=== block B: 222222222222 eu-west-1, 46 resources each");
+        expect(lines).to.include("=== block A: 5 components alike, 58 resources each");
+        expect(lines).to.include("=== block B: 222222222222 eu-west-1, 58 resources each");
         expect(result.stdout).to.contain("as block A above, except (- there, + here):").and.to.contain("subnet subnet-0123456789abcdef0 is configured");
         const json = run("--json");
         expect(json.status, json.stderr).to.equal(0);
@@ -83,6 +83,6 @@ describe("npm run plan with accounts", () => {
         const summary = await summaryOf("bench", accountsConfig(10, REGIONS_14));
         const lines = expectWithinLimits(summary, 120);
         expect(lines).to.include("=== 10 accounts × 14 regions = 140 components; hub in account 123456789012");
-        expect(lines.filter((l) => l.startsWith("=== block "))).to.deep.equal(["=== block A: 140 components alike, 45 resources each"]);
+        expect(lines.filter((l) => l.startsWith("=== block "))).to.deep.equal(["=== block A: 140 components alike, 57 resources each"]);
     });
 });
