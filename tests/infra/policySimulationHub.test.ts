@@ -53,9 +53,12 @@ describe("IAM policy simulation of the hub", function () {
         bucket = /:::([^/"]+)/.exec(policy.inputs.policy)![1];
     });
 
-    it("shows the hub in `npm run plan`: its schedules, spokes and every statement of its policies; nothing without a hub", () => {
-        const text = renderHubSummary(plan);
-        expect(text).to.include("=== hub gaa-sim-hub (us-east-1)").and.include("rate(1 day) -> digest").and.include(`spokes      ${MOCK_ACCOUNT} us-east-1, ${MOCK_ACCOUNT} eu-west-1`);
+    it("shows the hub in `npm run plan`: its schedules, spokes and its statements (every one with --details); nothing without a hub", () => {
+        const summary = renderHubSummary(plan);
+        expect(summary).to.include("=== hub gaa-sim-hub (us-east-1)").and.include("rate(1 day) -> digest").and.include("spokes      2 in 1 account(s)");
+        expect(summary).to.include("SpokesWriteOnlyTheirOwnPrefix (one per region: 2)").and.include("IAM role index-role: WriteOwnLogs").and.include("RecordWhatWasSent");
+        const text = renderHubSummary(plan, true);
+        expect(text).to.include(`spokes      ${MOCK_ACCOUNT} us-east-1, ${MOCK_ACCOUNT} eu-west-1`);
         expect(text).to.include("SpokesWriteOnlyTheirOwnPrefixeuwest1: s3:PutObject for * on").and.include("IAM role index-role").and.include("RecordWhatWasSent");
         expect(renderHubSummary({ ...plan, resources: plan.resources.filter((r) => !r.name.startsWith("gaa-sim-hub")) })).to.equal("");
     });
