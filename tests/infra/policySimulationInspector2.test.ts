@@ -7,6 +7,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../../infra/policies";
 import { PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/run/tags";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
+import { Decision, decide } from "../support/iamSimulation";
 
 const REGION = "us-east-1";
 const COMPONENT = `gaa-sim-${REGION}`;
@@ -15,24 +16,8 @@ const IMAGE = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
 
 const actionsOf = (doc: PolicyDocument) => doc.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []));
 
-type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 type Policies = Record<"start" | "analyze" | "reaper", PolicyDocument>;
 
-async function decide(action: string, resource: string, context: Record<string, string | string[]>, policy: PolicyDocument): Promise<Decision> {
-    const result = await runSimulation(
-        {
-            request: { principal: `arn:aws:iam::${MOCK_ACCOUNT}:role/handler`, action, resource: { resource, accountId: MOCK_ACCOUNT }, contextVariables: context },
-            identityPolicies: [{ name: "handler", policy }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-        },
-        {},
-    );
-    if (result.resultType !== "single") throw new Error(`simulation of ${action} on ${resource}: ${JSON.stringify(result)}`);
-    // A context key the simulator dropped as not applying would make the answer meaningless.
-    expect(result.result.ignoredContextKeys ?? [], `${action} ignored keys`).to.deep.equal([]);
-    return result.overallResult as Decision;
-}
 
 async function policies(config: Record<string, string>): Promise<Policies> {
     const plan: Plan = await planIndex({ stack: "sim", config: { "aws:region": REGION, "golden-ami-assessment:amiTags": JSON.stringify({ golden: "true" }), ...config } });

@@ -5,10 +5,10 @@
 // nothing beyond (no AMI verdict tags, no deregistering, no other pipeline's instances). Each
 // request carries the context keys AWS would derive from it, as in policySimulation.test.ts.
 import { expect } from "chai";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../../infra/policies";
 import { PIPELINE_TAG, VERDICT_TAG } from "../../pipeline/run/tags";
 import { MOCK_ACCOUNT, Plan, PlannedResource, planIndex } from "../../scripts/mockRuntime";
+import { Decision, decide } from "../support/iamSimulation";
 
 const REGION = "us-east-1";
 const COMPONENT = `gaa-pubsim-${REGION}`;
@@ -17,22 +17,7 @@ const OTHER_OWNER = "999999999999";
 const IMAGE = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
 const ec2 = (resource: string) => `arn:aws:ec2:${REGION}:${MOCK_ACCOUNT}:${resource}`;
 
-type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
-async function decide(action: string, resource: string, context: Record<string, string | string[]>, policy: PolicyDocument): Promise<Decision> {
-    const result = await runSimulation(
-        {
-            request: { principal: `arn:aws:iam::${MOCK_ACCOUNT}:role/handler`, action, resource: { resource, accountId: MOCK_ACCOUNT }, contextVariables: context },
-            identityPolicies: [{ name: "handler", policy }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-        },
-        {},
-    );
-    if (result.resultType !== "single") throw new Error(`simulation of ${action} on ${resource}: ${JSON.stringify(result)}`);
-    expect(result.result.ignoredContextKeys ?? [], `${action} ignored keys`).to.deep.equal([]);
-    return result.overallResult as Decision;
-}
 
 function find(plan: Plan, type: string, name: string): PlannedResource {
     const found = plan.resources.find((r) => r.type === type && r.name === name);

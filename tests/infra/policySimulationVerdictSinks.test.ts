@@ -3,11 +3,11 @@
 // detail type only; securityhub:BatchImportFindings on the account's default product only, and only
 // with securityHub: true. Each request carries the context keys EventBridge evaluates.
 import { expect } from "chai";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { PolicyDocument } from "../../infra/policies";
 import { VERDICT_EVENT_DETAIL_TYPE, VERDICT_EVENT_SOURCE } from "../../pipeline/report/verdictEvents";
 import { MOCK_ACCOUNT, Plan, planIndex } from "../../scripts/mockRuntime";
 import { regionPlans, renderSummary } from "../../scripts/planReport";
+import { Decision, decide } from "../support/iamSimulation";
 
 const REGION = "us-east-1";
 const COMPONENT = `gaa-sim-${REGION}`;
@@ -18,23 +18,8 @@ const DEFAULT_PRODUCT = `arn:aws:securityhub:${REGION}:${MOCK_ACCOUNT}:product/$
 const PARTNER_PRODUCT = `arn:aws:securityhub:${REGION}:517716713836:product/crowdstrike/crowdstrike-falcon`;
 const HUB = `arn:aws:securityhub:${REGION}:${MOCK_ACCOUNT}:hub/default`;
 
-type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 type Policies = Record<"start" | "analyze" | "reaper", PolicyDocument>;
 
-async function decide(action: string, resource: string, context: Record<string, string | string[]>, policy: PolicyDocument): Promise<Decision> {
-    const result = await runSimulation(
-        {
-            request: { principal: `arn:aws:iam::${MOCK_ACCOUNT}:role/handler`, action, resource: { resource, accountId: MOCK_ACCOUNT }, contextVariables: context },
-            identityPolicies: [{ name: "handler", policy }],
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-        },
-        {},
-    );
-    if (result.resultType !== "single") throw new Error(`simulation of ${action} on ${resource}: ${JSON.stringify(result)}`);
-    expect(result.result.ignoredContextKeys ?? [], `${action} ignored keys`).to.deep.equal([]);
-    return result.overallResult as Decision;
-}
 
 let lastPlan: Plan;
 
