@@ -179,6 +179,7 @@ function runDetails(report: AssessmentReport, trend: Trend | undefined): string[
         `<tr><th>Region</th><td>${escapeHtml(report.region)}</td></tr>`,
         engine ? `<tr><th>Engine</th><td>${escapeHtml(engine)}</td></tr>` : "",
         `<tr><th>Run</th><td><code>${escapeHtml(report.runArn)}</code></td></tr>`,
+        report.trigger ? `<tr><th>Trigger</th><td>${escapeHtml(report.trigger)}</td></tr>` : "",
         `<tr><th>Outcome</th><td>${escapeHtml(report.outcome)}${report.completedAt ? ` at ${escapeHtml(report.completedAt)}` : ""}</td></tr>`,
         `<tr><th>Verdict threshold</th><td>${escapeHtml(report.severityThreshold)}: any finding of this severity or higher fails an AMI</td></tr>`,
         `<tr><th>Generated</th><td>${escapeHtml(report.generatedAt)}</td></tr>`,

@@ -79,6 +79,13 @@ describe("renderReportHtml", () => {
         expect([a, b].sort(byRisk)[0]).to.equal(b);
     });
 
+    it("names what started a published AMI's run, and nothing for a scheduled run", () => {
+        const ami = amiOf("ami-0aaaaaaaaaaaaaaaa", []);
+        const published = renderReportHtml(reportOf([ami], { trigger: "published 2026-12-03T10:00Z (EC2 AMI State Change: available) <x>" }));
+        expect(published).to.contain("<tr><th>Trigger</th><td>published 2026-12-03T10:00Z (EC2 AMI State Change: available) &lt;x&gt;</td></tr>");
+        expect(renderReportHtml(reportOf([ami]))).to.not.contain("<th>Trigger</th>");
+    });
+
     it("escapes every text: a <script> in a finding title or an AMI name stays text", () => {
         const report = reportOf([
             amiOf("ami-0aaaaaaaaaaaaaaaa", [finding({ severity: "High", title: '<script>alert("x")</script>', cveId: "CVE-2026-1111\"><script>" })], { name: "<img src=x onerror=alert(1)>" }),
