@@ -171,7 +171,7 @@ export class GoldenAmiAssessment extends pulumi.ComponentResource {
         const start = handlerFunction(`${name}-start`, { ...common, ...engine.start, environment: withHubEnvironment(engine.start.environment, hubTarget), reservedConcurrentExecutions: reserveStartConcurrency ? 1 : undefined }, this);
         const analyze = handlerFunction(`${name}-analyze`, { ...common, ...engine.analyze, environment: withHubEnvironment(engine.analyze.environment, hubTarget) }, this);
         const reaper = reaperFunction(name, common, shared, policyScope, this);
-        const extras = (engine.extraHandlers ?? []).map((extra) => ({ extra, fn: handlerFunction(`${name}-${extra.role}`, { ...common, ...extra.handler }, this) }));
+        const extras = (engine.extraHandlers ?? []).map((extra) => ({ extra, fn: handlerFunction(`${name}-${extra.role}`, { ...common, ...extra.handler, environment: withHubEnvironment(extra.handler.environment, hubTarget) }, this) }));
         const launching = extras.filter(({ extra }) => extra.launches).map(({ fn }) => fn.func);
 
         const guard = terminateOnDelete(name, region, reaper, [network.securityGroup, start.func, analyze.func, ...launching, ...engine.launchDependencies], this);

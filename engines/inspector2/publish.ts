@@ -5,6 +5,9 @@
 // every open run). The rest stay queued; the drain schedule launches them as slots free up.
 // Duplicated, concurrent and retried events are harmless: the queue marker and the AMI claim are
 // conditional writes. Lost events are the schedule's to catch (the never-assessed go first).
+import { createEventBridgeClient } from "../../pipeline/report/verdictEvents";
+import { createSecurityHubClient } from "../../pipeline/report/securityHub";
+import { readHubTarget } from "../../pipeline/hub/sendSummary";
 import type { Image } from "@aws-sdk/client-ec2";
 import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
 import { findGoldenAmis } from "../../pipeline/launch/goldenAmis";
@@ -154,11 +157,15 @@ export function publishHandlerFactory(): (event: unknown, context?: StartContext
         inspector2: createInspector2Client(),
         sns: createSnsClient(),
         s3: createS3Client(),
+        // As start's: a run reported without launching sends its verdicts and honours perRunEmails.
+        events: createEventBridgeClient(),
+        securityHub: settings.securityHub ? createSecurityHubClient() : undefined,
         settings,
         region: process.env.AWS_REGION ?? "unknown region",
         now: () => new Date(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         log: console.log,
+        hub: readHubTarget(process.env),
     });
 }
 
