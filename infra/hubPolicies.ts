@@ -1,7 +1,7 @@
 // The hub's IAM documents (pure): its bucket policy, the only cross-account write of the stack,
 // admitting exactly the spokes' analyze roles (aws:PrincipalArn) to exactly their own prefix; the
 // index builder's and the digest's roles; and the spoke analyze role's one grant on the hub.
-import { PolicyDocument, PolicyStatement } from "./policies";
+import { PolicyDocument, PolicyStatement, denyInsecureTransport } from "./policies";
 
 /** What the hub knows of one spoke: where it runs and the role its analyze function runs as. */
 export interface HubSpokeGrant {
@@ -56,14 +56,7 @@ export function hubBucketPolicy(partition: string, bucket: string, spokes: reado
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
-                Resource: [arn, `${arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyInsecureTransport(arn),
             ...grants,
         ],
     };

@@ -45,6 +45,18 @@ export interface LaunchScope {
 }
 
 /** ec2:Owner of an image is the owning account's ID ("amazon" for Amazon's own AMIs); "self" is this account. */
+/** A bucket policy's first statement: nothing reaches the bucket or its objects without TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement & { Principal: "*" } {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
 export function imageOwnerValues(scope: PolicyScope, amiOwners: readonly string[]): string[] {
     return [...new Set(amiOwners.map((owner) => (owner === "self" ? scope.accountId : owner)))];
 }

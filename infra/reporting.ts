@@ -2,6 +2,7 @@
 // keeps full reports for the retention period.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "./policies";
 
 export interface ReportingArgs {
     region: string;
@@ -80,19 +81,7 @@ function tlsOnly(name: string, region: string, bucket: aws.s3.Bucket, parent: pu
             region,
             bucket: bucket.id,
             policy: bucket.arn.apply((arn) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
-                            Resource: [arn, `${arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
+JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn)] })
             ),
         },
         { parent },
