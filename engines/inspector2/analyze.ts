@@ -5,16 +5,12 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
 import { errorText } from "../../pipeline/run/errors";
 import { deleteKey, listKeys, readJson } from "../../pipeline/run/runState";
 import { readSettings } from "../../pipeline/run/settings";
-import { readHubTarget, resendLatestSummary } from "../../pipeline/hub/sendSummary";
+import { resendLatestSummary } from "../../pipeline/hub/sendSummary";
 import type { CisScanStatus } from "./cis";
 import { advanceRunCisScan, withRecordedCisScan } from "./cisScan";
-import { createInspector2Client } from "./client";
-import { createEventBridgeClient } from "../../pipeline/report/verdictEvents";
-import { createSecurityHubClient } from "../../pipeline/report/securityHub";
 import { CoverageVerdict, readCoverage, withDeepInspection } from "./coverage";
 import { FindingPackage } from "./findings";
 import { EventCounts, FINDINGS_SETTLE_SECONDS, ScannedMarker, keepEarlyEventCounts, recordAndSettle } from "./settle";
@@ -23,6 +19,7 @@ import { V2RunManifest, openRunsPrefix, v2RunKeys } from "./run";
 import { parseScanEvent } from "./scanEvent";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings } from "./settings";
 import { ANALYZE_KEYS, V2AnalyzeDeps, V2AnalyzeSettings, analyzeSettingsKeys } from "./analyzeContract";
+import { lambdaRuntime } from "./lambdaRuntime";
 export { V2AnalyzeDeps, V2AnalyzeSettings, analyzeSettingsKeys } from "./analyzeContract";
 
 export type RunVisit =
@@ -129,19 +126,7 @@ async function dropAbandonedMarker(deps: V2AnalyzeDeps, runId: string): Promise<
 /** Runs once per container: settings and clients are shared by every invocation. */
 export function analyzeHandlerFactory(): (event: unknown) => Promise<V2AnalyzeResult> {
     const settings = readSettings(process.env, ANALYZE_KEYS, INSPECTOR2_SETTINGS_SPEC);
-    return makeAnalyzeHandler({
-        ec2: createEc2Client(),
-        inspector2: createInspector2Client(),
-        s3: createS3Client(),
-        sns: createSnsClient(),
-        events: createEventBridgeClient(),
-        securityHub: settings.securityHub ? createSecurityHubClient() : undefined,
-        settings,
-        region: process.env.AWS_REGION ?? "unknown region",
-        now: () => new Date(),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        hub: readHubTarget(process.env),
-    });
+    return makeAnalyzeHandler({ ...lambdaRuntime(settings), settings });
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

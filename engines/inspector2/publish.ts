@@ -5,11 +5,7 @@
 // every open run). The rest stay queued; the drain schedule launches them as slots free up.
 // Duplicated, concurrent and retried events are harmless: the queue marker and the AMI claim are
 // conditional writes. Lost events are the schedule's to catch (the never-assessed go first).
-import { createEventBridgeClient } from "../../pipeline/report/verdictEvents";
-import { createSecurityHubClient } from "../../pipeline/report/securityHub";
-import { readHubTarget } from "../../pipeline/hub/sendSummary";
 import type { Image } from "@aws-sdk/client-ec2";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
 import { findGoldenAmis } from "../../pipeline/launch/goldenAmis";
 import { QueuedAmi, dequeue, enqueue, readQueue } from "../../pipeline/launch/publishQueue";
 import { errorText } from "../../pipeline/run/errors";
@@ -19,7 +15,6 @@ import { readSettings } from "../../pipeline/run/settings";
 import { readJson } from "../../pipeline/run/runState";
 import { v2RunKeys } from "./run";
 import { ec2ScanningStatus } from "./accountStatus";
-import { createInspector2Client } from "./client";
 import { claimPlan } from "./launchClaims";
 import { parsePublishEvent } from "./publishEvent";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings, ScanModeSetting } from "./settings";
@@ -29,6 +24,7 @@ import { reportWithoutLaunch } from "./startReport";
 import { launchRun } from "./startRun";
 import { amiRecord } from "../../pipeline/launch/amiLaunches";
 import type { AmiRecord } from "../../pipeline/run/manifest";
+import { lambdaRuntime } from "./lambdaRuntime";
 
 export type V2PublishSettings = V2StartSettings & { assessOnTag?: boolean };
 export type V2PublishDeps = Omit<V2StartDeps, "settings"> & { settings: V2PublishSettings };
@@ -152,21 +148,7 @@ async function startPublishedRun(deps: V2PublishDeps, image: Image, entry: Queue
 export function publishHandlerFactory(): (event: unknown, context?: StartContext) => Promise<V2PublishResult> {
     const scanMode = (process.env.SCAN_MODE ?? "instance") as ScanModeSetting;
     const settings = readSettings(process.env, publishSettingsKeys(scanMode), INSPECTOR2_SETTINGS_SPEC) as V2PublishSettings;
-    return makePublishHandler({
-        ec2: createEc2Client(),
-        inspector2: createInspector2Client(),
-        sns: createSnsClient(),
-        s3: createS3Client(),
-        // As start's: a run reported without launching sends its verdicts and honours perRunEmails.
-        events: createEventBridgeClient(),
-        securityHub: settings.securityHub ? createSecurityHubClient() : undefined,
-        settings,
-        region: process.env.AWS_REGION ?? "unknown region",
-        now: () => new Date(),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        log: console.log,
-        hub: readHubTarget(process.env),
-    });
+    return makePublishHandler({ ...lambdaRuntime(settings), settings, log: console.log });
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */

@@ -6,7 +6,6 @@ import type { Inspector2Client } from "@aws-sdk/client-inspector2";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { amiRecord } from "../../pipeline/launch/amiLaunches";
-import { createEc2Client, createS3Client, createSnsClient } from "../../pipeline/run/clients";
 import { findGoldenAmis } from "../../pipeline/launch/goldenAmis";
 import { errorText } from "../../pipeline/run/errors";
 import type { AmiRecord } from "../../pipeline/run/manifest";
@@ -22,15 +21,12 @@ import { readSettings } from "../../pipeline/run/settings";
 import { noGoldenAmisNotice } from "../../pipeline/report/startNotices";
 import { ec2ScanningStatus } from "./accountStatus";
 import { AmiScanResult, agentlessShortfall, readAmiScanResults } from "./agentless";
-import { createInspector2Client } from "./client";
 import { reportWithoutLaunch } from "./startReport";
-import { readHubTarget } from "../../pipeline/hub/sendSummary";
 import { startLockKey } from "./run";
 import { launchRun } from "./startRun";
 import { INSPECTOR2_SETTINGS_SPEC, Inspector2Settings, ScanModeSetting } from "./settings";
 import { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
-import { createEventBridgeClient } from "../../pipeline/report/verdictEvents";
-import { createSecurityHubClient } from "../../pipeline/report/securityHub";
+import { lambdaRuntime } from "./lambdaRuntime";
 export { AssessmentPlan, StartContext, V2StartDeps, V2StartOutcome, V2StartResult, V2StartSettings, startSettingsKeys } from "./startContract";
 
 export async function planAssessment(deps: V2StartDeps, images: Image[]): Promise<AssessmentPlan> {
@@ -128,20 +124,7 @@ async function reapLeftovers(deps: V2StartDeps, log: (...args: unknown[]) => voi
 export function startHandlerFactory(): (event?: unknown, context?: StartContext) => Promise<V2StartResult> {
     const scanMode = (process.env.SCAN_MODE ?? "instance") as ScanModeSetting;
     const settings = readSettings(process.env, startSettingsKeys(scanMode), INSPECTOR2_SETTINGS_SPEC) as V2StartSettings;
-    return makeStartHandler({
-        ec2: createEc2Client(),
-        inspector2: createInspector2Client(),
-        sns: createSnsClient(),
-        s3: createS3Client(),
-        events: createEventBridgeClient(),
-        securityHub: settings.securityHub ? createSecurityHubClient() : undefined,
-        settings,
-        region: process.env.AWS_REGION ?? "unknown region",
-        now: () => new Date(),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        log: console.log,
-        hub: readHubTarget(process.env),
-    });
+    return makeStartHandler({ ...lambdaRuntime(settings), settings, log: console.log });
 }
 
 /** Lets Pulumi serialize this module by value even when it is loaded from node_modules. */
